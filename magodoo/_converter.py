@@ -1,0 +1,163 @@
+"""The one cattrs converter every model goes through.
+
+What it knows about the two APIs:
+
+- Timestamps: Magento sends ``YYYY-MM-DD HH:MM:SS`` in UTC, Odoo the same (its
+  ``write_date``), sometimes with microseconds; ISO 8601 with ``T`` and an offset is read
+  too. They become aware UTC datetimes and are written back in the same plain form.
+- Numbers that arrive as strings (Magento's ``"5"`` ids, ``"12.5000"`` prices) become
+  ``int``/``float``; ``""`` becomes ``None`` for optional numbers.
+- Odoo answers ``false`` for an empty field of any type: optional fields read it as ``None``.
+- Unknown keys are ignored on input, never an error.
+
+Models register their own renames with :func:`register_renames`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+__all__ = [
+    "converter",
+    "format_datetime",
+    "parse_datetime",
+    "register_renames",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+converter = cattrs.Converter(forbid_extra_keys=False)
+
+_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d")
+
+
+def parse_datetime(value: Any) -> datetime:
+    """A Magento or Odoo timestamp (UTC unless it says otherwise) as an aware datetime."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"not a timestamp: {value!r}")
+    text = value.strip()
+    for fmt in _FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def format_datetime(value: datetime) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in UTC, the form both APIs take."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"expected an integer, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            as_float = float(text)
+            if as_float.is_integer():
+                return int(as_float)
+    raise ValueError(f"expected an integer, got {value!r}")
+
+
+def _structure_float(value: Any, _: type) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        return float(value.strip())
+    raise ValueError(f"expected a number, got {value!r}")
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"expected a string, got {value!r}")
+    if isinstance(value, int | float):
+        return str(value)
+    raise ValueError(f"expected a string, got {value!r}")
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("0", "1", "true", "false"):
+        return value.strip().lower() in ("1", "true")
+    raise ValueError(f"expected a boolean, got {value!r}")
+
+
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(float, _structure_float)
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(datetime, lambda v, _: parse_datetime(v))
+converter.register_unstructure_hook(datetime, format_datetime)
+converter.register_structure_hook(date, lambda v, _: parse_datetime(v).date())
+converter.register_unstructure_hook(date, lambda d: d.isoformat())
+
+
+def _is_optional(type_: Any) -> bool:
+    args = getattr(type_, "__args__", ())
+    return type(None) in args and len(args) == 2
+
+
+def _structure_optional(value: Any, type_: Any) -> Any:
+    # Odoo sends false for an empty field of any type; Magento sometimes "" for numbers.
+    if value is None or value is False:
+        return None
+    inner = next(a for a in type_.__args__ if a is not type(None))
+    if value == "" and inner in (int, float, datetime, date):
+        return None
+    return converter.structure(value, inner)
+
+
+converter.register_structure_hook_func(_is_optional, _structure_optional)
+
+
+def register_renames(cls: type, **renames: str) -> None:
+    """Read and write attribute ``name`` of ``cls`` as API key ``renames[name]``."""
+    overrides = {name: override(rename=key) for name, key in renames.items()}
+    converter.register_structure_hook(
+        cls, make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    )
+    converter.register_unstructure_hook(
+        cls, make_dict_unstructure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    )
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build ``cls`` from API data."""
+    return converter.structure(data, cls)
+
+
+def unstructure(obj: Any) -> Any:
+    """API data from a model; ``None`` values of attrs classes are kept."""
+    return converter.unstructure(obj)
+
+
+def fields_of(cls: type) -> tuple[str, ...]:
+    """The attribute names of an attrs class."""
+    return tuple(a.name for a in attrs.fields(cls))

@@ -1,0 +1,336 @@
+"""The HTTP layer both clients share: session, limits, timeouts, retries, capture.
+
+It knows nothing of Magento or Odoo. A client asks :meth:`HttpTransport.request` for one
+logical call; the transport retries what is safe to retry and gives back the final
+:class:`Response` (whatever its status) or raises :class:`~magodoo.exceptions.TransportError`
+(:class:`~magodoo.exceptions.OutcomeUnknownError` for a write that may have happened).
+Turning a status into a typed error is the client's job, with :func:`classify`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json as jsonlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import aiohttp
+import attrs
+import backoff
+from yarl import URL
+
+from magodoo._redact import Redactor
+from magodoo.exceptions import ClientClosedError, OutcomeUnknownError, TransportError
+
+__all__ = [
+    "Exchange",
+    "HttpTransport",
+    "Outcome",
+    "Response",
+    "RetryPolicy",
+    "Timeouts",
+    "classify",
+]
+
+log = logging.getLogger("magodoo.http")
+
+RETRIABLE_STATUSES = frozenset({429, 502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+class Outcome(enum.Enum):
+    """What a response means, decided in one place."""
+
+    SUCCESS = "success"
+    AUTH = "auth"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    VALIDATION = "validation"
+    RATE_LIMITED = "rate_limited"
+    RETRIABLE = "retriable"
+    FATAL = "fatal"
+
+
+def classify(status: int) -> Outcome:
+    """Classify an HTTP status."""
+    if 200 <= status < 300:
+        return Outcome.SUCCESS
+    if status == 401:
+        return Outcome.AUTH
+    if status == 403:
+        return Outcome.FORBIDDEN
+    if status == 404:
+        return Outcome.NOT_FOUND
+    if status == 429:
+        return Outcome.RATE_LIMITED
+    if status in RETRIABLE_STATUSES:
+        return Outcome.RETRIABLE
+    if 400 <= status < 500:
+        return Outcome.VALIDATION
+    return Outcome.FATAL
+
+
+@attrs.frozen
+class RetryPolicy:
+    """When and how long to retry. Waits are exponential with full jitter.
+
+    ``max_tries`` counts the first try; ``max_time`` bounds the whole call in seconds.
+    ``max_retry_after`` caps how long a ``Retry-After`` header may make us wait.
+    """
+
+    max_tries: int = 5
+    max_time: float = 60.0
+    base: float = 0.5
+    factor: float = 2.0
+    max_wait: float = 10.0
+    jitter: bool = True
+    max_retry_after: float = 120.0
+
+    def waits(self) -> Iterator[float]:
+        """The successive waits before each retry."""
+        gen = backoff.expo(base=self.factor, factor=self.base, max_value=self.max_wait)
+        next(gen)  # backoff's generators must be primed
+        for value in gen:
+            yield backoff.full_jitter(value) if self.jitter else float(value)
+
+
+NO_RETRY = RetryPolicy(max_tries=1)
+
+
+@attrs.frozen
+class Timeouts:
+    """Seconds to connect, and for the whole request."""
+
+    connect: float = 10.0
+    total: float = 60.0
+
+
+@attrs.frozen
+class Response:
+    """A final HTTP answer."""
+
+    method: str
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    @property
+    def is_json(self) -> bool:
+        return "json" in self.headers.get("Content-Type", "").lower()
+
+    def json(self) -> Any:
+        """The body parsed as JSON (raises ``ValueError`` when it is not JSON)."""
+        return jsonlib.loads(self.body)
+
+    def data(self) -> Any:
+        """The body as JSON when it parses, else as text."""
+        try:
+            return self.json()
+        except ValueError:
+            return self.text
+
+    def retry_after(self) -> float | None:
+        """The ``Retry-After`` header in seconds, if present (delta or HTTP date)."""
+        value = self.headers.get("Retry-After")
+        if not value:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+
+@attrs.frozen
+class Exchange:
+    """One attempt, as captured for the sync log: everything redacted."""
+
+    method: str
+    url: str
+    request_headers: Mapping[str, str]
+    request_body: Any
+    status: int | None
+    response_headers: Mapping[str, str]
+    response_body: Any
+    duration: float
+    attempt: int
+    error: str | None = None
+
+
+CaptureHook = Callable[[Exchange], None]
+HeadersHook = Callable[[str, str], Awaitable[Mapping[str, str]]]
+
+
+@attrs.define
+class HttpTransport:
+    """Sends requests for one server.
+
+    ``session`` may be the caller's (then it is not closed here). ``limit`` bounds the
+    requests in flight to this server. ``auth`` is called before each attempt with the
+    method and the full URL and returns headers to add (tokens, OAuth signatures).
+    ``capture`` receives every attempt, redacted by ``redactor``.
+    """
+
+    name: str = "http"
+    session: aiohttp.ClientSession | None = None
+    limit: int = 8
+    timeouts: Timeouts = Timeouts()
+    retry: RetryPolicy = RetryPolicy()
+    capture: CaptureHook | None = None
+    redactor: Redactor = attrs.field(factory=Redactor)
+    auth: HeadersHook | None = None
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    _owns_session: bool = attrs.field(init=False, default=False)
+    _semaphore: asyncio.Semaphore = attrs.field(init=False)
+    _closed: bool = attrs.field(init=False, default=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._semaphore = asyncio.Semaphore(self.limit)
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ClientClosedError(f"{self.name} client is closed")
+        if self.session is None:
+            self.session = aiohttp.ClientSession(timeout=self._timeout())
+            self._owns_session = True
+        return self.session
+
+    def _timeout(self) -> aiohttp.ClientTimeout:
+        return aiohttp.ClientTimeout(total=self.timeouts.total, connect=self.timeouts.connect)
+
+    async def aclose(self) -> None:
+        """Close the session if this transport created it. Further use raises."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_session and self.session is not None:
+            await self.session.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | list[tuple[str, str]] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        capture_body: Any = None,
+    ) -> Response:
+        """Send one logical request, retrying what is safe to retry.
+
+        ``idempotent`` defaults by method (GET, PUT, DELETE are; POST is not). A
+        non-idempotent request is retried only when the server surely did not act on it
+        (the connection could not be opened, or 429); any other failure raises
+        :class:`OutcomeUnknownError`. ``capture_body`` replaces ``json`` in captures (for
+        bodies that carry secrets in positional places).
+        """
+        method = method.upper()
+        safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        session = self._session()
+        waits = self.retry.waits()
+        started = time.monotonic()
+        attempt = 0
+        full_url = str(URL(url).with_query(params) if params else url)
+        while True:
+            attempt += 1
+            response: Response | None = None
+            error: BaseException | None = None
+            sent = True
+            t0 = time.monotonic()
+            send_headers = dict(headers or {})
+            try:
+                if self.auth is not None:
+                    send_headers.update(await self.auth(method, full_url))
+                async with self._semaphore, session.request(
+                    method, full_url, json=json, headers=send_headers, timeout=self._timeout()
+                ) as raw:
+                    body = await raw.read()
+                    response = Response(method, full_url, raw.status, dict(raw.headers), body)
+            except aiohttp.ClientConnectorError as exc:
+                error, sent = exc, False
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                error = exc
+            duration = time.monotonic() - t0
+            self._capture(method, full_url, send_headers, json if capture_body is None
+                          else capture_body, response, error, duration, attempt)
+
+            retry_after: float | None = None
+            if response is not None:
+                if response.status not in RETRIABLE_STATUSES:
+                    return response
+                if response.status == 429:
+                    retry_after = response.retry_after()
+                elif not safe:
+                    raise OutcomeUnknownError(
+                        f"answered {response.status}; the write may have been applied",
+                        method=method, url=self.redactor.text(full_url))
+            else:
+                assert error is not None
+                reason = self.redactor.text(f"{type(error).__name__}: {error}")
+                if sent and not safe:
+                    raise OutcomeUnknownError(
+                        f"{reason}; the write may have been applied",
+                        method=method, url=self.redactor.text(full_url)) from None
+
+            wait = next(waits)
+            if retry_after is not None:
+                wait = min(retry_after, self.retry.max_retry_after)
+            elapsed = time.monotonic() - started
+            if attempt >= self.retry.max_tries or elapsed + wait > self.retry.max_time:
+                if response is not None:
+                    return response
+                assert error is not None
+                raise TransportError(
+                    self.redactor.text(f"{type(error).__name__}: {error} (after {attempt} tries)"),
+                    method=method, url=self.redactor.text(full_url)) from None
+            log.info(
+                "retrying %s %s in %.2fs (attempt %d)",
+                method, self.redactor.text(full_url), wait, attempt,
+                extra={"server": self.name, "status": response.status if response else None},
+            )
+            await self.sleep(wait)
+
+    def _capture(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Any,
+        response: Response | None,
+        error: BaseException | None,
+        duration: float,
+        attempt: int,
+    ) -> None:
+        if self.capture is None:
+            return
+        r = self.redactor
+        self.capture(Exchange(
+            method=method,
+            url=r.text(url),
+            request_headers=r.headers(headers),
+            request_body=r.data(body),
+            status=response.status if response else None,
+            response_headers=r.headers(response.headers) if response else {},
+            response_body=r.data(response.data()) if response else None,
+            duration=duration,
+            attempt=attempt,
+            error=r.text(f"{type(error).__name__}: {error}") if error else None,
+        ))
