@@ -4,8 +4,10 @@ The tree::
 
     MagodooError
     ├── ConfigurationError          bad settings or arguments from the user
+    │   └── MissingExtraError       an optional dependency is missing (names the extra)
     ├── MappingError                a record cannot be mapped (names the record and field)
     ├── BindingConflictError        a record is already bound to another one
+    ├── JobNotFoundError            no queued job has this id
     ├── ClientClosedError           a client used after ``aclose()``
     ├── TransportError              no usable answer: connection refused or dropped, timeout
     │   └── OutcomeUnknownError     a non-idempotent write may or may not have happened
@@ -37,8 +39,10 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ForbiddenError",
+    "JobNotFoundError",
     "MagodooError",
     "MappingError",
+    "MissingExtraError",
     "NotFoundError",
     "OutcomeUnknownError",
     "RateLimitedError",
@@ -63,6 +67,10 @@ class ConfigurationError(MagodooError):
     """The user's settings or arguments are wrong; the message names the setting."""
 
 
+class MissingExtraError(ConfigurationError, ImportError):
+    """An optional dependency is missing; the message names the extra to install."""
+
+
 class MappingError(MagodooError):
     """A record cannot be mapped to the other side.
 
@@ -79,6 +87,10 @@ class MappingError(MagodooError):
 
 class BindingConflictError(MagodooError):
     """The Magento or Odoo record is already bound to another record."""
+
+
+class JobNotFoundError(MagodooError, LookupError):
+    """No job has this id (completed jobs are removed from the queue)."""
 
 
 class ClientClosedError(MagodooError):

@@ -1,0 +1,134 @@
+"""What every typed Odoo record shares: ``Ref``, reading with ``from_api``, writing with
+``to_values``.
+
+How fields are typed (the Odoo ``fields_get`` type on the left):
+
+- many2one: ``Ref | None``. ``read`` gives ``[id, "display name"]`` or ``false``; a bare id
+  (webhook payloads, ``load=None``) is read too. Written back as the bare id.
+- one2many / many2many: ``tuple[int, ...]`` of ids. Written only when asked for, as
+  ``[(6, 0, ids)]`` (replace the set; never do that on a one2many without meaning it).
+- char / text / html / selection: ``str | None`` (Odoo sends ``false`` when empty).
+- integer / float / monetary / boolean: plain, Odoo sends ``0`` / ``0.0`` / ``false``.
+- date / datetime: aware UTC datetimes via the shared converter.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, ClassVar, Self, TypeVar
+
+import attrs
+
+from magodoo._converter import converter, format_datetime
+
+__all__ = ["OdooRecord", "Ref", "record", "to_odoo"]
+
+
+@attrs.frozen
+class Ref:
+    """A many2one value: the id and the display name Odoo sent with it."""
+
+    id: int
+    name: str = ""
+
+    @classmethod
+    def of(cls, value: Any) -> Ref:
+        if isinstance(value, Ref):
+            return value
+        if isinstance(value, list | tuple) and value and isinstance(value[0], int):
+            return cls(int(value[0]), str(value[1]) if len(value) > 1 and value[1] else "")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return cls(value)
+        raise ValueError(f"not a many2one value: {value!r}")
+
+
+converter.register_structure_hook(Ref, lambda value, _: Ref.of(value))
+converter.register_unstructure_hook(Ref, lambda ref: ref.id)
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _is_x2many(type_: Any) -> bool:
+    return typing.get_origin(type_) is tuple
+
+
+class OdooRecord:
+    """Base of the typed records. Subclasses are ``@attrs.frozen`` and set ``MODEL``.
+
+    ``FIELDS`` is what the client reads (all the attributes), ``READONLY`` what
+    :meth:`to_values` never writes (computed or stored by Odoo).
+    """
+
+    MODEL: ClassVar[str]
+    FIELDS: ClassVar[tuple[str, ...]]
+    READONLY: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def from_api(cls, record: Mapping[str, Any]) -> Self:
+        """Build the record from a ``read``/``search_read`` dict (unknown keys ignored)."""
+        return converter.structure(dict(record), cls)
+
+    def to_values(
+        self,
+        *,
+        include: Iterable[str] = (),
+        only: Iterable[str] | None = None,
+        skip_none: bool = False,
+    ) -> dict[str, Any]:
+        """The values for ``create``/``write``.
+
+        Read-only fields and ``id`` are left out, and x2many fields unless named in
+        ``include``. ``only`` restricts the result to the fields named. ``None`` is written
+        as ``False`` (clears the field) unless ``skip_none``, which leaves such fields to
+        Odoo's defaults (what the client does for a record given to ``create``).
+        """
+        wanted = set(include)
+        keep = None if only is None else set(only)
+        hints = _hints(type(self))
+        out: dict[str, Any] = {}
+        for attribute in attrs.fields(type(self)):  # type: ignore[arg-type]
+            name = attribute.name
+            if name == "id" or name in self.READONLY:
+                continue
+            if keep is not None and name not in keep:
+                continue
+            if _is_x2many(hints[name]) and name not in wanted:
+                continue
+            value = getattr(self, name)
+            if value is None and skip_none:
+                continue
+            out[name] = to_odoo(value)
+        return out
+
+
+def to_odoo(value: Any) -> Any:
+    """One Python value as Odoo takes it in ``create``/``write``."""
+    if value is None:
+        return False
+    if isinstance(value, Ref):
+        return value.id
+    if isinstance(value, tuple):
+        return [(6, 0, list(value))]
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+R = TypeVar("R", bound=OdooRecord)
+
+
+def record(cls: type[R]) -> type[R]:
+    """Fill ``FIELDS`` from the attrs attributes (use after ``@attrs.frozen``)."""
+    cls.FIELDS = tuple(a.name for a in attrs.fields(cls))  # type: ignore[arg-type]
+    return cls

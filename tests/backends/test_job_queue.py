@@ -1,0 +1,212 @@
+"""JobQueue contract."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from magodoo.backends import (
+    Direction,
+    Job,
+    JobAction,
+    JobNotFoundError,
+    JobQueue,
+    JobState,
+    Stores,
+    Trigger,
+)
+
+from .conftest import FakeClock
+
+M2O = Direction.MAGENTO_TO_ODOO
+LEASE = timedelta(minutes=5)
+
+
+def job(key: str | int, **kw: object) -> Job:
+    return Job("product", M2O, key, **kw)  # type: ignore[arg-type]
+
+
+async def test_enqueue_and_get(stores: Stores, clock: FakeClock) -> None:
+    q = stores.jobs
+    assert isinstance(q, JobQueue)
+    stored = await q.enqueue(
+        job(42, trigger=Trigger.REALTIME, priority=3, payload={"odoo_id": 7, "n": [1, 2]})
+    )
+    assert stored.id is not None
+    assert stored.state is JobState.WAITING
+    assert stored.attempts == 0
+    assert stored.not_before == clock()
+    assert stored.created_at == clock()
+    assert stored.record_key == "42"
+    assert stored.identity_key == "default|product|m2o|sync|42"
+    assert await q.get(stored.id) == stored
+    assert await q.get(stored.id + 100) is None
+
+
+async def test_identity_collapses_waiting_duplicates(stores: Stores, clock: FakeClock) -> None:
+    q = stores.jobs
+    first = await q.enqueue(job("A", priority=1, not_before=clock() + timedelta(minutes=10)))
+    second = await q.enqueue(job("A", priority=5, not_before=clock() + timedelta(minutes=1)))
+    third = await q.enqueue(job("A", priority=0, payload={"x": 1}))
+    assert first.id == second.id == third.id
+    assert third.priority == 5
+    assert third.not_before == clock()
+    assert third.payload == {"x": 1}
+    # an empty payload does not wipe a stored one
+    fourth = await q.enqueue(job("A"))
+    assert fourth.payload == {"x": 1}
+    # a deletion of the same record is a different job, and so is another backend pair
+    deletion = await q.enqueue(job("A", action=JobAction.DELETE))
+    other = await q.enqueue(job("A", backend="shop2"))
+    assert len({first.id, deletion.id, other.id}) == 3
+    many = await q.enqueue_many([job("B"), job("B", priority=2), job("A"), job("C")])
+    assert many[0].id == many[1].id and many[1].priority == 2
+    assert many[2].id == first.id
+    assert (await q.counts())[JobState.WAITING] == 5
+
+
+async def test_duplicate_of_a_claimed_job_is_a_new_job(stores: Stores) -> None:
+    q = stores.jobs
+    first = await q.enqueue(job("A"))
+    [claimed] = await q.claim("w1", 10, LEASE)
+    assert claimed.id == first.id
+    again = await q.enqueue(job("A"))
+    assert again.id != first.id
+    assert [j.id for j in await q.claim("w2", 10, LEASE)] == [again.id]
+
+
+async def test_claim_batches_in_order(stores: Stores, clock: FakeClock) -> None:
+    q = stores.jobs
+    long = timedelta(hours=2)
+    await q.enqueue_many(job(i) for i in range(45))
+    await q.enqueue(job("urgent", priority=10))
+    await q.enqueue(job("later", priority=99, not_before=clock() + timedelta(hours=1)))
+    batch = await q.claim("w1", 20, long)
+    assert len(batch) == 20
+    assert batch[0].record_key == "urgent"
+    assert [j.record_key for j in batch[1:]] == [str(i) for i in range(19)]
+    assert all(j.state is JobState.CLAIMED and j.worker_id == "w1" for j in batch)
+    assert all(j.lease_until == clock() + long for j in batch)
+    assert len(await q.claim("w2", 20, long)) == 20
+    assert len(await q.claim("w3", 20, long)) == 6
+    assert await q.claim("w3", 20, long) == []
+    counts = await q.counts()
+    assert counts == {JobState.WAITING: 1, JobState.CLAIMED: 46, JobState.DEAD: 0}
+    clock.advance(hours=1)
+    [later] = await q.claim("w3", 20, long)
+    assert later.record_key == "later"
+
+
+async def test_lease_expiry_returns_jobs(stores: Stores, clock: FakeClock) -> None:
+    q = stores.jobs
+    await q.enqueue_many(job(i) for i in range(3))
+    held = await q.claim("crashed", 10, LEASE)
+    assert len(held) == 3
+    clock.advance(minutes=4)
+    assert await q.claim("w2", 10, LEASE) == []
+    assert held[0].id is not None
+    assert await q.extend_lease(held[0].id, "crashed", LEASE)
+    assert not await q.extend_lease(held[0].id, "someone-else", LEASE)
+    clock.advance(minutes=2)
+    back = await q.claim("w2", 10, LEASE)
+    assert sorted(j.id or 0 for j in back) == sorted(j.id or 0 for j in held[1:])
+    assert all(j.worker_id == "w2" for j in back)
+    clock.advance(minutes=4)
+    assert [j.id for j in await q.claim("w3", 10, LEASE)] == [held[0].id]
+
+
+async def test_complete_removes(stores: Stores) -> None:
+    q = stores.jobs
+    stored = await q.enqueue(job(1))
+    await q.claim("w", 1, LEASE)
+    assert stored.id is not None
+    assert await q.complete(stored.id)
+    assert not await q.complete(stored.id)
+    assert await q.get(stored.id) is None
+    assert await q.counts() == dict.fromkeys(JobState, 0)
+
+
+async def test_retry_backoff_then_dead_then_requeue(stores: Stores, clock: FakeClock) -> None:
+    q = stores.jobs
+    stored = await q.enqueue(job("X", payload={"k": "v"}))
+    assert stored.id is not None
+    base = timedelta(seconds=10)
+    for attempt in range(1, 4):
+        [claimed] = await q.claim("w", 1, LEASE)
+        failed = await q.fail(claimed.id or 0, f"boom {attempt}", max_attempts=4, backoff_base=base)
+        assert failed.state is JobState.WAITING
+        assert failed.attempts == attempt
+        assert failed.last_error == f"boom {attempt}"
+        assert failed.worker_id is None and failed.lease_until is None
+        delay = base * 2 ** (attempt - 1)
+        assert failed.not_before is not None
+        assert clock() + delay <= failed.not_before <= clock() + delay * 1.1
+        assert await q.claim("w", 1, LEASE) == []  # not before the backoff
+        clock.current = failed.not_before
+    [claimed] = await q.claim("w", 1, LEASE)
+    dead = await q.fail(claimed.id or 0, "final", max_attempts=4, backoff_base=base)
+    assert dead.state is JobState.DEAD and dead.attempts == 4
+    clock.advance(days=30)
+    assert await q.claim("w", 10, LEASE) == []  # dead jobs are kept, never claimed
+    assert [j.id for j in await q.dead()] == [stored.id]
+    assert (await q.counts())[JobState.DEAD] == 1
+    again = await q.requeue(stored.id)
+    assert again.state is JobState.WAITING and again.attempts == 0 and again.last_error is None
+    assert again.payload == {"k": "v"}
+    assert await q.dead() == []
+    assert [j.id for j in await q.claim("w", 1, LEASE)] == [stored.id]
+    with pytest.raises(JobNotFoundError):
+        await q.fail(123456, "x")
+    with pytest.raises(JobNotFoundError):
+        await q.requeue(123456)
+
+
+async def test_backoff_is_capped(stores: Stores) -> None:
+    q = stores.jobs
+    await q.enqueue(job(1))
+    [claimed] = await q.claim("w", 1, LEASE)
+    failed = await q.fail(
+        claimed.id or 0,
+        "e",
+        max_attempts=99,
+        backoff_base=timedelta(hours=10),
+        backoff_max=timedelta(hours=1),
+        jitter=0,
+    )
+    assert failed.not_before is not None and failed.updated_at is not None
+    assert failed.not_before - failed.updated_at == timedelta(hours=1)
+
+
+async def test_failed_job_collapses_into_waiting_duplicate(stores: Stores) -> None:
+    q = stores.jobs
+    first = await q.enqueue(job("A", payload={"old": 1}))
+    await q.claim("w", 1, LEASE)
+    newer = await q.enqueue(job("A", priority=2))
+    result = await q.fail(first.id or 0, "e")
+    assert result.id == newer.id
+    assert result.state is JobState.WAITING
+    assert result.payload == {"old": 1}
+    assert await q.get(first.id or 0) is None
+    assert (await q.counts())[JobState.WAITING] == 1
+
+
+async def test_requeue_collapses_into_waiting_duplicate(stores: Stores) -> None:
+    q = stores.jobs
+    first = await q.enqueue(job("A"))
+    await q.claim("w", 1, LEASE)
+    await q.fail(first.id or 0, "e", max_attempts=1)
+    newer = await q.enqueue(job("A"))
+    assert (await q.requeue(first.id or 0)).id == newer.id
+    assert await q.counts() == {JobState.WAITING: 1, JobState.CLAIMED: 0, JobState.DEAD: 0}
+
+
+async def test_dead_pages(stores: Stores) -> None:
+    q = stores.jobs
+    await q.enqueue_many(job(i) for i in range(7))
+    for claimed in await q.claim("w", 7, LEASE):
+        await q.fail(claimed.id or 0, "e", max_attempts=1)
+    first = await q.dead(limit=4)
+    rest = await q.dead(after_id=first[-1].id, limit=4)
+    assert len(first) == 4 and len(rest) == 3
+    assert [j.record_key for j in first + rest] == [str(i) for i in range(7)]
