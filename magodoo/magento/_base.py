@@ -1,0 +1,167 @@
+"""What every Magento model shares: reading and writing through the one converter.
+
+Each model is an ``@attrs.frozen(kw_only=True)`` subclass of :class:`ApiModel`. Reading
+(:meth:`ApiModel.from_api`):
+
+- keys the model does not name are kept in ``extra`` (never an error), so a record read and
+  written back loses nothing;
+- ``null`` values are read as absent (the field's default, ``None``);
+- ``bool | None`` fields keep ``false`` (the shared converter reads ``false`` as ``None`` for
+  Odoo's sake; Magento's ``false`` is a real value);
+- numbers sent as strings, timestamps and the rest follow :mod:`magodoo._converter`.
+
+Writing (:meth:`ApiModel.to_api`) gives Magento's own shape: ``None`` fields are left out,
+tuples become lists, timestamps ``YYYY-MM-DD HH:MM:SS`` UTC, ``extra`` merged back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any, ClassVar, Self
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+
+from magodoo._converter import converter, format_datetime
+from magodoo.exceptions import MappingError
+
+__all__ = ["ApiModel", "plain"]
+
+
+class ApiModel:
+    """Base of the Magento models (see the module docstring)."""
+
+    __slots__ = ()
+
+    #: attribute name -> API key, for the few keys that are not valid Python names
+    api_renames: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def from_api(cls, payload: Mapping[str, Any]) -> Self:
+        """Read a record as the API sends it.
+
+        Raises :class:`~magodoo.exceptions.MappingError` naming the fields that could not be
+        read (never a bare cattrs error).
+        """
+        try:
+            result: Self = converter.structure(payload, cls)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            raise _mapping_error(cls.__name__, payload, exc) from exc
+        return result
+
+    def to_api(self) -> dict[str, Any]:
+        """The record as the API takes it (``None`` left out)."""
+        result: dict[str, Any] = converter.unstructure(self)
+        return result
+
+
+def _mapping_error(name: str, payload: Any, exc: Exception) -> MappingError:
+    if isinstance(exc, cattrs.BaseValidationError):
+        problems = cattrs.transform_error(exc, path="$")
+    else:
+        problems = [str(exc)]
+    record = None
+    if isinstance(payload, Mapping):
+        record = next((payload[k] for k in ("sku", "entity_id", "id", "increment_id",
+                                             "attribute_code", "code") if k in payload), None)
+    field = problems[0].rpartition(" @ ")[2] if problems and " @ " in problems[0] else None
+    return MappingError(
+        "the Magento answer cannot be read: " + "; ".join(problems),
+        entity=name, record=record, field=field,
+    )
+
+
+def _opt_bool(value: Any, _: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    result: bool = converter.structure(value, bool)
+    return result
+
+
+def _custom_value(value: Any, _: Any) -> str | list[str]:
+    if isinstance(value, list | tuple):
+        return [converter.structure(v, str) for v in value]
+    if value is None:
+        return ""
+    result: str = converter.structure(value, str)
+    return result
+
+
+def _is_model(type_: Any) -> bool:
+    return isinstance(type_, type) and issubclass(type_, ApiModel) and attrs.has(type_)
+
+
+def _api_key(cls: Any, name: str) -> str:
+    renames: Mapping[str, str] = cls.api_renames
+    return renames.get(name, name)
+
+
+def _structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
+    attrs.resolve_types(cls)
+    overrides: dict[str, Any] = {}
+    known: set[str] = set()
+    for field in attrs.fields(cls):
+        if field.name == "extra":
+            overrides["extra"] = override(omit=True)
+            continue
+        key = _api_key(cls, field.name)
+        known.add(key)
+        hook: Any = None
+        if field.type == bool | None:
+            hook = _opt_bool
+        elif field.type == str | list[str]:
+            hook = _custom_value
+        if key != field.name or hook is not None:
+            overrides[field.name] = override(rename=key, struct_hook=hook)
+    fn = make_dict_structure_fn(cls, converter, **overrides)
+
+    def structure(data: Any, _: Any) -> Any:
+        if not isinstance(data, Mapping):
+            raise ValueError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
+        inner = {k: v for k, v in data.items() if k in known and v is not None}
+        obj: Any = fn(inner, cls)
+        extra = {k: v for k, v in data.items() if k not in known}
+        if extra:
+            obj = attrs.evolve(obj, extra=extra)
+        return obj
+
+    return structure
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of ``value``: models as their API dicts, tuples as lists."""
+    if isinstance(value, ApiModel):
+        return value.to_api()
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def _unstructure_factory(cls: Any) -> Callable[[Any], Any]:
+    names = [(f.name, _api_key(cls, f.name)) for f in attrs.fields(cls) if f.name != "extra"]
+    has_extra = any(f.name == "extra" for f in attrs.fields(cls))
+
+    def unstructure(obj: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, key in names:
+            value = getattr(obj, name)
+            if value is not None:
+                out[key] = plain(value)
+        if has_extra:
+            for key, value in obj.extra.items():
+                out.setdefault(key, plain(value))
+        return out
+
+    return unstructure
+
+
+converter.register_structure_hook_factory(_is_model, _structure_factory)
+converter.register_unstructure_hook_factory(_is_model, _unstructure_factory)

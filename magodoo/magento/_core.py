@@ -1,0 +1,318 @@
+"""The Magento client's plumbing: URLs, auth, error mapping, paging. No typed routes here."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any, Self, TypeVar, overload
+from urllib.parse import quote
+
+import aiohttp
+import attrs
+
+from magodoo._http import CaptureHook, Exchange, HttpTransport, Response, RetryPolicy, Timeouts
+from magodoo._redact import REDACTED, Redactor
+from magodoo.exceptions import ClientClosedError, ConfigurationError, ServerError
+from magodoo.magento._base import ApiModel
+from magodoo.magento.auth import MagentoAuth
+from magodoo.magento.errors import error_from_response
+from magodoo.magento.models_common import Page
+from magodoo.magento.search import SearchCriteria
+
+__all__ = ["MAX_PAGE_SIZE", "ClientCore", "seg"]
+
+log = logging.getLogger("magodoo.magento")
+
+M = TypeVar("M", bound=ApiModel)
+MAX_PAGE_SIZE = 300
+_TOKEN_ROUTES = ("/V1/integration/admin/token", "/V1/integration/customer/token",
+                 "/V1/tfa/provider/")
+
+Params = list[tuple[str, str]]
+ACCEPT = {"Accept": "application/json"}  # Magento answers XML to an Accept that asks for it
+
+
+def seg(value: str | int) -> str:
+    """One path segment, percent-encoded (SKUs may hold spaces, ``#``, ``/``...)."""
+    return quote(str(value), safe="")
+
+
+def list_fields(fields: str | Iterable[str] | None) -> str | None:
+    """``fields=`` for a list route: ``items[...]`` wrapped and ``total_count`` kept."""
+    if fields is None:
+        return None
+    text = fields if isinstance(fields, str) else ",".join(fields)
+    text = text.strip()
+    if not text:
+        return None
+    if "items[" not in text:
+        text = f"items[{text}]"
+    if "total_count" not in text:
+        text = f"{text},total_count"
+    return text
+
+
+def _is_token_route(url: str) -> bool:
+    return any(route in url for route in _TOKEN_ROUTES)
+
+
+def _strip_slash(url: str) -> str:
+    """The store's base URL; a trailing ``/rest`` (a common slip) is dropped too."""
+    return str(url).rstrip("/").removesuffix("/rest")
+
+
+@attrs.define
+class ClientCore:
+    """Shared state and request helpers of :class:`~magodoo.magento.MagentoClient`."""
+
+    base_url: str = attrs.field(converter=_strip_slash)
+    auth: MagentoAuth = attrs.field(kw_only=True)
+    store_code: str = attrs.field(default="default", kw_only=True)
+    session: aiohttp.ClientSession | None = attrs.field(default=None, kw_only=True)
+    limit: int = attrs.field(default=8, kw_only=True)
+    timeouts: Timeouts = attrs.field(factory=Timeouts, kw_only=True)
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy, kw_only=True)
+    capture: CaptureHook | None = attrs.field(default=None, kw_only=True)
+    _transport: HttpTransport = attrs.field(init=False)
+    _owns_transport: bool = attrs.field(init=False, default=True)
+    _closed: bool = attrs.field(init=False, default=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.store_code or "/" in self.store_code:
+            raise ConfigurationError(f"bad Magento store code {self.store_code!r}")
+        self._transport = HttpTransport(
+            name="magento",
+            session=self.session,
+            limit=self.limit,
+            timeouts=self.timeouts,
+            retry=self.retry,
+            capture=self._capture if self.capture is not None else None,
+            redactor=Redactor(self.auth.secrets()),
+            auth=self._auth_headers,
+        )
+
+    # ---- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def transport(self) -> HttpTransport:
+        """The shared HTTP transport (tests replace its ``sleep``)."""
+        return self._transport
+
+    @property
+    def redactor(self) -> Redactor:
+        return self._transport.redactor
+
+    @property
+    def closed(self) -> bool:
+        return self._closed or self._transport.closed
+
+    async def __aenter__(self) -> Self:
+        self._check_open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the client (and its session if it created it). Further calls raise."""
+        self._closed = True
+        if self._owns_transport:
+            await self._transport.aclose()
+
+    def for_store(self, code: str) -> Self:
+        """A client for store view ``code`` (or ``all`` for global values) sharing this one's
+        transport and credentials. Closing it does not close this client."""
+        self._check_open()
+        if not code or "/" in code:
+            raise ConfigurationError(f"bad Magento store code {code!r}")
+        child = copy.copy(self)
+        child.store_code = code
+        child._owns_transport = False
+        child._closed = False
+        return child
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise ClientClosedError("the Magento client is closed")
+
+    # ---- auth -----------------------------------------------------------------------------
+
+    def _capture(self, exchange: Exchange) -> None:
+        if self.capture is None:
+            return
+        if _is_token_route(exchange.url) and isinstance(exchange.response_body, str):
+            exchange = attrs.evolve(exchange, response_body=REDACTED)
+        self.capture(exchange)
+
+    async def _auth_headers(self, method: str, url: str) -> Mapping[str, str]:
+        if _is_token_route(url):
+            return {}
+        return await self.auth.headers(self, method, url)
+
+    async def fetch_token(self, path: str, body: Mapping[str, str]) -> str:
+        """POST to a token route (no auth header) and return the bare token string."""
+        self._check_open()
+        response = await self._transport.request(
+            "POST", self.url(path), json=dict(body), idempotent=True, headers=ACCEPT
+        )
+        if not 200 <= response.status < 300:
+            raise error_from_response(response, self.redactor, token_route=True)
+        token = response.data()
+        if not isinstance(token, str) or not token:
+            raise ServerError(
+                "the token route did not answer a token", method="POST",
+                url=self.url(path), status=response.status, server="magento",
+            )
+        self.redactor.add(token)
+        return token
+
+    # ---- requests -------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        """``<base>/rest/<store_code><path>``; ``path`` starts with ``/V1/`` or ``/async/``."""
+        return f"{self.base_url}/rest/{self.store_code}{path}"
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json: Any = None,
+        fields: str | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """One API call: the parsed JSON answer, or the mapped exception."""
+        self._check_open()
+        query = list(params or [])
+        if fields:
+            query.append(("fields", fields))
+        url = self.url(path)
+        await self.auth.prepare(self)
+        generation = self.auth.generation
+        response = await self._send(method, url, query, json, idempotent)
+        if response.status == 401 and await self.auth.refresh(self, generation):
+            log.info("Magento answered 401; credentials renewed, trying once more",
+                     extra={"method": method, "path": path})
+            response = await self._send(method, url, query, json, idempotent)
+        if not 200 <= response.status < 300:
+            raise error_from_response(response, self.redactor)
+        return response.data() if response.body else None
+
+    async def _send(
+        self, method: str, url: str, query: Params, json: Any, idempotent: bool | None
+    ) -> Response:
+        return await self._transport.request(
+            method, url, params=query or None, json=json, idempotent=idempotent, headers=ACCEPT
+        )
+
+    async def get(self, path: str, params: Params | None = None, *,
+                  fields: str | None = None) -> Any:
+        return await self.call("GET", path, params=params, fields=fields)
+
+    async def post(self, path: str, json: Any = None, *, idempotent: bool | None = None) -> Any:
+        return await self.call("POST", path, json=json, idempotent=idempotent)
+
+    async def put(self, path: str, json: Any = None) -> Any:
+        return await self.call("PUT", path, json=json)
+
+    async def delete(self, path: str) -> Any:
+        return await self.call("DELETE", path)
+
+    # ---- lists ----------------------------------------------------------------------------
+
+    @overload
+    async def fetch_page(
+        self, path: str, criteria: SearchCriteria | None = None, *, model: type[M],
+        fields: str | Iterable[str] | None = None,
+    ) -> Page[M]: ...
+
+    @overload
+    async def fetch_page(
+        self, path: str, criteria: SearchCriteria | None = None, *, model: None = None,
+        fields: str | Iterable[str] | None = None,
+    ) -> Page[dict[str, Any]]: ...
+
+    async def fetch_page(
+        self, path: str, criteria: SearchCriteria | None = None, *,
+        model: type[M] | None = None, fields: str | Iterable[str] | None = None,
+    ) -> Page[M] | Page[dict[str, Any]]:
+        """One page of a list route, as the criteria say (no paging added)."""
+        criteria = criteria or SearchCriteria()
+        data = await self.get(path, criteria.to_params(), fields=list_fields(fields))
+        raw_items, total, echoed = _page_parts(data)
+        if model is None:
+            return Page(tuple(raw_items), total, echoed)
+        return Page(tuple(model.from_api(item) for item in raw_items), total, echoed)
+
+    @overload
+    def paginate(
+        self, path: str, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        fields: str | Iterable[str] | None = None, model: type[M],
+    ) -> AsyncIterator[M]: ...
+
+    @overload
+    def paginate(
+        self, path: str, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        fields: str | Iterable[str] | None = None, model: None = None,
+    ) -> AsyncIterator[dict[str, Any]]: ...
+
+    def paginate(
+        self, path: str, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        fields: str | Iterable[str] | None = None, model: type[M] | None = None,
+    ) -> AsyncIterator[M] | AsyncIterator[dict[str, Any]]:
+        """Every item of a list route, page after page.
+
+        ``pageSize`` is always set (Magento returns everything without it) and paging stops
+        on ``total_count``: some collections answer the last page again past the end.
+        ``fields`` trims each item (``items[...]`` and ``total_count`` are added).
+        """
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(
+                f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {page_size}"
+            )
+        if model is None:
+            return self._paginate_raw(path, criteria or SearchCriteria(), page_size, fields)
+        return self._paginate_models(path, criteria or SearchCriteria(), page_size, fields, model)
+
+    async def _paginate_models(
+        self, path: str, criteria: SearchCriteria, page_size: int,
+        fields: str | Iterable[str] | None, model: type[M],
+    ) -> AsyncIterator[M]:
+        async for item in self._paginate_raw(path, criteria, page_size, fields):
+            yield model.from_api(item)
+
+    async def _paginate_raw(
+        self, path: str, criteria: SearchCriteria, page_size: int,
+        fields: str | Iterable[str] | None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        projection = list_fields(fields)
+        current = criteria.current_page or 1
+        seen = (current - 1) * page_size
+        while True:
+            page_criteria = criteria.page(page_size, current)
+            data = await self.get(path, page_criteria.to_params(), fields=projection)
+            items, total, _ = _page_parts(data)
+            for item in items:
+                if seen >= total:
+                    return
+                seen += 1
+                yield item
+            if not items or seen >= total or len(items) < page_size:
+                return
+            current += 1
+
+
+def _page_parts(data: Any) -> tuple[list[dict[str, Any]], int, Mapping[str, Any] | None]:
+    if not isinstance(data, Mapping):
+        raise ServerError(
+            f"a list route answered {type(data).__name__}, not an object",
+            method="GET", url="", status=200, server="magento",
+        )
+    items = data.get("items") or []
+    total = data.get("total_count")
+    if total is None:
+        total = len(items)
+    echoed = data.get("search_criteria")
+    return list(items), int(total), echoed if isinstance(echoed, Mapping) else None
