@@ -1,0 +1,48 @@
+"""The sync engine: handlers, cursors, echo suppression, the worker, "test connection".
+
+Start with :func:`connect` (clients, stores and engine from :class:`~magodoo.settings.Settings`)
+or build a :class:`SyncEngine` yourself; see ``README-usage.md`` beside this file.
+"""
+
+from __future__ import annotations
+
+from magodoo.engine.check import CheckReport, ServerCheck
+from magodoo.engine.cursors import CursorTracker, Window, plan_window
+from magodoo.engine.echo import EchoGuard, payload_hash
+from magodoo.engine.engine import SyncEngine
+from magodoo.engine.entities import CategoryExporter, CustomerImporter
+from magodoo.engine.handler import Context, Handler, Plan, Written
+from magodoo.engine.locks import KeyedLocks
+from magodoo.engine.ports import MagentoPort, OdooPort
+from magodoo.engine.registry import Registry, default_registry
+from magodoo.engine.result import Outcome, PlannedWrite, RecordOutcome, SyncResult
+from magodoo.engine.wiring import Connection, connect, open_stores
+
+__all__ = [
+    "CategoryExporter",
+    "CheckReport",
+    "Connection",
+    "Context",
+    "CursorTracker",
+    "CustomerImporter",
+    "EchoGuard",
+    "Handler",
+    "KeyedLocks",
+    "MagentoPort",
+    "OdooPort",
+    "Outcome",
+    "Plan",
+    "PlannedWrite",
+    "RecordOutcome",
+    "Registry",
+    "ServerCheck",
+    "SyncEngine",
+    "SyncResult",
+    "Window",
+    "Written",
+    "connect",
+    "default_registry",
+    "open_stores",
+    "payload_hash",
+    "plan_window",
+]

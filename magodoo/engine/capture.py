@@ -1,0 +1,59 @@
+"""Route the HTTP exchanges a transport captures to the record being synced.
+
+The clients' transports get :func:`capture_hook` as their ``capture``; the engine opens a
+:func:`collect` block around the calls it makes for one record (or one page), and whatever
+the transports capture inside it lands in that block's list, ready for the sync log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from magodoo._http import Exchange
+
+__all__ = ["capture_hook", "collect", "exchange_request", "exchange_response", "to_text"]
+
+_sink: ContextVar[list[Exchange] | None] = ContextVar("magodoo_capture", default=None)
+
+MAX_TEXT = 16_000
+
+
+def capture_hook(exchange: Exchange) -> None:
+    """Give this to ``HttpTransport(capture=...)``."""
+    sink = _sink.get()
+    if sink is not None:
+        sink.append(exchange)
+
+
+@contextmanager
+def collect() -> Iterator[list[Exchange]]:
+    """Collect the exchanges made in this block (and the tasks it starts)."""
+    sink: list[Exchange] = []
+    token = _sink.set(sink)
+    try:
+        yield sink
+    finally:
+        _sink.reset(token)
+
+
+def to_text(value: Any) -> str | None:
+    """JSON text for the log, cut at :data:`MAX_TEXT` characters."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, default=str, sort_keys=True)
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "...(cut)"
+
+
+def exchange_request(exchange: Exchange) -> dict[str, Any]:
+    return {"method": exchange.method, "url": exchange.url, "body": exchange.request_body}
+
+
+def exchange_response(exchange: Exchange) -> dict[str, Any]:
+    out: dict[str, Any] = {"status": exchange.status, "body": exchange.response_body}
+    if exchange.error:
+        out["error"] = exchange.error
+    return out

@@ -1,0 +1,784 @@
+"""The sync engine: runs the handler steps over pages, keeps bindings, cursors, log and jobs.
+
+See :mod:`magodoo.engine.handler` for the steps. The engine owns what every entity shares:
+the per-record locks, the binding lookups (one store query per page), the skip rules (disabled,
+echo, unchanged), the create-or-update decision, the recovery of a create whose outcome is
+unknown (look the record up by natural key before any retry), the bindings, the sync log, the
+cursors and the job queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from magodoo._redact import Redactor
+from magodoo.backends.models import (
+    Binding,
+    Direction,
+    Job,
+    JobAction,
+    LogEntry,
+    Trigger,
+    utcnow,
+)
+from magodoo.engine.capture import exchange_request, exchange_response, to_text
+from magodoo.engine.cursors import CursorTracker, plan_window
+from magodoo.engine.echo import (
+    EchoGuard,
+    Side,
+    binding_echo,
+    payload_hash,
+    split_hash,
+    tag_hash,
+    written_into,
+)
+from magodoo.engine.handler import Context, Handler, Plan, Written
+from magodoo.engine.locks import KeyedLocks
+from magodoo.engine.ports import MagentoPort, OdooPort
+from magodoo.engine.registry import Registry, default_registry
+from magodoo.engine.result import Outcome, PlannedWrite, RecordOutcome, SyncResult
+from magodoo.exceptions import (
+    BindingConflictError,
+    ConfigurationError,
+    MagodooError,
+    MappingError,
+    NotFoundError,
+    OutcomeUnknownError,
+)
+from magodoo.settings import Settings
+
+if TYPE_CHECKING:
+    from magodoo.backends import Stores
+    from magodoo.engine.check import CheckReport
+
+__all__ = ["SyncEngine"]
+
+log = logging.getLogger("magodoo.engine")
+
+AnyHandler = Handler[Any, Any]
+AnyPlan = Plan[Any, Any]
+
+
+def _direction(value: Direction | str) -> Direction:
+    try:
+        return Direction(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"direction must be one of {[d.value for d in Direction]}, got {value!r}"
+        ) from None
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _source_side(direction: Direction) -> Side:
+    return "magento" if direction is Direction.MAGENTO_TO_ODOO else "odoo"
+
+
+@attrs.define
+class SyncEngine:
+    """Syncs Magento and Odoo through the registered handlers.
+
+    ``magento`` and ``odoo`` are the two ports (see :mod:`magodoo.engine.wiring` to build them
+    from :class:`~magodoo.settings.Settings`), ``stores`` the bindings, log, jobs and cursors.
+    """
+
+    magento: MagentoPort
+    odoo: OdooPort
+    stores: Stores
+    settings: Settings = attrs.field(factory=Settings)
+    registry: Registry = attrs.field(factory=default_registry)
+    clock: Callable[[], datetime] = utcnow
+    echo: EchoGuard = attrs.field(factory=EchoGuard)
+    checker: Any = None
+    """Optional object with ``async check() -> CheckReport`` (set by the wiring)."""
+    _locks: KeyedLocks = attrs.field(factory=KeyedLocks, init=False)
+    _redactor: Redactor = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        m, o, s = self.settings.magento, self.settings.odoo, self.settings.stores
+        self._redactor = Redactor([
+            m.password, m.token, m.consumer_key, m.consumer_secret, m.access_token,
+            m.access_token_secret, o.password, o.api_key, s.postgres_dsn,
+        ])
+
+    # ---- public entry points ---------------------------------------------------------------
+
+    async def sync(
+        self,
+        entity: str,
+        direction: Direction | str,
+        *,
+        keys: Iterable[str | int] | None = None,
+        since: datetime | None = None,
+        trigger: Trigger = Trigger.MANUAL,
+        dry_run: bool = False,
+        full: bool = False,
+    ) -> SyncResult:
+        """Sync one entity type one way.
+
+        ``keys`` (source ids) syncs those records; otherwise the records changed since the
+        stored cursor (or ``since``) are read page by page, and the cursor is moved at the end.
+        ``full`` reads every record whatever the cursor, and then deletes the targets of
+        deleted sources (for the entities that sync deletions). ``dry_run`` reads and maps but
+        writes nothing: the result lists the planned writes.
+        """
+        handler = self.registry.get(entity, _direction(direction))
+        return await self._sync(handler, keys=keys, since=since, trigger=trigger,
+                                dry_run=dry_run, jobs=None, full=full)
+
+    async def sync_all(
+        self,
+        direction: Direction | str,
+        *,
+        trigger: Trigger = Trigger.BATCH,
+        dry_run: bool = False,
+        full: bool = False,
+    ) -> dict[str, SyncResult]:
+        """Sync every enabled entity type of one direction, in dependency order (websites and
+        stores first); incremental unless ``full``."""
+        results: dict[str, SyncResult] = {}
+        for handler in self.registry.ordered(_direction(direction)):
+            if not self.settings.is_enabled(handler.entity):
+                continue
+            results[handler.entity] = await self._sync(
+                handler, keys=None, since=None, trigger=trigger, dry_run=dry_run, jobs=None,
+                full=full,
+            )
+        return results
+
+    async def enqueue(
+        self,
+        entity: str,
+        direction: Direction | str,
+        keys: Iterable[str | int],
+        *,
+        trigger: Trigger = Trigger.REALTIME,
+        action: JobAction = JobAction.SYNC,
+        priority: int = 0,
+        not_before: datetime | None = None,
+    ) -> list[Job]:
+        """Queue records for the workers. A realtime trigger is ignored (``[]``) when the
+        entity's realtime flag is off or the entity is disabled."""
+        handler = self.registry.get(entity, _direction(direction))
+        if not self.settings.is_enabled(entity):
+            return []
+        if trigger is Trigger.REALTIME and not self.settings.entity(entity).realtime:
+            return []
+        jobs = [
+            Job(entity=entity, direction=handler.direction, record_key=str(key),
+                trigger=trigger, backend=self.settings.backend, action=action,
+                priority=priority, not_before=not_before)
+            for key in dict.fromkeys(str(k) for k in keys)
+        ]
+        return await self.stores.jobs.enqueue_many(jobs)
+
+    async def run_worker(
+        self, stop_event: asyncio.Event, *, worker_id: str | None = None
+    ) -> int:
+        """Drain the job queue until ``stop_event`` is set; returns the jobs processed."""
+        worker = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        processed = 0
+        while not stop_event.is_set():
+            count = await self.work_once(worker)
+            processed += count
+            if count == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop_event.wait(), self.settings.worker_poll_seconds)
+        return processed
+
+    async def work_once(self, worker_id: str) -> int:
+        """Claim one batch of jobs and run it; returns how many were claimed."""
+        lease = timedelta(seconds=self.settings.lease_seconds)
+        jobs = await self.stores.jobs.claim(worker_id, self.settings.batch_size, lease)
+        if not jobs:
+            return 0
+        keeper = asyncio.create_task(self._keep_leases(jobs, worker_id, lease))
+        try:
+            await self._run_jobs(jobs)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+        return len(jobs)
+
+    async def check(self) -> CheckReport:
+        """"Test connection" for both servers (see :mod:`magodoo.engine.check`)."""
+        from magodoo.engine.check import check_ports
+
+        if self.checker is not None:
+            report: CheckReport = await self.checker.check()
+            return report
+        return await check_ports(self.magento, self.odoo)
+
+    async def expire_log(self) -> int:
+        """Delete log entries older than ``log.expiry_days`` (when log clearing is on)."""
+        if not self.settings.log.clear_enabled:
+            return 0
+        return await self.stores.log.expire(timedelta(days=self.settings.log.expiry_days))
+
+    # ---- the run ---------------------------------------------------------------------------
+
+    def _context(self, trigger: Trigger, dry_run: bool) -> Context:
+        async def ensure(entity: str, direction: Direction, keys: Iterable[str]) -> SyncResult:
+            handler = self.registry.get(entity, direction)
+            result = await self._sync(handler, keys=keys, since=None, trigger=trigger,
+                                      dry_run=dry_run, jobs=None)
+            ctx.dependencies.append(result)
+            return result
+
+        ctx = Context(
+            magento=self.magento, odoo=self.odoo, stores=self.stores, settings=self.settings,
+            echo=self.echo, trigger=trigger, dry_run=dry_run, ensure=ensure,
+        )
+        return ctx
+
+    async def _sync(
+        self,
+        handler: AnyHandler,
+        *,
+        keys: Iterable[str | int] | None,
+        since: datetime | None,
+        trigger: Trigger,
+        dry_run: bool,
+        jobs: dict[str, Job] | None,
+        full: bool = False,
+    ) -> SyncResult:
+        entity, direction = handler.entity, handler.direction
+        result = SyncResult(entity=entity, direction=direction, dry_run=dry_run)
+        plans: list[AnyPlan] = []
+        planned: list[PlannedWrite] = []
+        ctx = self._context(trigger, dry_run)
+        if not self.settings.is_enabled(entity):
+            disabled = [RecordOutcome(str(k), Outcome.SKIPPED, reason="disabled")
+                        for k in (keys or ())]
+            return attrs.evolve(result, records=tuple(disabled))
+        cursor_value: datetime | None = None
+        if keys is not None:
+            wanted = list(dict.fromkeys(str(k) for k in keys))
+            for chunk in _chunks(wanted, self.settings.batch_size):
+                records = await handler.fetch_keys(ctx, chunk)
+                plans += await self._page(handler, ctx, records, jobs, planned)
+                seen = {handler.source_id(r) for r in records}
+                missing = [k for k in chunk if k not in seen]
+                if missing:
+                    plans += await self._missing(handler, ctx, missing, jobs, planned)
+        else:
+            backend = self.settings.backend
+            stored = await self.stores.cursors.get(backend, entity, direction)
+            now = self.clock()
+            window = plan_window(None if full else stored, now=now, since=since,
+                                 overlap=timedelta(seconds=self.settings.overlap_seconds))
+            tracker = CursorTracker(stored, now)
+            async for page in handler.fetch(ctx, window.since):
+                page_plans = await self._page(handler, ctx, page, jobs, planned)
+                plans += page_plans
+                tracker.commit(p.stamp for p in page_plans)
+            if window.since is None and handler.supports_delete:
+                plans += await self._sweep(handler, ctx, jobs, planned)
+            if not dry_run and tracker.moved and tracker.value is not None:
+                await self.stores.cursors.set(backend, entity, direction, tracker.value)
+                cursor_value = tracker.value
+        outcomes = tuple(
+            RecordOutcome(p.source_id, p.outcome or Outcome.FAILED, p.target_id, p.reason,
+                          p.retriable, p.log_id)
+            for p in plans
+        )
+        result = attrs.evolve(result, records=outcomes, planned=tuple(planned),
+                              cursor=cursor_value)
+        if ctx.dependencies:
+            merged = [w for dep in ctx.dependencies for w in dep.planned] + list(result.planned)
+            unique = {(w.action, w.source_id): w for w in reversed(merged)}
+            result = attrs.evolve(result, planned=tuple(reversed(unique.values())))
+        return result
+
+    async def _page(
+        self,
+        handler: AnyHandler,
+        ctx: Context,
+        records: Sequence[Any],
+        jobs: dict[str, Job] | None,
+        planned: list[PlannedWrite],
+    ) -> list[AnyPlan]:
+        by_id: dict[str, Any] = {}
+        for record in records:
+            by_id[handler.source_id(record)] = record
+        plans: list[AnyPlan] = []
+        index: dict[str, AnyPlan] = {}
+        for sid, record in by_id.items():
+            job = (jobs or {}).get(sid)
+            plan: AnyPlan = Plan(record=record, source_id=sid, stamp=handler.source_stamp(record),
+                                 attempt=(job.attempts + 1) if job else 1,
+                                 job_id=job.id if job else None)
+            plans.append(plan)
+            index[sid] = plan
+        for level in handler.levels(list(by_id.values())):
+            await self._level(handler, ctx, [index[handler.source_id(r)] for r in level],
+                              planned)
+        await self._finish(handler, ctx, plans, jobs)
+        return plans
+
+    async def _level(
+        self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan],
+        planned: list[PlannedWrite],
+    ) -> None:
+        entity, direction = handler.entity, handler.direction
+        keys = [f"{self.settings.backend}|{entity}|{direction.value}|{p.source_id}"
+                for p in plans]
+        async with self._locks.hold(keys):
+            await self._lookup_bindings(handler, plans)
+            side = _source_side(direction)
+            for p in plans:
+                if binding_echo(p.binding, side, p.stamp) or self.echo.is_echo(
+                    side, entity, p.source_id, p.stamp
+                ):
+                    p.skip("echo")
+            live = [p for p in plans if p.open]
+            if not live:
+                return
+            try:
+                mctx = await handler.prepare(ctx, [p.record for p in live])
+            except MagodooError as exc:
+                for p in live:
+                    p.fail(exc)
+                return
+            refresh: list[AnyPlan] = []
+            for p in live:
+                try:
+                    p.mapped = handler.map(p.record, mctx)
+                except MappingError as exc:
+                    p.fail(exc)
+                    continue
+                p.digest = payload_hash(handler.hashable(p.mapped))
+                p.key = handler.natural_key(p.mapped)
+                p.request = self._redactor.data(handler.describe(p))
+                if self._unchanged(handler, p):
+                    p.skip("unchanged")
+                    if p.stamp is not None and p.stamp != self._source_stamp_of(handler, p):
+                        refresh.append(p)
+            if refresh and not ctx.dry_run:
+                await self._store_bindings(handler, ctx, refresh, refresh_only=True)
+            live = [p for p in live if p.open]
+            unbound = [p for p in live if p.binding is None]
+            if unbound:
+                await self._match(handler, ctx, unbound)
+            live = [p for p in live if p.open]
+            if ctx.dry_run:
+                for p in live:
+                    action = ("update" if p.binding else "bind" if p.found_by_key else "create")
+                    planned.append(PlannedWrite(action, p.source_id, p.target_id, p.request))
+                    p.outcome = Outcome.CREATED if action == "create" else Outcome.UPDATED
+                    p.reason = f"dry run: {action}"
+                return
+            to_update = [p for p in live if p.target_id is not None]
+            to_create = [p for p in live if p.target_id is None]
+            to_create += await self._update(handler, ctx, to_update)
+            await self._create(handler, ctx, to_create)
+            await self._store_bindings(handler, ctx, [
+                p for p in plans if p.outcome in (Outcome.CREATED, Outcome.UPDATED)
+            ])
+
+    # ---- steps -----------------------------------------------------------------------------
+
+    async def _lookup_bindings(self, handler: AnyHandler, plans: list[AnyPlan]) -> None:
+        backend, entity = self.settings.backend, handler.entity
+        sids = [p.source_id for p in plans]
+        if handler.direction is Direction.MAGENTO_TO_ODOO:
+            found = await self.stores.bindings.get_many_by_magento(backend, entity, sids)
+        else:
+            by_odoo = await self.stores.bindings.get_many_by_odoo(
+                backend, entity, [int(s) for s in sids])
+            found = {str(k): v for k, v in by_odoo.items()}
+        for p in plans:
+            p.binding = found.get(p.source_id)
+            p.target_id = self._target_of(handler, p.binding) if p.binding else None
+
+    @staticmethod
+    def _target_of(handler: AnyHandler, binding: Binding) -> str:
+        if handler.direction is Direction.MAGENTO_TO_ODOO:
+            return str(binding.odoo_id)
+        return binding.magento_id
+
+    @staticmethod
+    def _source_stamp_of(handler: AnyHandler, p: AnyPlan) -> datetime | None:
+        if p.binding is None:
+            return None
+        if handler.direction is Direction.MAGENTO_TO_ODOO:
+            return p.binding.magento_updated_at
+        return p.binding.odoo_write_date
+
+    def _unchanged(self, handler: AnyHandler, p: AnyPlan) -> bool:
+        if p.binding is None:
+            return False
+        last, digest = split_hash(p.binding.payload_hash)
+        return last is handler.direction and digest == p.digest
+
+    async def _match(self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan]) -> None:
+        """Find unbound records' targets by natural key (a record created while realtime
+        sync was off, or before a crash between write and bind)."""
+        try:
+            found = await handler.find_by_key(ctx, plans)
+        except MagodooError as exc:
+            for p in plans:
+                p.fail(exc)
+            return
+        if not found:
+            return
+        taken = await self._bound_targets(handler, list(found.values()))
+        for p in plans:
+            target = found.get(p.source_id)
+            if target is None:
+                continue
+            other = taken.get(target)
+            if other is not None and other != p.source_id:
+                continue  # that target belongs to another record: create a new one
+            p.target_id, p.found_by_key = target, True
+
+    async def _bound_targets(self, handler: AnyHandler, targets: list[str]) -> dict[str, str]:
+        """Target id -> the source id it is bound to, for those already bound."""
+        backend, entity = self.settings.backend, handler.entity
+        if handler.direction is Direction.MAGENTO_TO_ODOO:
+            rows = await self.stores.bindings.get_many_by_odoo(
+                backend, entity, [int(t) for t in targets])
+            return {str(k): v.magento_id for k, v in rows.items()}
+        by_m = await self.stores.bindings.get_many_by_magento(backend, entity, targets)
+        return {k: str(v.odoo_id) for k, v in by_m.items()}
+
+    async def _update(
+        self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan]
+    ) -> list[AnyPlan]:
+        """Update bound (or matched) targets; returns the plans to create again because their
+        bound target is gone."""
+        if not plans:
+            return []
+        try:
+            results = await handler.update(ctx, plans)
+        except MagodooError as exc:
+            for p in plans:
+                p.fail(exc)
+            return []
+        recreate: list[AnyPlan] = []
+        for p in plans:
+            outcome = results.get(p.source_id)
+            if isinstance(outcome, NotFoundError) and p.binding is not None:
+                log.info("bound target gone, creating again",
+                         extra={"entity": handler.entity, "source_id": p.source_id})
+                await self._unbind(handler, p)
+                p.binding, p.target_id, p.found_by_key = None, None, False
+                recreate.append(p)
+            elif isinstance(outcome, Written):
+                p.outcome = Outcome.UPDATED
+                p.target_id, p.target_stamp = outcome.target_id, outcome.stamp
+                if p.found_by_key and not p.reason:
+                    p.reason = "matched by natural key"
+            elif isinstance(outcome, BaseException):
+                p.fail(outcome)
+            else:
+                p.fail(RuntimeError("the handler reported nothing for this record"))
+        return recreate
+
+    async def _unbind(self, handler: AnyHandler, p: AnyPlan) -> None:
+        b = p.binding
+        if b is None:
+            return
+        await self.stores.bindings.unbind(b.backend, b.entity, magento_id=b.magento_id,
+                                          odoo_id=b.odoo_id)
+
+    async def _create(self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan]) -> None:
+        if not plans:
+            return
+        results: dict[str, Written | BaseException]
+        try:
+            results = dict(await handler.create(ctx, plans))
+        except OutcomeUnknownError as exc:
+            results = {p.source_id: exc for p in plans}
+        except MagodooError as exc:
+            for p in plans:
+                p.fail(exc)
+            return
+        unknown = [p for p in plans if isinstance(results.get(p.source_id), OutcomeUnknownError)]
+        if unknown:
+            log.warning("create outcome unknown, looking the records up before any retry",
+                        extra={"entity": handler.entity, "count": len(unknown)})
+            results.update(await self._recover_create(handler, ctx, unknown))
+        self._apply_created(plans, results)
+
+    async def _recover_create(
+        self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan]
+    ) -> dict[str, Written | BaseException]:
+        try:
+            found = await handler.find_by_key(ctx, plans)
+        except MagodooError as exc:
+            return {p.source_id: exc for p in plans}
+        results: dict[str, Written | BaseException] = {}
+        adopted = [p for p in plans if p.source_id in found]
+        for p in adopted:
+            p.target_id, p.found_by_key = found[p.source_id], True
+        if adopted:
+            await self._update(handler, ctx, adopted)
+            for p in adopted:
+                if p.outcome is Outcome.UPDATED and p.target_id is not None:
+                    results[p.source_id] = Written(p.target_id, p.target_stamp)
+                    p.outcome, p.reason = None, "created (outcome was unknown; found it)"
+        rest = [p for p in plans if p.source_id not in found]
+        if rest:
+            try:
+                results.update(await handler.create(ctx, rest))
+            except MagodooError as exc:
+                results.update({p.source_id: exc for p in rest})
+        return results
+
+    @staticmethod
+    def _apply_created(
+        plans: list[AnyPlan], results: Any
+    ) -> None:
+        for p in plans:
+            if p.outcome is Outcome.FAILED:
+                continue
+            outcome = results.get(p.source_id)
+            if isinstance(outcome, Written):
+                p.outcome = Outcome.CREATED
+                p.target_id, p.target_stamp = outcome.target_id, outcome.stamp
+            elif isinstance(outcome, BaseException):
+                p.fail(outcome)
+            else:
+                p.fail(RuntimeError("the handler reported nothing for this record"))
+
+    def _binding(self, handler: AnyHandler, p: AnyPlan) -> Binding:
+        assert p.target_id is not None
+        tag = tag_hash(handler.direction, p.digest)
+        if handler.direction is Direction.MAGENTO_TO_ODOO:
+            return Binding(
+                backend=self.settings.backend, entity=handler.entity,
+                magento_id=p.source_id, odoo_id=int(p.target_id), magento_key=p.key,
+                magento_updated_at=p.stamp, odoo_write_date=p.target_stamp, payload_hash=tag,
+                synced_at=self.clock(),
+            )
+        return Binding(
+            backend=self.settings.backend, entity=handler.entity,
+            magento_id=p.target_id, odoo_id=int(p.source_id), magento_key=p.key,
+            magento_updated_at=p.target_stamp, odoo_write_date=p.stamp, payload_hash=tag,
+            synced_at=self.clock(),
+        )
+
+    async def _store_bindings(
+        self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan], *,
+        refresh_only: bool = False,
+    ) -> None:
+        if not plans:
+            return
+        if refresh_only:
+            rows = [attrs.evolve(p.binding, magento_updated_at=p.stamp, synced_at=self.clock())
+                    if handler.direction is Direction.MAGENTO_TO_ODOO else
+                    attrs.evolve(p.binding, odoo_write_date=p.stamp, synced_at=self.clock())
+                    for p in plans if p.binding is not None]
+            with contextlib.suppress(BindingConflictError):
+                await self.stores.bindings.bind_many(rows)
+            return
+        pairs = [(p, self._binding(handler, p)) for p in plans if p.target_id is not None]
+        try:
+            await self.stores.bindings.bind_many([b for _, b in pairs])
+        except BindingConflictError:
+            for p, b in pairs:
+                try:
+                    await self.stores.bindings.bind(b)
+                except BindingConflictError as exc:
+                    await self._lost_race(handler, ctx, p, exc)
+        target_side = written_into(handler.direction)
+        ok = [p for p, _ in pairs if p.outcome in (Outcome.CREATED, Outcome.UPDATED)]
+        for p in ok:
+            assert p.target_id is not None
+            self.echo.remember(target_side, handler.entity, p.target_id, p.target_stamp,
+                               p.digest)
+        if ok:
+            try:
+                await handler.after_bind(ctx, ok)
+            except MagodooError as exc:
+                log.warning("after_bind failed: %s", exc, extra={"entity": handler.entity})
+
+    async def _lost_race(
+        self, handler: AnyHandler, ctx: Context, p: AnyPlan, exc: BindingConflictError
+    ) -> None:
+        """Another process bound this record first: drop what we created, retry later."""
+        if p.outcome is Outcome.CREATED and not p.found_by_key and p.target_id is not None:
+            try:
+                await handler.discard(ctx, p.target_id)
+            except MagodooError as err:
+                log.warning("could not discard duplicate %s: %s", p.target_id, err)
+        p.fail(exc)
+        p.retriable = True
+
+    async def _missing(
+        self, handler: AnyHandler, ctx: Context, keys: list[str],
+        jobs: dict[str, Job] | None, planned: list[PlannedWrite],
+    ) -> list[AnyPlan]:
+        """Source records asked for by key that no longer exist."""
+        plans: list[AnyPlan] = []
+        for key in keys:
+            job = (jobs or {}).get(key)
+            plans.append(Plan(record=None, source_id=key, stamp=None,
+                              attempt=(job.attempts + 1) if job else 1,
+                              job_id=job.id if job else None))
+        await self._lookup_bindings(handler, plans)
+        for p in plans:
+            if p.binding is None or not handler.supports_delete:
+                p.skip("not found")
+        await self._delete(handler, ctx, [p for p in plans if p.open], planned)
+        await self._finish(handler, ctx, plans, jobs)
+        return plans
+
+    async def _sweep(
+        self, handler: AnyHandler, ctx: Context, jobs: dict[str, Job] | None,
+        planned: list[PlannedWrite],
+    ) -> list[AnyPlan]:
+        """After a full sync: delete the targets of bound sources that are gone."""
+        backend, entity = self.settings.backend, handler.entity
+        bound: list[Binding] = []
+        after: int | None = None
+        while True:
+            rows = await self.stores.bindings.list_bindings(backend, entity, after_id=after)
+            if not rows:
+                break
+            bound += rows
+            after = rows[-1].id
+        if not bound:
+            return []
+        sources = [str(b.odoo_id) if handler.direction is Direction.ODOO_TO_MAGENTO
+                   else b.magento_id for b in bound]
+        existing: set[str] = set()
+        for chunk in _chunks(sources, 500):
+            existing |= await handler.existing_sources(ctx, chunk)
+        gone = [s for s in sources if s not in existing]
+        if not gone:
+            return []
+        return await self._missing(handler, ctx, gone, jobs, planned)
+
+    async def _delete(
+        self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan],
+        planned: list[PlannedWrite],
+    ) -> None:
+        # children were created after their parents: delete the newest targets first
+        for p in sorted(plans, key=lambda p: int(p.target_id or 0), reverse=True):
+            assert p.binding is not None
+            if ctx.dry_run:
+                planned.append(PlannedWrite("delete", p.source_id, p.target_id, {}))
+                p.outcome, p.reason = Outcome.DELETED, "dry run: delete"
+                continue
+            try:
+                await handler.delete(ctx, p.binding)
+            except NotFoundError:
+                pass  # already gone (deleted with its parent)
+            except MagodooError as exc:
+                p.fail(exc)
+                continue
+            await self._unbind(handler, p)
+            p.outcome, p.reason = Outcome.DELETED, "source record deleted"
+
+    # ---- log, retries ----------------------------------------------------------------------
+
+    async def _finish(
+        self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan], jobs: dict[str, Job] | None
+    ) -> None:
+        if ctx.dry_run or not plans:
+            return
+        await self._log(handler, ctx, plans)
+        if jobs is None:
+            failed = [p for p in plans if p.outcome is Outcome.FAILED]
+            if failed:
+                await self._requeue_failed(handler, failed)
+
+    async def _log(self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan]) -> None:
+        if not self.settings.log.enabled:
+            return
+        entries = [self._entry(handler, ctx, p) for p in plans]
+        ids = await self.stores.log.add_many(entries)
+        if len(ids) == len(plans):
+            for p, log_id in zip(plans, ids, strict=True):
+                p.log_id = log_id
+
+    def _entry(self, handler: AnyHandler, ctx: Context, p: AnyPlan) -> LogEntry:
+        outcome = p.outcome or Outcome.FAILED
+        if p.exchanges:
+            request: Any = [exchange_request(e) for e in p.exchanges]
+            response: Any = [exchange_response(e) for e in p.exchanges]
+        else:
+            request = p.request
+            response = p.response
+            if response is None and p.target_id is not None:
+                response = {"id": p.target_id}
+            if outcome is Outcome.FAILED:
+                response = {"error": p.reason}
+        message = outcome.value + (f": {p.reason}" if p.reason else "")
+        m2o = handler.direction is Direction.MAGENTO_TO_ODOO
+        return LogEntry(
+            entity=handler.entity, direction=handler.direction, trigger=ctx.trigger,
+            status=outcome.log_status, backend=self.settings.backend,
+            message=self._redactor.text(message)[:2000],
+            magento_ref=p.source_id if m2o else p.target_id,
+            odoo_ref=p.target_id if m2o else p.source_id,
+            request=to_text(self._redactor.data(request)),
+            response=to_text(self._redactor.data(response)),
+            attempt=p.attempt, job_id=p.job_id, created_at=self.clock(),
+        )
+
+    async def _requeue_failed(self, handler: AnyHandler, plans: list[AnyPlan]) -> None:
+        """Failed records of a direct sync go to the queue, so a moved cursor loses nothing."""
+        delay = timedelta(seconds=self.settings.retry_backoff_seconds)
+        jobs = [Job(entity=handler.entity, direction=handler.direction,
+                    record_key=p.source_id, trigger=Trigger.RETRY,
+                    backend=self.settings.backend, not_before=self.clock() + delay,
+                    payload={"error": p.reason[:500]})
+                for p in plans]
+        await self.stores.jobs.enqueue_many(jobs)
+
+    async def _run_jobs(self, jobs: list[Job]) -> None:
+        groups: dict[tuple[str, Direction, Trigger], list[Job]] = {}
+        for job in jobs:
+            groups.setdefault((job.entity, job.direction, job.trigger), []).append(job)
+        for (entity, direction, trigger), group in groups.items():
+            try:
+                handler = self.registry.get(entity, direction)
+                result = await self._sync(
+                    handler, keys=[j.record_key for j in group], since=None, trigger=trigger,
+                    dry_run=False, jobs={j.record_key: j for j in group},
+                )
+            except Exception as exc:  # the whole group failed: every job counts an attempt
+                log.warning("job group failed: %s", exc, extra={"entity": entity})
+                for job in group:
+                    await self._fail_job(job, f"{type(exc).__name__}: {exc}",
+                                         retriable=bool(getattr(exc, "retriable", False)))
+                continue
+            outcomes = result.by_source()
+            for job in group:
+                o = outcomes.get(job.record_key)
+                if o is not None and o.outcome is Outcome.FAILED:
+                    await self._fail_job(job, o.reason, retriable=o.retriable)
+                else:
+                    assert job.id is not None
+                    await self.stores.jobs.complete(job.id)
+
+    async def _fail_job(self, job: Job, error: str, *, retriable: bool) -> None:
+        assert job.id is not None
+        max_attempts = self.settings.retry_count if retriable else job.attempts + 1
+        await self.stores.jobs.fail(
+            job.id, self._redactor.text(error)[:2000], max_attempts=max_attempts,
+            backoff_base=timedelta(seconds=self.settings.retry_backoff_seconds),
+        )
+
+    async def _keep_leases(self, jobs: list[Job], worker_id: str, lease: timedelta) -> None:
+        while True:
+            await asyncio.sleep(lease.total_seconds() / 3)
+            for job in jobs:
+                if job.id is not None:
+                    await self.stores.jobs.extend_lease(job.id, worker_id, lease)

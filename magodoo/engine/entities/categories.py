@@ -1,0 +1,206 @@
+"""eCommerce categories, Odoo -> Magento (``product.public.category`` -> catalog categories).
+
+* fetch: ``search_read`` with ``write_date >= <since>``, keyset-paged on ``id``;
+* levels: a page is written parents first (by depth in ``parent_path``);
+* dependencies: a parent not bound yet is synced first (recursively);
+* find: binding, then name under the bound Magento parent (``/V1/categories/list``);
+* create: ``POST /V1/categories`` with bounded concurrency; a taken URL key is retried once
+  with the deterministic suffix ``-<odoo id>``;
+* update: a move (``PUT .../move``) when the parent changed, then ``PUT`` (rename etc.);
+* delete: a source category gone from Odoo is deleted in Magento (by key, or in the sweep
+  at the end of a full sync).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+from magodoo._converter import format_datetime
+from magodoo.backends.models import Binding, Direction
+from magodoo.engine.capture import collect
+from magodoo.engine.handler import Context, Handler, Plan, Written
+from magodoo.exceptions import ValidationError
+from magodoo.magento.models_catalog import Category
+from magodoo.magento.search import SearchCriteria
+from magodoo.mapping.categories import (
+    CategoryContext,
+    CategoryValues,
+    category_to_magento,
+    depth,
+)
+from magodoo.odoo.models import PublicCategory
+
+__all__ = ["CategoryExporter"]
+
+MODEL = "product.public.category"
+FIELDS = ["id", "name", "parent_id", "sequence", "parent_path", "write_date"]
+
+CategoryPlan = Plan[PublicCategory, CategoryValues]
+
+
+def _url_key_taken(error: ValidationError) -> bool:
+    return "url key" in str(error).lower()
+
+
+class CategoryExporter(Handler[PublicCategory, CategoryValues]):
+    """Odoo eCommerce categories -> Magento categories."""
+
+    entity: ClassVar[str] = "categories"
+    direction: ClassVar[Direction] = Direction.ODOO_TO_MAGENTO
+    supports_delete: ClassVar[bool] = True
+
+    # ---- fetch ------------------------------------------------------------------------------
+
+    def source_id(self, record: PublicCategory) -> str:
+        return str(record.id)
+
+    def source_stamp(self, record: PublicCategory) -> datetime | None:
+        return record.write_date
+
+    async def fetch(
+        self, ctx: Context, since: datetime | None
+    ) -> AsyncIterator[list[PublicCategory]]:
+        size = ctx.settings.batch_size
+        base: list[Any] = [] if since is None else [("write_date", ">=", format_datetime(since))]
+        last_id = 0
+        while True:
+            domain = base + ([("id", ">", last_id)] if last_id else [])
+            rows = await ctx.odoo.search_read_page(MODEL, domain, FIELDS, limit=size,
+                                                   order="id")
+            if rows:
+                yield [PublicCategory.from_api(r) for r in rows]
+            if len(rows) < size:
+                return
+            last_id = int(rows[-1]["id"])
+
+    async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[PublicCategory]:
+        rows = await ctx.odoo.search_read_page(MODEL, [("id", "in", [int(k) for k in keys])],
+                                               FIELDS)
+        return [PublicCategory.from_api(r) for r in rows]
+
+    async def existing_sources(self, ctx: Context, source_ids: Sequence[str]) -> set[str]:
+        rows = await ctx.odoo.search_read_page(
+            MODEL, [("id", "in", [int(s) for s in source_ids])], ["id"])
+        return {str(r["id"]) for r in rows}
+
+    def levels(self, records: list[PublicCategory]) -> list[list[PublicCategory]]:
+        by_depth: dict[int, list[PublicCategory]] = {}
+        for record in records:
+            by_depth.setdefault(depth(record), []).append(record)
+        return [by_depth[d] for d in sorted(by_depth)]
+
+    # ---- dependencies, map ----------------------------------------------------------------
+
+    async def _parents(self, ctx: Context, ids: set[int]) -> dict[int, int]:
+        rows = await ctx.stores.bindings.get_many_by_odoo(ctx.backend, self.entity, ids)
+        return {oid: int(b.magento_id) for oid, b in rows.items()}
+
+    async def prepare(self, ctx: Context, records: list[PublicCategory]) -> CategoryContext:
+        wanted = {r.parent_id.id for r in records if r.parent_id is not None}
+        parents = await self._parents(ctx, wanted) if wanted else {}
+        missing = wanted - parents.keys()
+        if missing:
+            await ctx.ensure(self.entity, self.direction, [str(i) for i in sorted(missing)])
+            parents = await self._parents(ctx, wanted)
+            if ctx.dry_run:  # a parent a dry run would create: a placeholder id
+                parents.update({oid: -oid for oid in wanted - parents.keys()})
+        return CategoryContext(parents=parents, root_id=ctx.settings.magento.root_category_id)
+
+    def map(self, record: PublicCategory, mctx: Any) -> CategoryValues:
+        assert isinstance(mctx, CategoryContext)
+        return category_to_magento(record, mctx)
+
+    def hashable(self, mapped: CategoryValues) -> Any:
+        return mapped.hashable()
+
+    def natural_key(self, mapped: CategoryValues) -> str | None:
+        return mapped.natural_key
+
+    # ---- find -------------------------------------------------------------------------------
+
+    async def find_by_key(self, ctx: Context, plans: list[CategoryPlan]) -> dict[str, str]:
+        limit = asyncio.Semaphore(ctx.settings.magento.concurrency)
+
+        async def one(p: CategoryPlan) -> str | None:
+            if p.value.parent_id <= 0:
+                return None
+            criteria = (SearchCriteria().where("parent_id", p.value.parent_id)
+                        .where("name", p.value.name).order_by("entity_id").page(20, 1))
+            async with limit:
+                page = await ctx.magento.list_categories(criteria)
+            for category in page.items:
+                same_name = (category.name or "").strip().casefold() == p.value.name.casefold()
+                if same_name and category.parent_id == p.value.parent_id and category.id:
+                    return str(category.id)
+            return None
+
+        found = await asyncio.gather(*(one(p) for p in plans))
+        return {p.source_id: f for p, f in zip(plans, found, strict=True) if f is not None}
+
+    # ---- write ------------------------------------------------------------------------------
+
+    async def create(
+        self, ctx: Context, plans: list[CategoryPlan]
+    ) -> Mapping[str, Written | BaseException]:
+        limit = asyncio.Semaphore(ctx.settings.magento.concurrency)
+
+        async def one(p: CategoryPlan) -> Written:
+            with collect() as exchanges:
+                try:
+                    async with limit:
+                        try:
+                            created = await ctx.magento.create_category(
+                                Category.from_api(p.value.create_body()))
+                        except ValidationError as exc:
+                            if not _url_key_taken(exc):
+                                raise
+                            p.reason = "URL key taken: suffixed"
+                            created = await ctx.magento.create_category(
+                                Category.from_api(p.value.create_body(suffixed=True)))
+                finally:
+                    p.exchanges.extend(exchanges)
+            assert created.id is not None
+            return Written(str(created.id), created.updated_at)
+
+        return await _gather(plans, one)
+
+    async def update(
+        self, ctx: Context, plans: list[CategoryPlan]
+    ) -> Mapping[str, Written | BaseException]:
+        limit = asyncio.Semaphore(ctx.settings.magento.concurrency)
+
+        async def one(p: CategoryPlan) -> Written:
+            mid = int(p.target_id or 0)
+            with collect() as exchanges:
+                try:
+                    async with limit:
+                        current = await ctx.magento.get_category(mid)
+                        if current.parent_id != p.value.parent_id:
+                            await ctx.magento.move_category(mid, p.value.parent_id)
+                            p.reason = f"moved under {p.value.parent_id}"
+                        saved = await ctx.magento.update_category(
+                            mid, Category.from_api(p.value.update_body()))
+                finally:
+                    p.exchanges.extend(exchanges)
+            return Written(str(saved.id or mid), saved.updated_at)
+
+        return await _gather(plans, one)
+
+    async def discard(self, ctx: Context, target_id: str) -> None:
+        await ctx.magento.delete_category(int(target_id))
+
+    async def delete(self, ctx: Context, binding: Binding) -> None:
+        await ctx.magento.delete_category(int(binding.magento_id))
+
+
+async def _gather(plans: list[CategoryPlan], one: Any) -> dict[str, Written | BaseException]:
+    outcomes = await asyncio.gather(*(one(p) for p in plans), return_exceptions=True)
+    results: dict[str, Written | BaseException] = {}
+    for p, outcome in zip(plans, outcomes, strict=True):
+        if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+            raise outcome
+        results[p.source_id] = outcome
+    return results

@@ -1,0 +1,196 @@
+"""The template every entity handler fills in (the OCA importer/exporter shape).
+
+For one entity type and one direction, the engine runs the same steps over a page of source
+records, and asks the handler only for what is entity-specific:
+
+1. **fetch** source records: :meth:`Handler.fetch` (incremental pages) or
+   :meth:`Handler.fetch_keys`;
+2. **skip** (engine): disabled in the settings, an echo of our own write, or unchanged (same
+   source timestamp and payload hash as the binding);
+3. **dependencies**: :meth:`Handler.prepare` syncs what the records need first and returns
+   the mapping context;
+4. **map**: :meth:`Handler.map`, pure;
+5. **find the target**: the binding (engine), else :meth:`Handler.find_by_key` (natural key);
+6. **create or update**: :meth:`Handler.create` (batched) and :meth:`Handler.update`;
+7. **bind** (engine) and :meth:`Handler.after_bind`;
+8. **log** (engine).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+import attrs
+
+from magodoo._http import Exchange
+from magodoo.backends.models import Binding, Direction, Trigger
+from magodoo.engine.echo import EchoGuard
+from magodoo.engine.ports import MagentoPort, OdooPort
+from magodoo.engine.result import Outcome
+from magodoo.settings import Settings
+
+if TYPE_CHECKING:
+    from magodoo.backends import Stores
+    from magodoo.engine.result import SyncResult
+
+__all__ = ["Context", "Handler", "Plan", "Written"]
+
+S = TypeVar("S")
+M = TypeVar("M")
+
+
+@attrs.frozen
+class Written:
+    """A successful write: the target's id and its timestamp right after the write."""
+
+    target_id: str
+    stamp: datetime | None = None
+
+
+@attrs.define
+class Plan(Generic[S, M]):
+    """One source record on its way through the steps."""
+
+    record: S
+    source_id: str
+    stamp: datetime | None
+    attempt: int = 1
+    job_id: int | None = None
+    binding: Binding | None = None
+    mapped: M | None = None
+    digest: str = ""
+    key: str | None = None
+    target_id: str | None = None
+    found_by_key: bool = False
+    outcome: Outcome | None = None
+    reason: str = ""
+    retriable: bool = False
+    target_stamp: datetime | None = None
+    request: Any = None
+    response: Any = None
+    exchanges: list[Exchange] = attrs.field(factory=list)
+    log_id: int | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.outcome is None
+
+    def skip(self, reason: str) -> None:
+        self.outcome, self.reason = Outcome.SKIPPED, reason
+
+    def fail(self, error: BaseException) -> None:
+        self.outcome = Outcome.FAILED
+        self.reason = f"{type(error).__name__}: {error}"
+        self.retriable = bool(getattr(error, "retriable", False))
+
+    @property
+    def value(self) -> M:
+        assert self.mapped is not None
+        return self.mapped
+
+
+@attrs.define
+class Context:
+    """What a handler may use during one run."""
+
+    magento: MagentoPort
+    odoo: OdooPort
+    stores: Stores
+    settings: Settings
+    echo: EchoGuard
+    trigger: Trigger
+    dry_run: bool
+    ensure: Any
+    """``await ctx.ensure(entity, direction, keys)``: sync dependencies first (a
+    :class:`SyncResult` comes back)."""
+    dependencies: list[SyncResult] = attrs.field(factory=list)
+
+    @property
+    def backend(self) -> str:
+        return self.settings.backend
+
+
+class Handler(abc.ABC, Generic[S, M]):
+    """One entity type in one direction. Subclasses set :attr:`entity` and :attr:`direction`."""
+
+    entity: ClassVar[str]
+    direction: ClassVar[Direction]
+    supports_delete: ClassVar[bool] = False
+
+    # ---- 1. fetch ------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[S]]:
+        """Pages of source records changed at or after ``since`` (all if ``None``)."""
+
+    @abc.abstractmethod
+    async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[S]:
+        """The source records with these ids (missing ones are left out)."""
+
+    @abc.abstractmethod
+    def source_id(self, record: S) -> str: ...
+
+    @abc.abstractmethod
+    def source_stamp(self, record: S) -> datetime | None: ...
+
+    def levels(self, records: list[S]) -> list[list[S]]:
+        """Groups processed one after the other (parents before children)."""
+        return [records]
+
+    # ---- 3. dependencies, 4. map -----------------------------------------------------------
+
+    @abc.abstractmethod
+    async def prepare(self, ctx: Context, records: list[S]) -> Any:
+        """Sync what ``records`` depend on and return the mapping context."""
+
+    @abc.abstractmethod
+    def map(self, record: S, mctx: Any) -> M:
+        """Pure mapping; raises ``MappingError``."""
+
+    @abc.abstractmethod
+    def hashable(self, mapped: M) -> Any:
+        """The part of the mapped values the payload hash covers."""
+
+    @abc.abstractmethod
+    def natural_key(self, mapped: M) -> str | None: ...
+
+    def describe(self, plan: Plan[S, M]) -> Any:
+        """The payload written, for the log and for dry runs."""
+        return self.hashable(plan.value)
+
+    # ---- 5. find, 6. write -----------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def find_by_key(self, ctx: Context, plans: list[Plan[S, M]]) -> dict[str, str]:
+        """Targets matching the plans' natural keys: source id -> target id."""
+
+    @abc.abstractmethod
+    async def create(
+        self, ctx: Context, plans: list[Plan[S, M]]
+    ) -> Mapping[str, Written | BaseException]:
+        """Create the targets; a raised error means the whole call failed (an
+        ``OutcomeUnknownError`` makes the engine look the records up before any retry)."""
+
+    @abc.abstractmethod
+    async def update(
+        self, ctx: Context, plans: list[Plan[S, M]]
+    ) -> Mapping[str, Written | BaseException]:
+        """Update the bound targets (``plan.target_id``); a ``NotFoundError`` for one of them
+        makes the engine drop the stale binding and create the record again."""
+
+    async def discard(self, ctx: Context, target_id: str) -> None:
+        """Undo a create that lost a race with another process (default: nothing)."""
+
+    async def after_bind(self, ctx: Context, plans: list[Plan[S, M]]) -> None:
+        """Extra bindings once the main ones are stored (child records)."""
+
+    async def delete(self, ctx: Context, binding: Binding) -> None:
+        """Remove the target of a source record that no longer exists."""
+        raise NotImplementedError
+
+    async def existing_sources(self, ctx: Context, source_ids: Sequence[str]) -> set[str]:
+        """Which of these source ids still exist (for the deletion sweep of a full sync)."""
+        raise NotImplementedError

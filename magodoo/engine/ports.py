@@ -1,0 +1,86 @@
+"""The narrow interfaces the engine needs from each server.
+
+The engine and its handlers speak only these two Protocols. :class:`~magodoo.magento.MagentoClient`
+and :class:`~magodoo.odoo.OdooClient` fit them as they are; a test can hand in anything that
+fits too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from magodoo.magento.models_catalog import Category
+from magodoo.magento.models_common import Page
+from magodoo.magento.models_customers import Customer
+from magodoo.magento.search import SearchCriteria
+
+__all__ = ["MagentoPort", "OdooPort"]
+
+
+class OdooPort(Protocol):
+    """The ORM calls the engine makes (``execute_kw`` semantics, results as plain dicts)."""
+
+    async def search_read_page(
+        self,
+        model: str,
+        domain: Sequence[Any] = ...,
+        fields: Sequence[str] | None = ...,
+        *,
+        offset: int = ...,
+        limit: int | None = ...,
+        order: str | None = ...,
+        context: Mapping[str, Any] | None = ...,
+    ) -> list[dict[str, Any]]: ...
+
+    async def read(
+        self,
+        model: str,
+        ids: Iterable[int],
+        fields: Sequence[str] | None = ...,
+        *,
+        context: Mapping[str, Any] | None = ...,
+    ) -> list[dict[str, Any]]: ...
+
+    async def create(
+        self,
+        model: str,
+        vals_list: Iterable[Mapping[str, Any]],
+        *,
+        context: Mapping[str, Any] | None = ...,
+    ) -> list[int]: ...
+
+    async def write(
+        self,
+        model: str,
+        ids: Iterable[int],
+        vals: Mapping[str, Any],
+        *,
+        context: Mapping[str, Any] | None = ...,
+    ) -> bool: ...
+
+    async def unlink(
+        self, model: str, ids: Iterable[int], *, context: Mapping[str, Any] | None = ...
+    ) -> bool: ...
+
+
+class MagentoPort(Protocol):
+    """The REST calls the engine makes."""
+
+    async def search_customers(self, criteria: SearchCriteria | None = ...) -> Page[Customer]:
+        ...
+
+    async def list_categories(self, criteria: SearchCriteria | None = ...) -> Page[Category]:
+        ...
+
+    async def get_category(self, category_id: int) -> Category: ...
+
+    async def create_category(self, category: Category) -> Category: ...
+
+    async def update_category(self, category_id: int, category: Category) -> Category: ...
+
+    async def move_category(
+        self, category_id: int, parent_id: int, after_id: int | None = ...
+    ) -> bool: ...
+
+    async def delete_category(self, category_id: int) -> bool: ...

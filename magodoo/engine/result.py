@@ -1,0 +1,117 @@
+"""What a sync run reports back."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from magodoo.backends.models import Direction, LogStatus
+
+__all__ = ["Outcome", "PlannedWrite", "RecordOutcome", "SyncResult"]
+
+
+class Outcome(enum.StrEnum):
+    """What happened to one record."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    DELETED = "deleted"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+    @property
+    def log_status(self) -> LogStatus:
+        if self is Outcome.FAILED:
+            return LogStatus.FAILED
+        if self is Outcome.SKIPPED:
+            return LogStatus.SKIPPED
+        return LogStatus.SUCCESS
+
+
+@attrs.frozen
+class PlannedWrite:
+    """A write a dry run would have made."""
+
+    action: str
+    """``create``, ``update``, ``bind`` (an existing target found by natural key), ``delete``."""
+    source_id: str
+    target_id: str | None
+    values: Mapping[str, Any]
+
+
+@attrs.frozen
+class RecordOutcome:
+    """One record's fate in a run. ``reason`` explains a skip (``disabled``, ``unchanged``,
+    ``echo``) or a failure; ``retriable`` says whether trying again may help."""
+
+    source_id: str
+    outcome: Outcome
+    target_id: str | None = None
+    reason: str = ""
+    retriable: bool = False
+    log_id: int | None = None
+
+
+@attrs.frozen
+class SyncResult:
+    """The outcome of one :meth:`SyncEngine.sync` call."""
+
+    entity: str
+    direction: Direction
+    dry_run: bool = False
+    records: tuple[RecordOutcome, ...] = ()
+    planned: tuple[PlannedWrite, ...] = ()
+    cursor: Any = None
+    """The cursor stored at the end (``None`` when not incremental or unchanged)."""
+
+    def _count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.records if r.outcome is outcome)
+
+    @property
+    def created(self) -> int:
+        return self._count(Outcome.CREATED)
+
+    @property
+    def updated(self) -> int:
+        return self._count(Outcome.UPDATED)
+
+    @property
+    def deleted(self) -> int:
+        return self._count(Outcome.DELETED)
+
+    @property
+    def skipped(self) -> int:
+        return self._count(Outcome.SKIPPED)
+
+    @property
+    def failed(self) -> int:
+        return self._count(Outcome.FAILED)
+
+    @property
+    def log_ids(self) -> tuple[int, ...]:
+        return tuple(r.log_id for r in self.records if r.log_id is not None)
+
+    def by_source(self) -> dict[str, RecordOutcome]:
+        """The last outcome of each source record."""
+        return {r.source_id: r for r in self.records}
+
+    def merge(self, other: SyncResult) -> SyncResult:
+        """Both runs' records and plans in one result (``other``'s cursor wins)."""
+        return attrs.evolve(
+            self,
+            records=self.records + other.records,
+            planned=self.planned + other.planned,
+            cursor=other.cursor if other.cursor is not None else self.cursor,
+        )
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }

@@ -1,0 +1,22 @@
+"""Pure mappers: a typed record of one side and a small context in, the other side's values
+out. No I/O here; the engine resolves what a mapper needs (bindings, country ids) first."""
+
+from __future__ import annotations
+
+from magodoo.mapping.categories import CategoryContext, CategoryValues, category_to_magento
+from magodoo.mapping.partners import (
+    AddressValues,
+    PartnerContext,
+    PartnerValues,
+    customer_to_partner,
+)
+
+__all__ = [
+    "AddressValues",
+    "CategoryContext",
+    "CategoryValues",
+    "PartnerContext",
+    "PartnerValues",
+    "category_to_magento",
+    "customer_to_partner",
+]

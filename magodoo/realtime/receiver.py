@@ -1,0 +1,135 @@
+"""Odoo's outgoing webhooks in, realtime jobs out.
+
+Odoo (an ``ir.actions.server`` with ``state='webhook'`` run by a ``base.automation``) POSTs
+a flat JSON object per changed record, ``{"_action": ..., "_id": 8, "_model": "...", ...}``,
+with a 1 s timeout, no retry, no signature and no auth header. So the secret lives in the
+URL, ``/odoo/webhook/<token>``, and the receiver only validates the body and queues a job
+(:meth:`SyncEngine.enqueue` with ``Trigger.REALTIME``); a worker re-reads the record later.
+Odoo may post the same change several times: the job queue's identity key collapses them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from aiohttp import web
+
+from magodoo.backends.models import Direction, Trigger
+from magodoo.engine.engine import SyncEngine
+from magodoo.exceptions import ConfigurationError, MagodooError
+
+__all__ = ["KNOWN_MODELS", "MIN_SECRET_LENGTH", "WEBHOOK_PATH", "WebhookReceiver", "odoo_models"]
+
+log = logging.getLogger("magodoo.realtime")
+
+WEBHOOK_PATH = "/odoo/webhook/{token}"
+"""The route; only this path needs to be reachable from Odoo."""
+
+MIN_SECRET_LENGTH = 16
+
+KNOWN_MODELS: Mapping[str, str] = {
+    "categories": "product.public.category",
+    "products": "product.template",
+    "attributes": "product.attribute",
+    "order_status": "sale.order",
+    "shipments": "stock.picking",
+}
+"""Odoo model of each Odoo -> Magento entity, for handlers that do not name theirs
+(an ``odoo_model`` attribute on the handler wins)."""
+
+MAX_BODY = 256 * 1024
+
+
+def odoo_models(engine: SyncEngine) -> dict[str, str]:
+    """Odoo model -> entity, for every Odoo -> Magento handler the engine has."""
+    found: dict[str, str] = {}
+    for handler in engine.registry.ordered(Direction.ODOO_TO_MAGENTO):
+        model = getattr(handler, "odoo_model", None) or KNOWN_MODELS.get(handler.entity)
+        if isinstance(model, str) and model:
+            found[model] = handler.entity
+    return found
+
+
+def _check_secret(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if len(value) < MIN_SECRET_LENGTH or not value.isascii() or "/" in value:
+        raise ConfigurationError(
+            f"realtime.secret: needs at least {MIN_SECRET_LENGTH} ASCII characters and no '/'"
+        )
+
+
+def _bad(message: str, status: int = 400) -> web.Response:
+    return web.json_response({"ok": False, "error": message}, status=status)
+
+
+@attrs.define
+class WebhookReceiver:
+    """Receives Odoo's webhook POSTs at ``/odoo/webhook/<secret>`` and queues realtime jobs.
+
+    ``models`` maps an Odoo model to the entity syncing it (default: :func:`odoo_models`).
+    Mount :meth:`app`, or add :meth:`handle` to your own application under
+    :data:`WEBHOOK_PATH`.
+    """
+
+    engine: SyncEngine
+    secret: str = attrs.field(repr=False, validator=_check_secret)
+    models: Mapping[str, str] | None = None
+    received: int = attrs.field(default=0, init=False)
+    queued: int = attrs.field(default=0, init=False)
+    rejected: int = attrs.field(default=0, init=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.models is None:
+            self.models = odoo_models(self.engine)
+
+    def url(self, base_url: str) -> str:
+        """The full webhook URL to give Odoo (it contains the secret: keep it private)."""
+        return base_url.rstrip("/") + WEBHOOK_PATH.format(token=self.secret)
+
+    def app(self) -> web.Application:
+        """An application serving only the webhook route."""
+        app = web.Application(client_max_size=MAX_BODY)
+        app.router.add_post(WEBHOOK_PATH, self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """One webhook POST: 404 on a wrong token, 400 on a bad body, 422 on an unknown
+        model, otherwise 200 once the job is queued."""
+        token = request.match_info.get("token", "")
+        if not hmac.compare_digest(token.encode(), self.secret.encode()):
+            self.rejected += 1
+            log.warning("webhook with a wrong token refused",
+                        extra={"remote": request.remote})
+            raise web.HTTPNotFound()
+        self.received += 1
+        try:
+            body = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return _bad("the body is not JSON")
+        if not isinstance(body, dict):
+            return _bad("the body is not a JSON object")
+        model, record_id = body.get("_model"), body.get("_id")
+        if not isinstance(model, str) or not model:
+            return _bad("_model: missing")
+        if isinstance(record_id, bool) or not isinstance(record_id, int) or record_id <= 0:
+            return _bad("_id: must be a positive integer")
+        entity = (self.models or {}).get(model)
+        if entity is None:
+            log.warning("webhook for a model no entity syncs", extra={"model": model})
+            return _bad(f"no entity syncs the model {model!r}", status=422)
+        try:
+            jobs = await self.engine.enqueue(entity, Direction.ODOO_TO_MAGENTO, [record_id],
+                                             trigger=Trigger.REALTIME)
+        except MagodooError as exc:
+            log.error("could not queue a webhook job: %s", exc,
+                      extra={"model": model, "record_id": record_id})
+            return _bad("could not queue the job", status=503)
+        self.queued += len(jobs)
+        log.info("webhook queued", extra={"model": model, "record_id": record_id,
+                                          "entity": entity, "action": body.get("_action"),
+                                          "jobs": len(jobs)})
+        return web.json_response({"ok": True, "entity": entity, "queued": len(jobs)})

@@ -1,0 +1,299 @@
+"""What a magodoo deployment is told: servers, stores, entities, defaults, limits.
+
+Settings are frozen attrs records. Build them in Python, or load a TOML file with
+:meth:`Settings.load` (``tomllib``); secrets never live in the file, they come from
+environment variables (``MAGODOO_MAGENTO_PASSWORD``, ``MAGODOO_ODOO_API_KEY``, ...) and are
+left out of every ``repr``. A bad value raises :class:`~magodoo.exceptions.ConfigurationError`
+naming the key. ``docs/configuration.md`` lists every setting with its TOML key, environment
+variable, default and the connector screen field it stands for.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import attrs
+
+from magodoo.exceptions import ConfigurationError
+
+__all__ = [
+    "ENTITIES",
+    "ENV_SECRETS",
+    "Defaults",
+    "EntitySettings",
+    "LogSettings",
+    "MagentoSettings",
+    "OdooSettings",
+    "Settings",
+    "StoreSettings",
+]
+
+T = TypeVar("T")
+
+ENTITIES: tuple[str, ...] = (
+    "websites",
+    "stores",
+    "attribute_sets",
+    "attribute_groups",
+    "categories",
+    "attributes",
+    "products",
+    "stock",
+    "tax_rates",
+    "customers",
+    "shipping_methods",
+    "payment_methods",
+    "orders",
+    "invoices",
+    "credit_memos",
+    "order_status",
+    "shipments",
+)
+"""Every entity type the connector knows, in dependency order (websites and stores first)."""
+
+
+def _secret(env: str) -> Any:
+    return attrs.field(default=None, repr=False, metadata={"env": env, "secret": True})
+
+
+def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and value <= 0:
+        raise ConfigurationError(f"{attribute.name}: must be positive, got {value!r}")
+
+
+def _not_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value < 0:
+        raise ConfigurationError(f"{attribute.name}: must not be negative, got {value!r}")
+
+
+@attrs.frozen
+class MagentoSettings:
+    """The Magento store (seed: Odoo's "Magento Configuration" page)."""
+
+    url: str = ""
+    store_code: str = "all"
+    """Store view code in ``/rest/<code>/V1``; ``all`` writes global values."""
+    username: str = ""
+    auth: Literal["token", "password", "integration"] = "token"
+    """``token``: a ready bearer token; ``password``: admin token from username/password;
+    ``integration``: OAuth 1.0a with the four integration secrets."""
+    root_category_id: int = attrs.field(default=2, validator=_positive)
+    """Magento category under which Odoo's top-level eCommerce categories are created."""
+    concurrency: int = attrs.field(default=8, validator=_positive)
+    timeout: float = attrs.field(default=60.0, validator=_positive)
+    password: str | None = _secret("MAGODOO_MAGENTO_PASSWORD")
+    token: str | None = _secret("MAGODOO_MAGENTO_TOKEN")
+    consumer_key: str | None = _secret("MAGODOO_MAGENTO_CONSUMER_KEY")
+    consumer_secret: str | None = _secret("MAGODOO_MAGENTO_CONSUMER_SECRET")
+    access_token: str | None = _secret("MAGODOO_MAGENTO_ACCESS_TOKEN")
+    access_token_secret: str | None = _secret("MAGODOO_MAGENTO_ACCESS_TOKEN_SECRET")
+
+
+@attrs.frozen
+class OdooSettings:
+    """The Odoo server (seed: Magento's "General Settings" Odoo URL, user, database)."""
+
+    url: str = ""
+    database: str = ""
+    username: str = ""
+    protocol: Literal["jsonrpc", "json2"] = "jsonrpc"
+    concurrency: int = attrs.field(default=4, validator=_positive)
+    timeout: float = attrs.field(default=120.0, validator=_positive)
+    password: str | None = _secret("MAGODOO_ODOO_PASSWORD")
+    api_key: str | None = _secret("MAGODOO_ODOO_API_KEY")
+
+
+@attrs.frozen
+class StoreSettings:
+    """Where bindings, the sync log, jobs and cursors are kept."""
+
+    kind: Literal["memory", "sqlite", "postgres"] = "sqlite"
+    path: str = "magodoo.sqlite3"
+    schema: str = "magodoo"
+    postgres_dsn: str | None = _secret("MAGODOO_POSTGRES_DSN")
+
+
+@attrs.frozen
+class LogSettings:
+    """The synchronization log (seed: "Enable / Disable Log", "Log Expiry Days")."""
+
+    enabled: bool = True
+    clear_enabled: bool = True
+    expiry_days: int = attrs.field(default=7, validator=_positive)
+
+
+@attrs.frozen
+class Defaults:
+    """Default values (seed: "Default Values" on the Magento Configuration page)."""
+
+    attribute_set: str = "Default"
+    attribute_group: str = "General"
+    warehouse: str = "WH"
+    """Code of the Odoo warehouse whose quantities go to Magento."""
+    partner_ref_prefix: str = "MAGE-CUST-"
+    address_ref_prefix: str = "MAGE-ADDR-"
+
+
+@attrs.frozen
+class EntitySettings:
+    """Per entity type: synced at all, and in real time."""
+
+    enabled: bool = True
+    realtime: bool = False
+
+
+def _entities_default() -> Mapping[str, EntitySettings]:
+    return types.MappingProxyType({name: EntitySettings() for name in ENTITIES})
+
+
+def _freeze_entities(value: Mapping[str, EntitySettings]) -> Mapping[str, EntitySettings]:
+    merged = dict(_entities_default())
+    merged.update(value)
+    return types.MappingProxyType(merged)
+
+
+@attrs.frozen
+class Settings:
+    """Everything the engine, the runners and the demo read."""
+
+    backend: str = "default"
+    """Name of this Magento/Odoo pair in the stores (several pairs can share stores)."""
+    enabled: bool = True
+    retry_count: int = attrs.field(default=5, validator=_positive)
+    batch_size: int = attrs.field(default=50, validator=_positive)
+    overlap_seconds: float = attrs.field(default=60.0, validator=_not_negative)
+    lease_seconds: float = attrs.field(default=300.0, validator=_positive)
+    retry_backoff_seconds: float = attrs.field(default=30.0, validator=_not_negative)
+    worker_poll_seconds: float = attrs.field(default=1.0, validator=_positive)
+    magento: MagentoSettings = MagentoSettings()
+    odoo: OdooSettings = OdooSettings()
+    stores: StoreSettings = StoreSettings()
+    log: LogSettings = LogSettings()
+    defaults: Defaults = Defaults()
+    entities: Mapping[str, EntitySettings] = attrs.field(
+        factory=_entities_default, converter=_freeze_entities
+    )
+
+    def entity(self, name: str) -> EntitySettings:
+        """The flags of one entity type (ConfigurationError for an unknown one)."""
+        try:
+            return self.entities[name]
+        except KeyError:
+            raise ConfigurationError(f"entities.{name}: unknown entity type") from None
+
+    def is_enabled(self, name: str) -> bool:
+        return self.enabled and self.entity(name).enabled
+
+    # ---- loading -----------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls, path: str | Path | None = None, *, env: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Read a TOML file (optional) and the secrets from ``env`` (default ``os.environ``)."""
+        data: dict[str, Any] = {}
+        if path is not None:
+            try:
+                with open(path, "rb") as fh:
+                    data = tomllib.load(fh)
+            except OSError as exc:
+                raise ConfigurationError(f"settings file {str(path)!r}: {exc.strerror}") from None
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigurationError(f"settings file {str(path)!r}: {exc}") from None
+        return cls.from_mapping(data, env=os.environ if env is None else env)
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any], *, env: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Build from a TOML-shaped mapping plus secrets from ``env`` (none by default)."""
+        data = dict(data)
+        entities_raw = data.pop("entities", {})
+        if not isinstance(entities_raw, Mapping):
+            raise ConfigurationError("entities: must be a table")
+        entities: dict[str, EntitySettings] = {}
+        for name, flags in entities_raw.items():
+            if name not in ENTITIES:
+                raise ConfigurationError(f"entities.{name}: unknown entity type")
+            entities[name] = _build(EntitySettings, flags, f"entities.{name}", {})
+        settings = _build(cls, data, "", env or {})
+        return attrs.evolve(settings, entities=entities)
+
+
+ENV_SECRETS: Mapping[str, str] = types.MappingProxyType({
+    "MAGODOO_MAGENTO_PASSWORD": "magento.password",
+    "MAGODOO_MAGENTO_TOKEN": "magento.token",
+    "MAGODOO_MAGENTO_CONSUMER_KEY": "magento.consumer_key",
+    "MAGODOO_MAGENTO_CONSUMER_SECRET": "magento.consumer_secret",
+    "MAGODOO_MAGENTO_ACCESS_TOKEN": "magento.access_token",
+    "MAGODOO_MAGENTO_ACCESS_TOKEN_SECRET": "magento.access_token_secret",
+    "MAGODOO_ODOO_PASSWORD": "odoo.password",
+    "MAGODOO_ODOO_API_KEY": "odoo.api_key",
+    "MAGODOO_POSTGRES_DSN": "stores.postgres_dsn",
+})
+"""Environment variable -> the secret setting it fills."""
+
+
+def _build(cls: type[T], data: Any, prefix: str, env: Mapping[str, str]) -> T:
+    if not isinstance(data, Mapping):
+        raise ConfigurationError(f"{prefix or 'settings'}: must be a table")
+    hints = typing.get_type_hints(cls)
+    fields = {a.name: a for a in attrs.fields(cls)}  # type: ignore[arg-type]
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}.{key}" if prefix else key
+        field = fields.get(key)
+        if field is None or key == "entities":
+            raise ConfigurationError(f"{name}: unknown setting")
+        if field.metadata.get("secret"):
+            raise ConfigurationError(
+                f"{name}: secrets are not read from the file; set {field.metadata['env']}"
+            )
+        kwargs[key] = _check(hints[key], value, name, env)
+    for key, field in fields.items():
+        env_name = field.metadata.get("env")
+        if env_name and env.get(env_name):
+            kwargs[key] = env[env_name]
+    try:
+        return cls(**kwargs)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{prefix + '.' if prefix else ''}{exc}") from None
+
+
+def _check(type_: Any, value: Any, name: str, env: Mapping[str, str]) -> Any:
+    if attrs.has(type_):
+        return _build(type_, value, name, env)
+    origin = typing.get_origin(type_)
+    args = typing.get_args(type_)
+    if origin is Literal:
+        if value not in args:
+            raise ConfigurationError(f"{name}: must be one of {list(args)!r}, got {value!r}")
+        return value
+    if origin in (types.UnionType, typing.Union):
+        if value is None:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _check(inner[0], value, name, env)
+    if type_ is bool:
+        if not isinstance(value, bool):
+            raise ConfigurationError(f"{name}: must be true or false, got {value!r}")
+        return value
+    if type_ is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigurationError(f"{name}: must be an integer, got {value!r}")
+        return value
+    if type_ is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigurationError(f"{name}: must be a number, got {value!r}")
+        return float(value)
+    if type_ is str:
+        if not isinstance(value, str):
+            raise ConfigurationError(f"{name}: must be a string, got {value!r}")
+        return value
+    raise ConfigurationError(f"{name}: cannot be set from a file")  # pragma: no cover

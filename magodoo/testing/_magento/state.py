@@ -1,0 +1,130 @@
+"""In-memory tables of the fake Magento.
+
+Rows are plain dicts kept in Magento's own JSON shape (snake_case keys), so handlers can return
+copies of them. Catalog tables are named attributes; other parts of the fake (sales) ask for
+their own tables by name with :meth:`State.table`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+
+Row = dict[str, Any]
+
+
+def magento_time(moment: datetime) -> str:
+    """Magento's UTC timestamp format, ``YYYY-MM-DD HH:MM:SS``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@attrs.define
+class Table:
+    """Rows keyed by their id, with an auto-increment counter like a MySQL table."""
+
+    rows: dict[Any, Row] = attrs.field(factory=dict)
+    last_id: int = 0
+
+    def next_id(self) -> int:
+        """Reserve the next auto-increment id (ids are never reused, even after a failed save)."""
+        self.last_id += 1
+        return self.last_id
+
+    def add(self, row: Row, key: str = "id") -> Row:
+        """Store ``row`` under ``row[key]``, assigning the next id when the key is missing."""
+        if row.get(key) is None:
+            row[key] = self.next_id()
+        elif isinstance(row[key], int):
+            self.last_id = max(self.last_id, row[key])
+        self.rows[row[key]] = row
+        return row
+
+    def get(self, key: Any) -> Row | None:
+        return self.rows.get(key)
+
+    def remove(self, key: Any) -> Row | None:
+        return self.rows.pop(key, None)
+
+    def values(self) -> list[Row]:
+        return list(self.rows.values())
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(list(self.rows.values()))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.rows
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@attrs.define
+class State:
+    """Everything the fake store holds. Mutated only by route handlers and seeders."""
+
+    now: Callable[[], datetime] = _utcnow
+    rng: random.Random = attrs.field(factory=lambda: random.Random(0))
+    modules: list[str] = attrs.field(factory=list)
+    # Magento_Store
+    websites: Table = attrs.field(factory=Table)
+    groups: Table = attrs.field(factory=Table)
+    stores: Table = attrs.field(factory=Table)
+    store_configs: dict[int, Row] = attrs.field(factory=dict)
+    # Magento_Eav / Catalog attributes
+    attribute_sets: Table = attrs.field(factory=Table)  # key attribute_set_id
+    attribute_groups: Table = attrs.field(factory=Table)  # key attribute_group_id (int)
+    attributes: dict[str, Row] = attrs.field(factory=dict)  # by attribute_code
+    attribute_ids: Table = attrs.field(factory=Table)  # id counter for attributes
+    option_ids: Table = attrs.field(factory=Table)  # id counter for attribute options
+    entity_attribute_ids: Table = attrs.field(factory=Table)  # counter for set assignments
+    # set id -> {attribute_code: (group id, sort order)}
+    set_attributes: dict[int, dict[str, tuple[int, int]]] = attrs.field(factory=dict)
+    # Catalog
+    categories: Table = attrs.field(factory=Table)
+    products: Table = attrs.field(factory=Table)  # key id (entity_id)
+    sku_index: dict[str, int] = attrs.field(factory=dict)  # lower-cased sku -> id
+    url_keys: dict[tuple[int, str], str] = attrs.field(factory=dict)  # (store, url key) -> sku
+    media_ids: Table = attrs.field(factory=Table)
+    option_counter: Table = attrs.field(factory=Table)  # custom options (option_id)
+    option_value_counter: Table = attrs.field(factory=Table)
+    configurable_option_ids: Table = attrs.field(factory=Table)
+    # Inventory
+    stock_items: Table = attrs.field(factory=Table)  # key item_id
+    sources: Table = attrs.field(factory=Table)  # key source_code
+    source_items: dict[tuple[str, str], Row] = attrs.field(factory=dict)  # (sku, source) -> row
+    # Async bulk
+    bulks: dict[str, Row] = attrs.field(factory=dict)
+    # Other parts of the fake (sales, customers, tax) keep their tables here.
+    extra: dict[str, Table] = attrs.field(factory=dict)
+    # The sales side's own state object (``_magento.sales_state.SalesState()`` when it exists).
+    sales: Any = None
+
+    def table(self, name: str) -> Table:
+        """A named table for other parts of the fake, created empty on first use."""
+        if name not in self.extra:
+            self.extra[name] = Table()
+        return self.extra[name]
+
+    def timestamp(self) -> str:
+        """The current time in Magento's format."""
+        return magento_time(self.now())
+
+    # ---- lookups shared by several route modules ----------------------------------------
+
+    def product_by_sku(self, sku: str) -> Row | None:
+        pid = self.sku_index.get(sku.lower())
+        return None if pid is None else self.products.get(pid)
+
+    def store_by_code(self, code: str) -> Row | None:
+        for store in self.stores:
+            if store["code"] == code:
+                return store
+        return None

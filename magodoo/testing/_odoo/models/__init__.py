@@ -1,0 +1,11 @@
+"""Behaviour of the served models, registered on a :class:`~..orm.Database`."""
+
+from __future__ import annotations
+
+from ..orm import Database
+from . import account, base, defaults, product, sale, stock, taxes
+
+
+def register_all(db: Database) -> None:
+    for module in (base, product, taxes, sale, account, stock, defaults):
+        module.register(db)

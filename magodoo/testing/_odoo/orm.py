@@ -1,0 +1,591 @@
+"""In-memory tables and the generic ORM methods (create, write, read, search, unlink, ...)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from . import access, errors
+from .domain import compile_domain, mentions
+from .schema import DESCRIPTIONS, class_name, model_fields, model_names
+from .values import empty, fmt_datetime, scalar
+
+log = logging.getLogger("magodoo.testing.fake_odoo")
+
+Row = dict[str, Any]
+Compute = Callable[["Env", Row], Any]
+Hook = Callable[["Env", list[int]], None]
+WriteHook = Callable[["Env", list[int], dict[str, Any]], None]
+MethodFn = Callable[["Env", list[int], list[Any], dict[str, Any]], Any]
+
+
+@attrs.define
+class Method:
+    """A public model method: ``fn(env, ids, args, kwargs)``; ``params`` names positional args."""
+
+    fn: MethodFn
+    on_records: bool = True
+    params: tuple[str, ...] = ()
+    required: int = 0
+
+
+@attrs.define
+class ModelSpec:
+    """What the fake knows of one model beyond its field list."""
+
+    name: str
+    defaults: dict[str, Compute] = attrs.Factory(dict)
+    computes: dict[str, Compute] = attrs.Factory(dict)
+    inverses: dict[str, Callable[[Env, int, Any], None]] = attrs.Factory(dict)
+    o2m: dict[str, str] = attrs.Factory(dict)
+    required: dict[str, str | None] = attrs.Factory(dict)
+    optional: set[str] = attrs.Factory(set)
+    methods: dict[str, Method] = attrs.Factory(dict)
+    order: str = "id"
+    rec_name: str = "name"
+    parent: str | None = None
+    inherits: tuple[str, str] | None = None
+    own: frozenset[str] = frozenset()
+    display: Compute | None = None
+    before_create: list[Callable[[Env, Row], None]] = attrs.Factory(list)
+    after_create: list[Hook] = attrs.Factory(list)
+    before_write: list[WriteHook] = attrs.Factory(list)
+    after_write: list[WriteHook] = attrs.Factory(list)
+    before_unlink: list[Hook] = attrs.Factory(list)
+
+
+@attrs.define
+class Env:
+    """One RPC call: the database, the user, the context and the transaction time."""
+
+    db: Database
+    uid: int
+    context: dict[str, Any]
+    now: datetime
+    outbox: list[tuple[str, str]] = attrs.Factory(list)
+
+    def ctx(self, **extra: Any) -> Env:
+        return Env(self.db, self.uid, {**self.context, **extra}, self.now, self.outbox)
+
+
+@attrs.define
+class Database:
+    """Tables of raw rows by model, id sequences and the model registry."""
+
+    specs: dict[str, ModelSpec] = attrs.Factory(dict)
+    tables: dict[str, dict[int, Row]] = attrs.Factory(dict)
+    next_ids: dict[str, int] = attrs.Factory(dict)
+    sequences: dict[str, int] = attrs.Factory(dict)
+    ondelete: dict[tuple[str, str], str] = attrs.Factory(dict)
+    listeners: list[Callable[[Env, str, str, list[int], set[str]], None]] = attrs.Factory(list)
+
+    # -- registry ---------------------------------------------------------------------------
+    def spec(self, model: str) -> ModelSpec:
+        if model not in self.specs:
+            if model not in model_names():
+                raise errors.unknown_model(model)
+            self.specs[model] = ModelSpec(model)
+        return self.specs[model]
+
+    def has_model(self, model: str) -> bool:
+        return model in self.specs
+
+    def fields(self, model: str) -> dict[str, dict[str, Any]]:
+        try:
+            return model_fields(model)
+        except KeyError:
+            raise errors.unknown_model(model) from None
+
+    def table(self, model: str) -> dict[int, Row]:
+        return self.tables.setdefault(model, {})
+
+    def next_id(self, model: str) -> int:
+        table = self.table(model)
+        nid = max(self.next_ids.get(model, 1), max(table, default=0) + 1)
+        self.next_ids[model] = nid + 1
+        return nid
+
+    def next_number(self, key: str, start: int = 1) -> int:
+        value = self.sequences.get(key, start)
+        self.sequences[key] = value + 1
+        return value
+
+    def insert(self, model: str, row: Row) -> int:
+        """Seed a raw row (no validation); used by the demo loader and the workflows."""
+        rid = int(row["id"]) if row.get("id") else self.next_id(model)
+        row["id"] = rid
+        self.table(model)[rid] = row
+        return rid
+
+    # -- reading ----------------------------------------------------------------------------
+    def raw_value(self, env: Env, model: str, row: Row, name: str) -> Any:
+        spec = self.spec(model)
+        if name == "id":
+            return row["id"]
+        if name in spec.computes:
+            return spec.computes[name](env, row)
+        if name in spec.o2m:
+            return self.children(env, model, row["id"], name)
+        if name in row:
+            return row[name]
+        if spec.inherits and name not in spec.own and row.get(spec.inherits[1]):
+            parent_model, link = spec.inherits
+            parent = self.table(parent_model).get(row[link])
+            if parent is not None and name in self.fields(parent_model):
+                return self.raw_value(env, parent_model, parent, name)
+        if name == "display_name":
+            return self.display_name(env, model, row["id"])
+        return empty(self.fields(model).get(name, {"type": "char"})["type"])
+
+    def children(self, env: Env, model: str, rid: int, name: str) -> list[int]:
+        spec = self.spec(model)
+        comodel = self.fields(model)[name]["relation"]
+        inverse = spec.o2m[name]
+        active = "active" in self.fields(comodel) and env.context.get("active_test", True)
+        rows = [
+            r for r in self.table(comodel).values()
+            if r.get(inverse) == rid and (not active or r.get("active", True))
+        ]
+        return [r["id"] for r in self.order(env, comodel, rows, None)]
+
+    def display_name(self, env: Env, model: str, rid: int) -> str:
+        row = self.table(model).get(rid)
+        if row is None:
+            return ""
+        spec = self.spec(model)
+        if spec.display is not None:
+            return str(spec.display(env, row))
+        value = self.raw_value(env, model, row, spec.rec_name) if spec.rec_name else False
+        return str(value) if value else f"{model},{rid}"
+
+    def hierarchy(self, model: str, ids: set[int], down: bool) -> set[int]:
+        parent = self.spec(model).parent or "parent_id"
+        table = self.table(model)
+        found = set(ids)
+        if down:
+            changed = True
+            while changed:
+                more = {r["id"] for r in table.values() if r.get(parent) in found} - found
+                changed = bool(more)
+                found |= more
+        else:
+            todo = list(ids)
+            while todo:
+                row = table.get(todo.pop())
+                up = row.get(parent) if row else None
+                if up and up not in found:
+                    found.add(up)
+                    todo.append(up)
+        return found
+
+    def to_read(self, env: Env, model: str, row: Row, name: str, load: bool = True) -> Any:
+        ftype = self.fields(model)[name]["type"]
+        value = self.raw_value(env, model, row, name)
+        if ftype == "many2one":
+            if not value:
+                return False
+            comodel = self.fields(model)[name]["relation"]
+            if not load:
+                return value
+            return [value, self.display_name(env, comodel, value)]
+        if ftype in ("one2many", "many2many"):
+            return list(value or [])
+        if ftype == "datetime":
+            return fmt_datetime(value)
+        if ftype in ("float", "monetary"):
+            return float(value or 0.0)
+        if ftype == "integer":
+            return int(value or 0)
+        if ftype == "boolean":
+            return bool(value)
+        return value if value not in (None, "") else False
+
+    def read(
+        self, env: Env, model: str, ids: list[int], fields: list[str] | None, load: bool = True
+    ) -> list[Row]:
+        known = self.fields(model)
+        names = list(fields) if fields else [f for f in known if f != "id"]
+        for name in names:
+            if name not in known:
+                raise errors.invalid_field(model, name)
+        table = self.table(model)
+        out = []
+        for rid in ids:
+            row = table.get(rid)
+            if row is None:
+                continue
+            rec: Row = {"id": rid}
+            for name in names:
+                if name != "id":
+                    rec[name] = self.to_read(env, model, row, name, load)
+            out.append(rec)
+        return out
+
+    # -- searching --------------------------------------------------------------------------
+    def search_rows(
+        self,
+        env: Env,
+        model: str,
+        domain: list[Any],
+        offset: int = 0,
+        limit: int | None = None,
+        order: str | None = None,
+    ) -> list[Row]:
+        fields = self.fields(model)
+        domain = list(domain or [])
+        pred = compile_domain(env, model, domain)
+        check_active = (
+            "active" in fields
+            and env.context.get("active_test", True)
+            and not mentions(domain, "active")
+        )
+        rows = [
+            r for r in self.table(model).values()
+            if (not check_active or r.get("active", True)) and pred(r)
+        ]
+        rows = access.visible(env, model, self.order(env, model, rows, order))
+        end = None if not limit else offset + int(limit)
+        return rows[offset:end]
+
+    def order(self, env: Env, model: str, rows: list[Row], order: str | None) -> list[Row]:
+        spec = self.spec(model)
+        text = order or spec.order or "id"
+        keys: list[tuple[str, bool]] = []
+        for part in text.split(","):
+            bits = part.strip().split()
+            if not bits:
+                continue
+            name = bits[0]
+            if name not in self.fields(model):
+                raise errors.value_error(f"Invalid field {name!r} on model {model!r}")
+            desc = len(bits) > 1 and bits[1].lower() == "desc"
+            keys.append((name, desc))
+        if ("id", False) not in keys and ("id", True) not in keys:
+            keys.append(("id", False))
+        result = list(rows)
+        for name, desc in reversed(keys):
+            result.sort(key=self._sorter(env, model, name), reverse=desc)
+        return result
+
+    def _sorter(self, env: Env, model: str, name: str) -> Callable[[Row], tuple[int, Any]]:
+        def key(row: Row) -> tuple[int, Any]:
+            return _sort_key(self._order_value(env, model, row, name))
+
+        return key
+
+    def _order_value(self, env: Env, model: str, row: Row, name: str) -> Any:
+        value = self.raw_value(env, model, row, name)
+        if self.fields(model)[name]["type"] == "many2one" and value:
+            comodel = self.fields(model)[name]["relation"]
+            related = self.table(comodel).get(value)
+            if related is None:
+                return value
+            keys = []
+            for part in (self.spec(comodel).order or "id").split(","):
+                bits = part.strip().split()
+                if bits and bits[0] in self.fields(comodel) and \
+                        self.fields(comodel)[bits[0]]["type"] != "many2one":
+                    keys.append(_sort_key(self.raw_value(env, comodel, related, bits[0])))
+            return (*keys, (0, value))
+        return value
+
+    # -- writing ----------------------------------------------------------------------------
+    def check_fk(self, model: str, name: str, comodel: str, value: Any) -> int | None:
+        if value is False or value is None or (value == 0 and type(value) is int):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise errors.wrong_value(model, name, value)
+        if value not in self.table(comodel):
+            table = model.replace(".", "_")
+            raise errors.foreign_key(model, DESCRIPTIONS.get(model, model), f"{table}_{name}_fkey")
+        return value
+
+    def convert(self, env: Env, model: str, vals: dict[str, Any]) -> tuple[Row, dict[str, Any]]:
+        """Split ``vals`` into converted stored values and x2many commands; refuse bad values."""
+        fields = self.fields(model)
+        spec = self.spec(model)
+        stored: Row = {}
+        x2many: dict[str, Any] = {}
+        for name, value in vals.items():
+            if name not in fields:
+                raise errors.invalid_field(model, name)
+            field = fields[name]
+            ftype = field["type"]
+            if name in ("id", "display_name", "create_date", "write_date", "create_uid",
+                        "write_uid"):
+                continue
+            if ftype in ("one2many", "many2many"):
+                x2many[name] = value
+            elif ftype == "many2one":
+                stored[name] = self.check_fk(model, name, field["relation"], value)
+            elif name in spec.computes and name not in spec.inverses:
+                scalar(model, name, field, value)  # still type-checked, then ignored
+            else:
+                stored[name] = scalar(model, name, field, value)
+        return stored, x2many
+
+    def create(self, env: Env, model: str, vals_list: list[dict[str, Any]]) -> list[int]:
+        spec = self.spec(model)
+        fields = self.fields(model)
+        ids: list[int] = []
+        for vals in vals_list:
+            if not isinstance(vals, dict):
+                raise errors.value_error(f"Invalid field values {vals!r}")
+            vals = dict(vals)
+            for key, value in env.context.items():
+                if key.startswith("default_") and key[8:] in fields and key[8:] not in vals:
+                    vals[key[8:]] = value
+            stored, x2many = self.convert(env, model, vals)
+            row: Row = {"id": 0}
+            for name, default in spec.defaults.items():
+                if name not in vals:
+                    value = default(env, {**stored, **{k: v for k, v in vals.items()}})
+                    if fields[name]["type"] in ("one2many", "many2many"):
+                        x2many.setdefault(name, value)
+                    else:
+                        row[name] = value
+            row.update(stored)
+            # the id comes from a PostgreSQL sequence at INSERT: a create that fails on a
+            # constraint still consumes it (the real server skips ids the same way)
+            rid = self.next_id(model)
+            for hook in spec.before_create:
+                hook(env, row)
+            for name, message in self.required(model).items():
+                if name in x2many:
+                    continue
+                if row.get(name) in (None, False, "") and fields[name]["type"] not in (
+                    "boolean", "integer", "float", "monetary", "one2many", "many2many"
+                ):
+                    if message:
+                        raise errors.validation_error(message)
+                    raise errors.not_null(
+                        model, DESCRIPTIONS.get(model, model), name, fields[name]["string"]
+                    )
+            row["id"] = rid
+            row.setdefault("create_date", env.now)
+            row["write_date"] = env.now
+            row.setdefault("create_uid", env.uid)
+            row["write_uid"] = env.uid
+            for name, field in fields.items():
+                if field["type"] == "many2many" and name not in spec.computes:
+                    row.setdefault(name, [])
+            if "active" in fields:
+                row.setdefault("active", True)
+            self.table(model)[rid] = row
+            for name, value in x2many.items():
+                self.apply_x2many(env, model, rid, name, value)
+            for name in vals:
+                if name in spec.inverses:
+                    spec.inverses[name](env, rid, vals[name])
+            ids.append(rid)
+        for created in spec.after_create:
+            created(env, ids)
+        for listener in self.listeners:
+            listener(env, model, "create", ids, set())
+        return ids
+
+    def required(self, model: str) -> dict[str, str | None]:
+        """Fields a create must end up with (the dump's ``required``, minus what the fake fills)."""
+        spec = self.spec(model)
+        found: dict[str, str | None] = {
+            name: None for name, field in self.fields(model).items()
+            if field.get("required") and name not in spec.computes and name not in spec.o2m
+            and not (spec.inherits and name not in spec.own)
+        }
+        found.update(spec.required)
+        for name in spec.optional:
+            found.pop(name, None)
+        return found
+
+    def ensure(self, env: Env, model: str, ids: list[int]) -> None:
+        table = self.table(model)
+        missing = [i for i in ids if i not in table]
+        if missing:
+            raise errors.missing_error(model, missing, env.uid)
+
+    def write(self, env: Env, model: str, ids: list[int], vals: dict[str, Any]) -> bool:
+        spec = self.spec(model)
+        if not isinstance(vals, dict):
+            raise errors.value_error(f"Invalid field values {vals!r}")
+        self.ensure(env, model, ids)
+        if spec.inherits:
+            parent_model, link = spec.inherits
+            fields = self.fields(model)
+            for name in vals:
+                if name not in fields:
+                    raise errors.invalid_field(model, name)
+            delegated = {
+                k: v for k, v in vals.items()
+                if k not in spec.own and k not in spec.computes and k in self.fields(parent_model)
+            }
+            if delegated:
+                parents = sorted({self.table(model)[i][link] for i in ids})
+                self.write(env, parent_model, parents, delegated)
+                vals = {k: v for k, v in vals.items() if k not in delegated}
+        stored, x2many = self.convert(env, model, vals)
+        for hook in spec.before_write:
+            hook(env, ids, vals)
+        table = self.table(model)
+        changed: set[str] = set()
+        for rid in ids:
+            row = table[rid]
+            for name, value in stored.items():
+                if row.get(name) != value:
+                    changed.add(name)
+                row[name] = value
+            row["write_date"] = env.now
+            row["write_uid"] = env.uid
+            for name, value in x2many.items():
+                before = self.raw_value(env, model, row, name)
+                self.apply_x2many(env, model, rid, name, value)
+                if self.raw_value(env, model, row, name) != before:
+                    changed.add(name)
+            for name in vals:
+                if name in spec.inverses:
+                    spec.inverses[name](env, rid, vals[name])
+                    changed.add(name)
+        for hook in spec.after_write:
+            hook(env, ids, vals)
+        for listener in self.listeners:
+            listener(env, model, "write", ids, changed | set(x2many))
+        return True
+
+    def touch(self, env: Env, model: str, ids: list[int]) -> None:
+        for rid in ids:
+            row = self.table(model).get(rid)
+            if row is not None:
+                row["write_date"] = env.now
+                row["write_uid"] = env.uid
+
+    def set(self, env: Env, model: str, rid: int, changes: Row, notify: bool = True) -> None:
+        """Server-side write of computed/stored values (no validation) that fires listeners."""
+        row = self.table(model)[rid]
+        changed = {k for k, v in changes.items() if row.get(k) != v}
+        row.update(changes)
+        row["write_date"] = env.now
+        if notify and changed:
+            for listener in self.listeners:
+                listener(env, model, "write", [rid], changed)
+
+    def unlink(self, env: Env, model: str, ids: list[int]) -> bool:
+        spec = self.spec(model)
+        self.ensure(env, model, ids)
+        for hook in spec.before_unlink:
+            hook(env, ids)
+        gone = set(ids)
+        table = self.table(model)
+        for (other, name), mode in self.ondelete.items():
+            if self.fields(other)[name].get("relation") != model:
+                continue
+            for row in list(self.table(other).values()):
+                if row.get(name) in gone:
+                    if mode == "restrict":
+                        raise errors.foreign_key(
+                            other, DESCRIPTIONS.get(other, other),
+                            f"{other.replace('.', '_')}_{name}_fkey",
+                        )
+                    if mode == "cascade":
+                        self.table(other).pop(row["id"], None)
+                    else:
+                        row[name] = None
+        for rid in ids:
+            table.pop(rid, None)
+        return True
+
+    def apply_x2many(self, env: Env, model: str, rid: int, name: str, value: Any) -> None:
+        field = self.fields(model)[name]
+        comodel = field["relation"]
+        spec = self.spec(model)
+        commands = value if isinstance(value, list) else []
+        if commands and all(isinstance(c, int) and not isinstance(c, bool) for c in commands):
+            commands = [[6, 0, commands]]
+        inverse = spec.o2m.get(name)
+        row = self.table(model)[rid]
+        for command in commands:
+            if not isinstance(command, (list, tuple)) or not command:
+                raise errors.value_error(f"Invalid command {command!r}")
+            code = command[0]
+            if code == 0:
+                vals = dict(command[2] or {})
+                if inverse:
+                    vals[inverse] = rid
+                    self.create(env.ctx(**{f"_o2m_{inverse}": True}), comodel, [vals])
+                else:
+                    (new,) = self.create(env, comodel, [vals])
+                    row[name] = [*row.get(name, []), new]
+            elif code == 1:
+                self.write(env, comodel, [int(command[1])], dict(command[2] or {}))
+            elif code == 2:
+                self.unlink(env, comodel, [int(command[1])])
+                if not inverse:
+                    row[name] = [i for i in row.get(name, []) if i != command[1]]
+            elif code == 3:
+                self._detach(env, model, rid, name, [int(command[1])])
+            elif code == 4:
+                target = self.check_fk(model, name, comodel, int(command[1]))
+                if inverse:
+                    self.write(env, comodel, [int(command[1])], {inverse: rid})
+                elif target not in row.get(name, []):
+                    row[name] = [*row.get(name, []), target]
+            elif code == 5:
+                self._detach(env, model, rid, name, list(self.raw_value(env, model, row, name)))
+            elif code == 6:
+                wanted = [self.check_fk(model, name, comodel, int(i)) for i in command[2] or []]
+                if inverse:
+                    current = self.raw_value(env.ctx(active_test=False), model, row, name)
+                    self._detach(env, model, rid, name, [i for i in current if i not in wanted])
+                    for i in wanted:
+                        if i is not None and self.table(comodel)[i].get(inverse) != rid:
+                            self.write(env, comodel, [i], {inverse: rid})
+                else:
+                    row[name] = [i for i in dict.fromkeys(wanted) if i is not None]
+            else:
+                raise errors.value_error(f"Invalid command {command!r}")
+
+    def _detach(self, env: Env, model: str, rid: int, name: str, ids: list[int]) -> None:
+        spec = self.spec(model)
+        inverse = spec.o2m.get(name)
+        comodel = self.fields(model)[name]["relation"]
+        if inverse:
+            if self.fields(comodel)[inverse].get("required"):
+                self.unlink(env, comodel, [i for i in ids if i in self.table(comodel)])
+            else:
+                for i in ids:
+                    if i in self.table(comodel):
+                        self.write(env, comodel, [i], {inverse: False})
+        else:
+            row = self.table(model)[rid]
+            row[name] = [i for i in row.get(name, []) if i not in ids]
+
+    # -- helpers for workflows --------------------------------------------------------------
+    def get(self, model: str, rid: int) -> Row:
+        return self.table(model)[rid]
+
+    def where(self, model: str, **match: Any) -> list[Row]:
+        return [
+            r for r in self.table(model).values()
+            if all(r.get(k) == v for k, v in match.items())
+        ]
+
+    def class_name(self, model: str) -> str:
+        return class_name(model)
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if isinstance(value, tuple):
+        return (0, value)
+    if value in (None, False, ""):
+        return (1, "")
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, (int, float)):
+        return (0, value)
+    if isinstance(value, datetime):
+        return (0, value.isoformat())
+    if isinstance(value, list):
+        return (0, str(value))
+    return (0, str(value).lower())

@@ -1,0 +1,179 @@
+"""A fake Magento 2.4 admin REST API (aiohttp, in-memory), faithful to what a real 2.4.6 answers.
+
+    fake = FakeMagento(seed="demo", size="small")
+    async with magodoo.testing.serve(fake.app) as base_url:
+        ...  # {base_url}/rest/V1/... or {base_url}/rest/<store code>/V1/...
+
+Run it standalone with ``python -m magodoo.testing.fake_magento --port 8081 --seed demo``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import random
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Literal
+
+import attrs
+from aiohttp import web
+
+from magodoo.testing._magento import base_store
+from magodoo.testing._magento.app import build_app
+from magodoo.testing._magento.auth import Integration, TokenStore
+from magodoo.testing._magento.faults import Faults
+from magodoo.testing._magento.routing import Router
+from magodoo.testing._magento.state import State, _utcnow
+
+__all__ = ["FakeMagento", "Faults", "Integration", "main"]
+
+Size = Literal["small", "medium", "large"]
+Seed = Literal["demo", "recorded"] | None
+
+# Route modules, in registration order; optional ones are skipped when absent.
+ROUTE_MODULES = (
+    "magodoo.testing._magento.integration",
+    "magodoo.testing._magento.store",
+    "magodoo.testing._magento.directory",
+    "magodoo.testing._magento.eav",
+    "magodoo.testing._magento.categories",
+    "magodoo.testing._magento.products",
+    "magodoo.testing._magento.configurable",
+    "magodoo.testing._magento.stock",
+    "magodoo.testing._magento.bulk",
+)
+OPTIONAL_ROUTE_MODULES = (
+    "magodoo.testing._magento.customers",
+    "magodoo.testing._magento.sales",
+)
+DEMO_SEEDERS = ("magodoo.testing._magento.demo_catalog",)
+OPTIONAL_DEMO_SEEDERS = ("magodoo.testing._magento.demo_sales",)
+
+
+def _import(name: str, optional: bool) -> object | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if optional and exc.name == name:
+            return None
+        raise
+
+
+def build_router() -> Router:
+    """Every route of the fake (catalog side and, when present, sales side)."""
+    router = Router()
+    for name in ROUTE_MODULES + OPTIONAL_ROUTE_MODULES:
+        module = _import(name, optional=name in OPTIONAL_ROUTE_MODULES)
+        if module is not None:
+            module.register(router)  # type: ignore[attr-defined]
+    return router
+
+
+@attrs.define
+class FakeMagento:
+    """One fake store: its state, routes, credentials, faults and request counters."""
+
+    seed: Seed = None
+    size: Size = "small"
+    admin_username: str = "admin"
+    admin_password: str = "magodoo123"
+    token_lifetime: float = 3600.0
+    now: Callable[[], datetime] | None = None
+    integration: Integration = attrs.field(factory=Integration.generate)
+    faults: Faults = attrs.field(factory=Faults)
+    counters: Counter[str] = attrs.field(factory=Counter)
+    total_requests: int = 0
+    state: State = attrs.field(init=False)
+    tokens: TokenStore = attrs.field(init=False)
+    router: Router = attrs.field(init=False, factory=build_router)
+    login_failures: dict[str, list[float]] = attrs.field(init=False, factory=dict)
+    _app: web.Application | None = attrs.field(init=False, default=None)
+
+    def __attrs_post_init__(self) -> None:
+        clock = self.now or _utcnow
+        self.state = State(now=clock, rng=random.Random(f"{self.seed}:{self.size}"))
+        self.tokens = TokenStore(now=clock, lifetime=self.token_lifetime)
+        base_store.seed(self.state)
+        sales_state = _import("magodoo.testing._magento.sales_state", optional=True)
+        if sales_state is not None and hasattr(sales_state, "SalesState"):
+            self.state.sales = sales_state.SalesState()
+        if self.seed == "recorded":
+            base_store.continue_recorded_counters(self.state)
+            demo_sales = _import("magodoo.testing._magento.demo_sales", optional=True)
+            if demo_sales is not None and hasattr(demo_sales, "seed_recorded"):
+                demo_sales.seed_recorded(self.state)
+        if self.seed == "demo":
+            rng = random.Random(f"magodoo-demo:{self.size}")
+            for name in DEMO_SEEDERS + OPTIONAL_DEMO_SEEDERS:
+                module = _import(name, optional=name in OPTIONAL_DEMO_SEEDERS)
+                if module is not None:
+                    module.seed(self.state, rng, self.size)  # type: ignore[attr-defined]
+
+    @property
+    def app(self) -> web.Application:
+        """The aiohttp application (built once)."""
+        if self._app is None:
+            self._app = build_app(self)
+        return self._app
+
+    def expire_tokens(self) -> None:
+        """Invalidate every admin token now (integration credentials stay valid)."""
+        self.tokens.revoke("admin")
+
+    def admin_token(self) -> str:
+        """Issue an admin token directly (as if the token route had been called)."""
+        return self.tokens.issue("admin", 1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve a fake Magento until interrupted; print its URL and credentials."""
+    parser = argparse.ArgumentParser(prog="python -m magodoo.testing.fake_magento")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--seed", choices=["demo", "recorded", "none"], default="demo")
+    parser.add_argument("--size", choices=["small", "medium", "large"], default="small")
+    parser.add_argument("--admin-username", default="admin")
+    parser.add_argument("--admin-password", default="magodoo123")
+    parser.add_argument("--token-lifetime", type=float, default=3600.0)
+    parser.add_argument("--bearer-enabled", action="store_true")
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--error-rate", type=float, default=0.0)
+    parser.add_argument("--rate-limit-every", type=int, default=None)
+    parser.add_argument("--drop-rate", type=float, default=0.0)
+    parser.add_argument("--expire-tokens-after", type=int, default=None)
+    parser.add_argument("--two-factor", action="store_true")
+    args = parser.parse_args(argv)
+    seed: Seed = None if args.seed == "none" else args.seed
+    fake = FakeMagento(
+        seed=seed,
+        size=args.size,
+        admin_username=args.admin_username,
+        admin_password=args.admin_password,
+        token_lifetime=args.token_lifetime,
+        faults=Faults(
+            latency=args.latency,
+            error_rate=args.error_rate,
+            rate_limit_every=args.rate_limit_every,
+            drop_rate=args.drop_rate,
+            expire_tokens_after=args.expire_tokens_after,
+            two_factor=args.two_factor,
+        ),
+    )
+    if args.bearer_enabled:
+        fake.integration = attrs.evolve(fake.integration, bearer_enabled=True)
+    i = fake.integration
+    base = f"http://{args.host}:{args.port}"
+    print(f"fake Magento 2.4 at {base}/rest/V1/ (store views: {base}/rest/<code>/V1/)")
+    print(f"admin: {fake.admin_username} / {fake.admin_password}")
+    print(
+        f"integration: consumer_key={i.consumer_key} consumer_secret={i.consumer_secret} "
+        f"access_token={i.access_token} access_token_secret={i.access_token_secret} "
+        f"bearer_enabled={i.bearer_enabled}"
+    )
+    web.run_app(fake.app, host=args.host, port=args.port, print=None)
+
+
+if __name__ == "__main__":
+    main()

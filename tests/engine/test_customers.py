@@ -1,0 +1,313 @@
+"""Customers with their addresses, Magento -> Odoo, over both fakes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+from magodoo.backends import Binding, Direction, LogFilter, LogStatus
+from magodoo.engine.result import Outcome
+from magodoo.exceptions import OutcomeUnknownError
+from tests.engine.conftest import Clock, World, address, open_world
+
+M2O = Direction.MAGENTO_TO_ODOO
+
+
+def top_partners(world: World) -> list[dict[str, Any]]:
+    return [p for p in world.partners() if (p.get("ref") or "").startswith("MAGE-CUST-")]
+
+
+def children(world: World, parent: int, active: bool | None = True) -> list[dict[str, Any]]:
+    rows = [p for p in world.partners(parent_id=parent)]
+    return rows if active is None else [p for p in rows if p.get("active", True) == active]
+
+
+async def test_customer_with_addresses_becomes_partner_with_children(world: World) -> None:
+    cid = world.add_customer(1, addresses=2)
+    result = await world.engine.sync("customers", M2O)
+    assert result.summary()["created"] == 1
+    (partner,) = top_partners(world)
+    assert partner["name"] == "Jane Doe1"
+    assert partner["email"] == "customer1@example.com"
+    us = next(r for r in world.odoo.table("res.country").values() if r["code"] == "US")
+    tx = next(r for r in world.odoo.table("res.country.state").values()
+              if r["code"] == "TX" and r["country_id"] == us["id"])
+    assert (partner["country_id"], partner["state_id"]) == (us["id"], tx["id"])
+    kids = children(world, partner["id"])
+    assert sorted(k["type"] for k in kids) == ["delivery", "invoice"]
+    assert all(k["state_id"] == tx["id"] for k in kids)
+    binding = await world.stores.bindings.get_by_magento("default", "customers", cid)
+    assert binding is not None and binding.odoo_id == partner["id"]
+    assert binding.magento_key == "customer1@example.com"
+    addresses = await world.stores.bindings.list_bindings("default", "customer_addresses")
+    assert sorted(b.odoo_id for b in addresses) == sorted(k["id"] for k in kids)
+    (entry,) = await world.stores.log.query(LogFilter(entity="customers"))
+    assert entry.status is LogStatus.SUCCESS
+    assert entry.magento_ref == str(cid) and entry.odoo_ref == str(partner["id"])
+    assert entry.request and "customer1@example.com" in entry.request
+
+
+async def test_same_record_twice_makes_no_duplicate_and_no_write(world: World) -> None:
+    world.add_customer(1)
+    await world.engine.sync("customers", M2O)
+    writes = world.writes()
+    again = await world.engine.sync("customers", M2O, keys=[1])
+    assert [r.reason for r in again.records] == ["unchanged"]
+    assert world.writes() == writes
+    assert len(top_partners(world)) == 1
+
+
+async def test_concurrent_syncs_make_one_partner(world: World) -> None:
+    for n in range(5):
+        world.add_customer(n)
+    results = await asyncio.gather(
+        world.engine.sync("customers", M2O),
+        world.engine.sync("customers", M2O, keys=[1, 2, 3]),
+        world.engine.sync("customers", M2O, keys=[3, 4, 5]),
+    )
+    assert sum(r.created for r in results) == 5
+    assert len(top_partners(world)) == 5
+    assert len({p["email"] for p in top_partners(world)}) == 5
+
+
+class FlakyBindings:
+    """A binding store whose next ``bind_many`` dies (a crash between write and bind)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.crash = 1
+
+    async def bind_many(self, bindings: Iterable[Binding]) -> list[Binding]:
+        if self.crash:
+            self.crash -= 1
+            raise RuntimeError("process killed")
+        result: list[Binding] = await self.inner.bind_many(bindings)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+async def test_crash_between_write_and_bind_then_rerun_binds_not_duplicates(
+    world: World,
+) -> None:
+    world.add_customer(1)
+    world.add_customer(2)
+    world.stores.bindings = FlakyBindings(world.stores.bindings)  # type: ignore[assignment]
+    with pytest.raises(RuntimeError, match="process killed"):
+        await world.engine.sync("customers", M2O)
+    assert len(top_partners(world)) == 2  # written, not bound
+    result = await world.engine.sync("customers", M2O)
+    assert len(top_partners(world)) == 2
+    assert result.updated == 2 and result.created == 0
+    assert {r.reason for r in result.records} == {"matched by natural key"}
+    assert await world.stores.bindings.count("default", "customers") == 2
+
+
+async def test_unbound_customer_is_matched_by_email(world: World) -> None:
+    (existing,) = await world.conn.odoo.create("res.partner", [
+        {"name": "Jane (typed in Odoo)", "email": "Customer1@Example.com"}])
+    world.add_customer(1)
+    result = await world.engine.sync("customers", M2O)
+    assert result.updated == 1
+    assert [p["id"] for p in top_partners(world)] == [existing]
+    assert len(children(world, existing)) == 2
+
+
+class UnknownAfterCreate:
+    """An Odoo port whose creates happen on the server but whose answers are lost."""
+
+    def __init__(self, inner: Any, world: World, drop_before: bool = False) -> None:
+        self.inner, self.world, self.drop_before = inner, world, drop_before
+        self.lost = 1
+
+    async def create(self, model: str, vals_list: Any, **kw: Any) -> list[int]:
+        if self.lost and model == "res.partner":
+            self.lost -= 1
+            if self.drop_before:  # the connection drops before the server acts
+                self.world.odoo.faults.drop_next = 1
+                result: list[int] = await self.inner.create(model, vals_list, **kw)
+                return result
+            await self.inner.create(model, vals_list, **kw)
+            raise OutcomeUnknownError("answer lost", method="POST", url="/jsonrpc")
+        result = await self.inner.create(model, vals_list, **kw)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@pytest.mark.parametrize("drop_before", [False, True])
+async def test_unknown_create_outcome_is_looked_up_before_retry(
+    world: World, drop_before: bool
+) -> None:
+    world.add_customer(1)
+    world.add_customer(2)
+    world.engine.odoo = UnknownAfterCreate(world.engine.odoo, world, drop_before)
+    result = await world.engine.sync("customers", M2O)
+    assert result.created == 2, result.records
+    assert len(top_partners(world)) == 2
+    assert await world.stores.bindings.count("default", "customers") == 2
+
+
+async def test_address_change_follows_and_removed_address_is_archived(world: World) -> None:
+    cid = world.add_customer(1, addresses=3)
+    await world.engine.sync("customers", M2O)
+    (partner,) = top_partners(world)
+    assert len(children(world, partner["id"])) == 3
+    book = world.addresses(cid)
+    first, second, _third = sorted(book, key=lambda a: a["id"])
+    world.clock.advance(5)
+    world.update_customer(cid, addresses=[
+        {**address(1, 0, default_billing=True), "id": first["id"], "city": "Dallas"},
+        {**address(1, 1, default_shipping=True), "id": second["id"]},
+        address(1, 9, country_id="ES", region=None, region_id=None, city="Madrid"),
+    ])
+    result = await world.engine.sync("customers", M2O, keys=[cid])
+    assert result.updated == 1
+    active = children(world, partner["id"])
+    assert sorted(c["city"] for c in active) == ["Austin", "Dallas", "Madrid"]
+    archived = children(world, partner["id"], active=False)
+    assert [c["ref"] for c in archived] == [f"MAGE-ADDR-{_third['id']}"]  # archived, kept
+    assert world.odoo.counters["res.partner.unlink"] == 0
+    madrid = next(c for c in active if c["city"] == "Madrid")
+    es = next(r for r in world.odoo.table("res.country").values() if r["code"] == "ES")
+    assert madrid["country_id"] == es["id"] and madrid.get("state_id") in (None, False)
+
+
+async def test_a_bad_record_fails_alone_and_is_queued(world: World) -> None:
+    for n in range(3):
+        world.add_customer(n)
+    world.magento.state.table("customer_addresses").rows[3]["country_id"] = "XX"
+    result = await world.engine.sync("customers", M2O)
+    by_id = result.by_source()
+    assert by_id["2"].outcome is Outcome.FAILED
+    assert "addresses[0].country_id" in by_id["2"].reason
+    assert not by_id["2"].retriable
+    assert result.created == 2
+    (entry,) = await world.stores.log.query(LogFilter(status=LogStatus.FAILED))
+    assert entry.magento_ref == "2" and "XX" in entry.message
+    counts = await world.stores.jobs.counts()
+    assert sum(counts.values()) == 1  # queued for a retry, never dropped
+
+
+async def test_batching_creates_fifty_per_call(world: World) -> None:
+    for n in range(120):
+        world.add_customer(n, addresses=1)
+    result = await world.engine.sync("customers", M2O)
+    assert result.created == 120
+    assert world.odoo.counters["res.partner.create"] == 3  # ceil(120 / 50)
+    assert world.magento.counters["GET /V1/customers/search"] == 3
+    assert len(top_partners(world)) == 120
+
+
+async def test_dry_run_writes_nothing(world: World) -> None:
+    world.add_customer(1)
+    world.add_customer(2)
+    before = world.writes()
+    result = await world.engine.sync("customers", M2O, dry_run=True)
+    assert result.dry_run
+    assert [p.action for p in result.planned] == ["create", "create"]
+    assert result.planned[0].values["values"]["email"] == "customer1@example.com"
+    assert world.writes() == before
+    assert top_partners(world) == []
+    assert await world.stores.bindings.count("default", "customers") == 0
+    assert await world.stores.log.count() == 0
+    assert await world.stores.cursors.get("default", "customers", M2O) is None
+
+
+async def test_overlap_window_rereads_and_skips_duplicates(world: World) -> None:
+    for n in range(3):
+        world.add_customer(n)
+    start = world.clock.now
+    first = await world.engine.sync("customers", M2O)
+    assert first.cursor == start
+    world.clock.advance(100)
+    world.update_customer(2, lastname="Changed")
+    world.clock.advance(10)
+    second = await world.engine.sync("customers", M2O)
+    # everything since cursor - 60 s is read again: the two unchanged ones are skipped
+    assert second.summary()["updated"] == 1 and second.skipped == 2
+    assert {r.reason for r in second.records if r.outcome is Outcome.SKIPPED} == {"unchanged"}
+    assert second.cursor == start.replace(minute=1, second=40)  # +100 s
+    world.clock.advance(200)
+    third = await world.engine.sync("customers", M2O)
+    # read from +40 s: only the customer changed at +100 s is read again (and skipped)
+    assert [r.source_id for r in third.records] == ["2"]
+    assert third.skipped == 1
+    assert len(top_partners(world)) == 3
+
+
+async def test_disabled_entity_is_skipped(clock: Clock) -> None:
+    from magodoo.settings import EntitySettings
+
+    async with open_world(clock, entities={"customers": EntitySettings(enabled=False)}) as w:
+        w.add_customer(1)
+        assert (await w.engine.sync("customers", M2O)).records == ()
+        result = await w.engine.sync("customers", M2O, keys=[1])
+        assert [r.reason for r in result.records] == ["disabled"]
+        assert await w.engine.enqueue("customers", M2O, [1]) == []
+        assert top_partners(w) == []
+
+
+async def test_sqlite_stores_same_guarantees(clock: Clock, tmp_path: Any) -> None:
+    from magodoo.backends import open_sqlite_stores
+
+    stores = await open_sqlite_stores(tmp_path / "state.sqlite3", now=clock)
+    async with open_world(clock, stores=stores) as w:
+        for n in range(4):
+            w.add_customer(n)
+        results = await asyncio.gather(w.engine.sync("customers", M2O),
+                                       w.engine.sync("customers", M2O, keys=[1, 2]))
+        assert sum(r.created for r in results) == 4
+        again = await w.engine.sync("customers", M2O, full=True)
+        assert again.skipped == 4
+        assert len(top_partners(w)) == 4
+        assert await w.stores.bindings.count("default", "customers") == 4
+
+
+
+
+async def test_two_processes_race_one_binding_wins(world: World) -> None:
+    from magodoo.engine import SyncEngine
+
+    for n in range(3):
+        world.add_customer(n)
+    other = SyncEngine(magento=world.engine.magento, odoo=world.engine.odoo,
+                       stores=world.stores, settings=world.engine.settings, clock=world.clock)
+    results = await asyncio.gather(world.engine.sync("customers", M2O),
+                                   other.sync("customers", M2O))
+    active = [p for p in top_partners(world) if p.get("active", True)]
+    assert len(active) == 3
+    assert await world.stores.bindings.count("default", "customers") == 3
+    bound = {b.odoo_id for b in await world.stores.bindings.list_bindings("default",
+                                                                          "customers")}
+    assert bound == {p["id"] for p in active}
+    lost = [r for res in results for r in res.records if r.outcome is Outcome.FAILED]
+    archived = [p for p in world.partners()
+                if p.get("active") is False and (p.get("ref") or "").startswith("MAGE-")]
+    assert len(archived) == 3 * len(lost)  # each duplicate archived with its two addresses
+    assert all(r.retriable for r in lost)  # the loser retries later and finds the binding
+    rerun = await other.sync("customers", M2O, keys=[r.source_id for r in lost])
+    assert rerun.failed == 0
+
+
+async def test_sync_all_in_dependency_order(world: World) -> None:
+    world.add_customer(1)
+    results = await world.engine.sync_all(M2O)
+    assert list(results) == ["customers"]
+    assert results["customers"].created == 1
+    await world.conn.odoo.create("product.public.category", [{"name": "Desks"}])
+    out = await world.engine.sync_all("o2m")
+    assert list(out) == ["categories"] and out["categories"].created == 1
+
+
+async def test_log_expiry(world: World) -> None:
+    world.add_customer(1)
+    await world.engine.sync("customers", M2O)
+    assert await world.engine.expire_log() == 0
+    world.clock.advance(8 * 86400)
+    assert await world.engine.expire_log() == 1
