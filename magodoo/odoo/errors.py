@@ -34,6 +34,9 @@ _UNKNOWN_FIELD = (
     re.compile(r"Invalid field (?P<model>[\w.]+?)\.(?P<field>\w+) in leaf"),
 )
 _UNKNOWN_MODEL = re.compile(r"^Object (?P<model>\S+) doesn't exist")
+# JSON-2 (Odoo 19 rpc/controllers/json2.py) answers 404 NotFound for both
+_JSON2_UNKNOWN_MODEL = re.compile(r"^the model '(?P<model>[^']+)' does not exist")
+_UNKNOWN_METHOD = re.compile(r"^The method '[^']+' does not exist")
 _WRONG_VALUE = re.compile(r"Wrong value for (?P<model>[\w.]+?)\.(?P<field>\w+):")
 _NOT_NULL_FIELD = re.compile(r"\nField: [^\n]*\((?P<field>\w+)\)")
 _CONSTRAINT = re.compile(r"\nConstraint: (?P<constraint>\w+)")
@@ -126,6 +129,11 @@ def odoo_error(
         if _UNKNOWN_MODEL.search(message):
             return UnknownModelError(message, **common)
         return UserError(message, **common)
+    if name == "werkzeug.exceptions.NotFound":
+        if _JSON2_UNKNOWN_MODEL.search(message):
+            return UnknownModelError(message, **common)
+        if _UNKNOWN_METHOD.search(message):
+            return ValidationError(message, **common)  # as JSON-RPC's AttributeError
     if name == "builtins.KeyError" and model and message.strip("'\"") == model:
         return UnknownModelError(message, **common)  # how Odoo before 17 said it
     if name == "builtins.ValueError":

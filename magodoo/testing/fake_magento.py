@@ -40,6 +40,7 @@ ROUTE_MODULES = (
     "magodoo.testing._magento.eav",
     "magodoo.testing._magento.categories",
     "magodoo.testing._magento.products",
+    "magodoo.testing._magento.prices",
     "magodoo.testing._magento.configurable",
     "magodoo.testing._magento.stock",
     "magodoo.testing._magento.bulk",
@@ -83,8 +84,8 @@ class FakeMagento:
     now: Callable[[], datetime] | None = None
     integration: Integration = attrs.field(factory=Integration.generate)
     faults: Faults = attrs.field(factory=Faults)
-    counters: Counter[str] = attrs.field(factory=Counter)
-    total_requests: int = 0
+    counters: Counter[str] = attrs.field(init=False, factory=Counter)
+    total_requests: int = attrs.field(init=False, default=0)
     state: State = attrs.field(init=False)
     tokens: TokenStore = attrs.field(init=False)
     router: Router = attrs.field(init=False, factory=build_router)

@@ -27,7 +27,7 @@ from ._odoo import errors
 from ._odoo.app import VERSION_INFO, build_app
 from ._odoo.demo import seed as seed_db
 from ._odoo.faults import Faults
-from ._odoo.methods import execute
+from ._odoo.methods import describe, execute
 from ._odoo.models import register_all
 from ._odoo.orm import Database, Env
 from ._odoo.webhooks import Webhooks
@@ -45,12 +45,28 @@ STATIC_TABLES = frozenset({"ir.model", "ir.model.fields", "ir.model.fields.selec
                            "res.country", "res.country.state"})
 
 
+def _http_error(name: str, status: int, message: str) -> errors.OdooError:
+    return errors.OdooError(f"werkzeug.exceptions.{name}", message, [message, status])
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
 class FakeOdoo:
-    """In-memory Odoo 18 (or 19) server; ``app`` is the aiohttp application to serve."""
+    """In-memory Odoo 18 (or 19) server; ``app`` is the aiohttp application to serve.
+
+    - ``seed``: ``"demo"`` starts from the reference server's demo records (products with
+      variants, eCommerce categories, stock, taxes, carriers, partners, orders); ``None`` starts
+      from what a fresh database holds (company, admin, USD, a few countries, the warehouse).
+    - ``version``: ``"18.0"`` serves ``POST /jsonrpc``; ``"19.0"`` also ``POST /json/2/...``.
+    - ``api_key`` and ``password`` both authenticate ``login`` (uid 2).
+    - ``now``: the clock (naive UTC) used for ``create_date``/``write_date`` and defaults.
+
+    Tests can use ``faults`` (:class:`Faults`), ``counters`` (``"model.method"`` ->
+    calls), ``total_requests``, ``table(model)`` (raw rows), ``webhook_calls`` and
+    ``webhooks.create_followups`` / ``webhooks.timeout``, and ``add_portal_user()``.
+    """
 
     def __init__(
         self,
@@ -189,17 +205,40 @@ class FakeOdoo:
         return result, env
 
     def json2_call(self, model: str, method: str, body: dict[str, Any]) -> tuple[Any, Env]:
-        """One ``/json/2/<model>/<method>`` call; ``body`` holds ids, context and named args."""
+        """One ``/json/2/<model>/<method>`` call (Odoo 19 ``rpc/controllers/json2.py``).
+
+        ``body`` holds ``ids``, ``context`` and the method's named arguments. Unknown models and
+        methods are 404 ``NotFound``, arguments that do not bind are 422, and a recordset result
+        is returned as its ids.
+        """
         self.counters[f"{model}.{method}"] += 1
         body = dict(body)
-        kwargs: dict[str, Any] = {"context": body.pop("context", None) or {}}
-        args: list[Any] = []
-        if "ids" in body:
-            args.append(body.pop("ids") or [])
-        if method == "create" and "vals_list" not in body and "values" in body:
-            body["vals_list"] = body.pop("values")
-        kwargs.update(body)
-        return self.execute(model, method, args, kwargs)
+        context = body.pop("context", None) or {}
+        ids = body.pop("ids", None) or []
+        env = Env(self.db, self.uid, dict(context), self.now())
+        try:
+            on_records, names, required = describe(env, model, method)
+        except errors.OdooError as exc:
+            if exc.name == "odoo.exceptions.UserError":  # unknown model
+                raise _http_error("NotFound", 404, f"the model {model!r} does not exist") from None
+            if exc.name == "builtins.AttributeError":
+                raise _http_error("NotFound", 404, exc.message) from None
+            raise
+        if not on_records and ids:
+            raise _http_error("UnprocessableEntity", 422, f"cannot call {model}.{method} with ids")
+        unexpected = [k for k in body if k not in names]
+        if unexpected:
+            raise _http_error("UnprocessableEntity", 422,
+                              f"got an unexpected keyword argument {unexpected[0]!r}")
+        missing = [n for n in names[:required] if n not in body]
+        if missing:
+            raise _http_error("UnprocessableEntity", 422,
+                              f"missing a required argument: {missing[0]!r}")
+        args = [list(ids)] if on_records else []
+        result, env = self.execute(model, method, args, {"context": context, **body})
+        if method == "create" and isinstance(result, int):
+            result = [result]
+        return result, env
 
     def _snapshot(self) -> tuple[Any, ...]:
         tables = {

@@ -226,6 +226,10 @@ async def test_categories(api: Api) -> None:
     assert sub["path"] == f"1/2/{top['id']}/{sub['id']}" and sub["level"] == 3
     tree = await api.ok("GET", "/V1/categories?rootCategoryId=2")
     assert [c["name"] for c in tree["children_data"]] == ["Top", "Other"]
+    shallow = await api.ok("GET", "/V1/categories?rootCategoryId=2&depth=1")
+    assert shallow["children_data"][0]["children_data"] == []
+    deeper = await api.ok("GET", "/V1/categories?rootCategoryId=2&depth=2")
+    assert [c["name"] for c in deeper["children_data"][0]["children_data"]] == ["Sub"]
     assert await api.ok("PUT", f"/V1/categories/{sub['id']}/move", {"parentId": other["id"]})
     moved = await api.ok("GET", f"/V1/categories/{sub['id']}")
     assert moved["path"] == f"1/2/{other['id']}/{sub['id']}"
@@ -296,6 +300,15 @@ async def test_attributes_and_sets(api: Api) -> None:
     assert "fabric" in codes
     status, body = await api.call("GET", "/V1/products/attributes/nope")
     assert status == 404 and body["parameters"] == ["nope"]
+
+
+async def test_stock_change_keeps_updated_at(api: Api, clock: Clock) -> None:
+    created = await api.ok("POST", "/V1/products", product("UA"))
+    clock.moment += timedelta(minutes=5)
+    await api.ok("PUT", "/V1/products/UA/stockItems/1", {"stockItem": {"qty": 9}})
+    body = {"sourceItems": [{"sku": "UA", "source_code": "default", "quantity": 8, "status": 1}]}
+    await api.ok("POST", "/V1/inventory/source-items", body)
+    assert (await api.ok("GET", "/V1/products/UA"))["updated_at"] == created["updated_at"]
 
 
 async def test_stock_and_sources(api: Api) -> None:
@@ -495,7 +508,8 @@ async def test_more_catalog_routes(api: Api) -> None:
 
 async def test_refusals_with_magento_messages(api: Api) -> None:
     status, body = await api.call("POST", "/V1/products", {"product": {"sku": "NONAME"}})
-    assert (status, body["message"]) == (400, "Invalid product data: %1")
+    empty = 'The "Product Name" attribute value is empty. Set the attribute and try again.'
+    assert (status, body) == (400, {"message": empty})
     status, body = await api.call("POST", "/V1/categories", {"category": {"parent_id": 2}})
     assert (status, body["message"]) == (400, "Could not save category: %1")
     await api.ok("POST", "/V1/categories", {"category": {"name": "Twin"}})
@@ -526,6 +540,7 @@ async def test_store_view_values(magento_session: aiohttp.ClientSession) -> None
         assert (await api.ok("GET", "/V1/products/SV", store="all"))["name"] == "Shirt"
         assert (await api.ok("GET", "/V1/products/SV", store="default"))["name"] == "Shirt"
         assert (await api.ok("GET", "/V1/products/SV", store="fr"))["name"] == "Chemise"
+        assert (await api.ok("GET", "/V1/products/SV?storeId=2", store="all"))["name"] == "Chemise"
         # a later global update does not reach the store view that has its own value
         await api.ok(
             "PUT", "/V1/products/SV", {"product": {"name": "Tee", "price": 9}}, store="all"
@@ -584,3 +599,29 @@ async def test_custom_attributes_outside_the_set_are_not_saved(api: Api) -> None
     body = {"product": {"custom_attributes": [{"attribute_code": "era", "value": "1980s"}]}}
     got = await api.ok("PUT", "/V1/products/ERA1", body)
     assert {"attribute_code": "era", "value": "1980s"} in got["custom_attributes"]
+
+
+async def test_base_prices(api: Api, clock: Clock) -> None:
+    created = await api.ok("POST", "/V1/products", product("BP1"))
+    await api.ok("POST", "/V1/products", product("BPC", type_id="configurable"))
+    clock.moment += timedelta(minutes=1)
+    body = {
+        "prices": [
+            {"sku": "BP1", "price": 11.5, "store_id": 0},
+            {"sku": "NOPE", "price": 3, "store_id": 0},
+            {"sku": "BPC", "price": 3, "store_id": 0},
+            {"sku": "BP1", "price": -1, "store_id": 0},
+        ]
+    }
+    failed = await api.ok("POST", "/V1/products/base-prices", body)
+    assert failed == [
+        {"message": "Invalid attribute %fieldName = %fieldValue.", "parameters": ["SKU", "NOPE"]},
+        {"message": "Invalid attribute %fieldName = %fieldValue.", "parameters": ["SKU", "BPC"]},
+        {"message": "Invalid attribute %fieldName = %fieldValue.", "parameters": ["Price", "-1"]},
+    ]
+    got = await api.ok("GET", "/V1/products/BP1")
+    assert got["price"] == 11.5 and got["updated_at"] > created["updated_at"]
+    info = await api.ok(
+        "POST", "/V1/products/base-prices-information", {"skus": ["BP1", "NOPE", "BPC"]}
+    )
+    assert info == [{"price": 11.5, "store_id": 0, "sku": "BP1"}]

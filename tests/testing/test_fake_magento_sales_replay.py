@@ -26,6 +26,7 @@ from magodoo.testing.fake_magento import FakeMagento
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 SAMPLES = REFERENCE / "magento" / "samples-2.4.6-sales"
 RECORDED_MASK = "5ix7OixxPoD1IPnn9hemTpVNrrkqVyjP"
+CUSTOMER_PASSWORD = "Passw0rd!S0525"  # recorded as "***"; the fake checks its strength
 # Whose customer token each order's cart calls used. Only alice's (501) and claire's (703)
 # token calls were recorded; the orders show that B and F were bob's and C, G, I claire's.
 CART_OWNER = {"A": 2, "B": 3, "C": 4, "E": 2, "F": 3, "G": 4, "H": 2, "I": 4}
@@ -96,6 +97,8 @@ async def replay(fake: FakeMagento) -> dict[str, tuple[int, Any, str]]:
             body = req.get("json")
             if name.startswith("101_"):
                 body = {**body, "password": fake.admin_password}
+            elif isinstance(body, dict) and body.get("password") == "***":
+                body = {**body, "password": CUSTOMER_PASSWORD}
             if body is not None:
                 body = json.loads(json.dumps(body).replace(RECORDED_MASK, mask))
             async with session.request(req["method"], url, json=body, headers=headers) as resp:

@@ -182,16 +182,18 @@ def seed(state: State) -> None:
     )
     state.store_configs[1] = store_config(state.stores.rows[1])
     now = state.timestamp()
-    for cid, parent, name, path, level in (
-        (ROOT_CATEGORY_ID, 0, "Root Catalog", "1", 0),
-        (DEFAULT_CATEGORY_ID, 1, "Default Category", "1/2", 1),
+    # As recorded: the root catalog has no is_active; neither root has is_anchor; the default
+    # category carries display_mode.
+    for cid, parent, name, path, level, active, custom in (
+        (ROOT_CATEGORY_ID, 0, "Root Catalog", "1", 0, None, {}),
+        (DEFAULT_CATEGORY_ID, 1, "Default Category", "1/2", 1, True, {"display_mode": "PRODUCTS"}),
     ):
         state.categories.add(
             {
                 "id": cid,
                 "parent_id": parent,
                 "name": name,
-                "is_active": True,
+                "is_active": active,
                 "position": 1 if cid == 2 else 0,
                 "level": level,
                 "created_at": now,
@@ -200,8 +202,8 @@ def seed(state: State) -> None:
                 "include_in_menu": True,
                 "url_key": None,
                 "url_path": None,
-                "is_anchor": "1",
-                "custom": {},
+                "is_anchor": None,
+                "custom": custom,
             }
         )
     state.attribute_sets.add(

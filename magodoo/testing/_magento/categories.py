@@ -108,17 +108,19 @@ def render(state: State, c: Row) -> Row:
         "path": c["path"],
         "include_in_menu": c["include_in_menu"],
     }
-    custom: list[Row] = [
-        {"attribute_code": "is_anchor", "value": c["is_anchor"]},
-        {"attribute_code": "path", "value": c["path"]},
-        {"attribute_code": "children_count", "value": str(len(_subtree(state, c)))},
-    ]
+    custom: list[Row] = []
+    if c.get("is_anchor") is not None:
+        custom.append({"attribute_code": "is_anchor", "value": c["is_anchor"]})
+    for code, value in c["custom"].items():
+        custom.append({"attribute_code": code, "value": copy.deepcopy(value)})
+    custom.append({"attribute_code": "path", "value": c["path"]})
+    custom.append({"attribute_code": "children_count", "value": str(len(_subtree(state, c)))})
     if c.get("url_key"):
         custom.append({"attribute_code": "url_key", "value": c["url_key"]})
         custom.append({"attribute_code": "url_path", "value": c["url_path"]})
-    for code, value in c["custom"].items():
-        custom.append({"attribute_code": code, "value": copy.deepcopy(value)})
     out["custom_attributes"] = custom
+    if out["is_active"] is None:
+        del out["is_active"]
     return out
 
 
@@ -133,7 +135,9 @@ def tree(state: State, c: Row, depth: int | None, level: int = 0) -> Row:
         "product_count": len(product_links(state, c["id"])),
         "children_data": [],
     }
-    if depth is None or level + 1 < depth:
+    if out["is_active"] is None:
+        del out["is_active"]
+    if depth is None or level < depth:  # Magento's Tree::getChildren
         out["children_data"] = [
             tree(state, k, depth, level + 1) for k in children_of(state, c["id"])
         ]
@@ -335,8 +339,7 @@ def register(r: Router) -> None:
         position = int(data.get("position") or 0)
         links = [link for link in p["category_links"] if str(link["category_id"]) != str(cid)]
         links.append({"position": position, "category_id": str(cid)})
-        p["category_links"] = links
-        p["updated_at"] = call.state.timestamp()
+        p["category_links"] = links  # saved on the category: the product's updated_at stays
         return True
 
     r.post("/V1/categories/{categoryId}/products", resource=CATEGORIES)(_link)
@@ -353,5 +356,4 @@ def register(r: Router) -> None:
         ]
         if len(p["category_links"]) == before:
             raise errors.bad_request("The category doesn't contain the specified product.")
-        p["updated_at"] = call.state.timestamp()
         return True

@@ -71,6 +71,38 @@ def authenticate(state: State, email: str, password: str) -> int | None:
     return None
 
 
+def check_password(password: str, email: str) -> None:
+    """``AccountManagement::checkPasswordStrength`` with the default settings (8 characters,
+    3 classes of characters)."""
+    if len(password) < 8:
+        raise errors.bad_request(
+            "The password needs at least %1 characters. Create a new password and try again.", [8]
+        )
+    if password != password.strip():
+        raise errors.bad_request(
+            "The password can't begin or end with a space. Verify the password and try again."
+        )
+    classes = sum(
+        (
+            any(c.islower() for c in password),
+            any(c.isupper() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
+    if classes < 3:
+        raise errors.bad_request(
+            "Minimum of different classes of characters in password is %1. Classes of characters: "
+            "Lower Case, Upper Case, Digits, Special Characters.",
+            [3],
+        )
+    if password.lower() == email.lower():
+        raise errors.bad_request(
+            "The password can't be the same as the email address. Create a new password and try "
+            "again."
+        )
+
+
 def _region_block(data: dict[str, Any]) -> tuple[dict[str, Any], int]:
     given = data.get("region")
     rid = data.get("region_id")
@@ -195,6 +227,8 @@ def create_customer(state: State, data: dict[str, Any], password: str | None = N
             raise errors.required(field)
     website_id = int(data.get("website_id") or 1)
     _check_email(state, data["email"], website_id, None)
+    if password is not None:
+        check_password(password, str(data["email"]))
     table = state.table(CUSTOMERS)
     now = state.timestamp()
     customer: Row = {

@@ -247,6 +247,7 @@ def seed(state: State, rng: random.Random, size: str) -> None:
             )
         parent["configurable_links"] = child_ids
         stock.update_stock_item(state, parent, {"is_in_stock": True})
+        _add_media(state, rng, parent)
     for i in range(n_simple):
         moment += step
         name = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} S{i + 1}"
@@ -274,8 +275,12 @@ def seed(state: State, rng: random.Random, size: str) -> None:
             },
             rng.randint(0, 200),
         )
-        for entry in _media(rng, name):
-            entry["id"] = state.media_ids.next_id()
-            p["media"].append(entry)
-            for role in entry["types"]:
-                p["custom"][role] = entry["file"]
+        _add_media(state, rng, p)
+
+
+def _add_media(state: State, rng: random.Random, p: Row) -> None:
+    for entry in _media(rng, str(p["name"])):
+        entry["id"] = state.media_ids.next_id()
+        p["media"].append(entry)
+        for role in entry["types"]:
+            p["custom"][role] = entry["file"]

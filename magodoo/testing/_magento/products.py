@@ -27,6 +27,8 @@ from magodoo.testing._magento.search import search
 from magodoo.testing._magento.state import Row, State
 
 PRODUCTS = "Magento_Catalog::products"
+CATALOG = "Magento_Catalog::catalog"
+ATTRIBUTES = "Magento_Catalog::attributes_attributes"
 NOT_FOUND = stock.PRODUCT_NOT_FOUND
 Mode = Literal["save", "get", "list", "child"]
 
@@ -135,7 +137,7 @@ def render(state: State, p: Row, mode: Mode = "get", store_id: int = 0) -> Row:
     if mode != "save":
         out["product_links"] = copy.deepcopy(p["product_links"])
     if mode != "child":
-        out["options"] = [render_option(p, o, listing=False) for o in p["options"]]
+        out["options"] = [render_option(p, o) for o in p["options"]]
         out["media_gallery_entries"] = [render_media(m) for m in p["media"]]
     if mode != "save":
         out["tier_prices"] = copy.deepcopy(p["tier_prices"])
@@ -215,9 +217,10 @@ def save_product(state: State, data: Row, *, sku: str | None = None, store_id: i
             )
         new_id = state.products.next_id()  # consumed even when the save fails, as MySQL does
         if not data.get("name"):
+            # AbstractBackend::validate throws; AbstractEntity::walkAttributes re-throws it
+            # with the phrase already rendered (no parameters).
             raise errors.bad_request(
-                "Invalid product data: %1",
-                ['The "Product Name" attribute value is empty. Set the attribute and try again.'],
+                'The "Product Name" attribute value is empty. Set the attribute and try again.'
             )
         _check_url_key(state, url_key, str(sku))
         now = state.timestamp()
@@ -339,7 +342,8 @@ def _apply(
                 {"position": 0, "category_id": str(c)} for c in ids if str(c).strip()
             ]
             continue
-        put(code, value if code in _FIXED else _custom_value(value))
+        kind = (state.attributes.get(code) or {}).get("frontend_input")
+        put(code, value if code in _FIXED else _custom_value(value, kind))
     ext = data.get("extension_attributes") or {}
     if ext.get("website_ids") is not None:
         p["website_ids"] = [int(w) for w in ext["website_ids"]]
@@ -365,8 +369,10 @@ def _apply(
         p["product_links"] = copy.deepcopy(data["product_links"])
 
 
-def _custom_value(value: Any) -> Any:
-    return value if isinstance(value, list) else str(value)
+def _custom_value(value: Any, frontend_input: str | None = None) -> Any:
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) if frontend_input == "multiselect" else value
+    return str(value)
 
 
 def add_option(state: State, p: Row, o: Row) -> Row:
@@ -493,7 +499,9 @@ def register(r: Router) -> None:
 
     @r.get("/V1/products/{sku}", resource=PRODUCTS)
     def get_product(call: Call) -> Any:
-        return render(call.state, find(call.state, call.params["sku"]), "get", call.store_id)
+        store_id = call.query_int("storeId")
+        store = call.store_id if store_id is None else store_id
+        return render(call.state, find(call.state, call.params["sku"]), "get", store)
 
     @r.post("/V1/products", resource=PRODUCTS)
     def create_product(call: Call) -> Any:
@@ -555,7 +563,7 @@ def register(r: Router) -> None:
 
     # ---- custom options ----
 
-    @r.get("/V1/products/options/types", resource=PRODUCTS)
+    @r.get("/V1/products/options/types", resource=CATALOG)
     def option_types(call: Call) -> Any:
         return [
             {"label": label, "code": code, "group": group}
@@ -573,12 +581,12 @@ def register(r: Router) -> None:
             )
         ]
 
-    @r.get("/V1/products/{sku}/options", resource=PRODUCTS)
+    @r.get("/V1/products/{sku}/options", resource=CATALOG)
     def list_options(call: Call) -> Any:
         p = find(call.state, call.params["sku"])
         return [render_option(p, o) for o in p["options"]]
 
-    @r.get("/V1/products/{sku}/options/{optionId}", resource=PRODUCTS)
+    @r.get("/V1/products/{sku}/options/{optionId}", resource=CATALOG)
     def get_option(call: Call) -> Any:
         p = find(call.state, call.params["sku"])
         oid = call.path_int("optionId")
@@ -608,15 +616,15 @@ def register(r: Router) -> None:
         p["updated_at"] = call.state.timestamp()
         return render_option(p, option, listing=False)
 
-    @r.post("/V1/products/options", resource=PRODUCTS)
+    @r.post("/V1/products/options", resource=CATALOG)
     def create_option(call: Call) -> Any:
         return _save_option(call, None)
 
-    @r.put("/V1/products/options/{optionId}", resource=PRODUCTS)
+    @r.put("/V1/products/options/{optionId}", resource=CATALOG)
     def update_option(call: Call) -> Any:
         return _save_option(call, call.path_int("optionId"))
 
-    @r.delete("/V1/products/{sku}/options/{optionId}", resource=PRODUCTS)
+    @r.delete("/V1/products/{sku}/options/{optionId}", resource=CATALOG)
     def delete_option(call: Call) -> Any:
         p = find(call.state, call.params["sku"])
         oid = call.path_int("optionId")
@@ -631,11 +639,11 @@ def register(r: Router) -> None:
 
     # ---- media gallery ----
 
-    @r.get("/V1/products/{sku}/media", resource=PRODUCTS)
+    @r.get("/V1/products/{sku}/media", resource=CATALOG)
     def list_media(call: Call) -> Any:
         return [render_media(m) for m in find(call.state, call.params["sku"])["media"]]
 
-    @r.get("/V1/products/{sku}/media/{entryId}", resource=PRODUCTS)
+    @r.get("/V1/products/{sku}/media/{entryId}", resource=ATTRIBUTES)
     def get_media(call: Call) -> Any:
         p = find(call.state, call.params["sku"])
         eid = call.path_int("entryId")
@@ -692,16 +700,16 @@ def register(r: Router) -> None:
         p["updated_at"] = state.timestamp()
         return entry
 
-    @r.post("/V1/products/{sku}/media", resource=PRODUCTS)
+    @r.post("/V1/products/{sku}/media", resource=CATALOG)
     def create_media(call: Call) -> Any:
         return str(_save_media(call, None)["id"])
 
-    @r.put("/V1/products/{sku}/media/{entryId}", resource=PRODUCTS)
+    @r.put("/V1/products/{sku}/media/{entryId}", resource=CATALOG)
     def update_media(call: Call) -> Any:
         _save_media(call, call.path_int("entryId"))
         return True
 
-    @r.delete("/V1/products/{sku}/media/{entryId}", resource=PRODUCTS)
+    @r.delete("/V1/products/{sku}/media/{entryId}", resource=CATALOG)
     def delete_media(call: Call) -> Any:
         p = find(call.state, call.params["sku"])
         eid = call.path_int("entryId")

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from magodoo.testing._magento import errors
-from magodoo.testing._magento.sales_money import dec, num
+from magodoo.testing._magento.sales_money import dec
 from magodoo.testing._magento.state import Row, State
 
 NO_OPTIONS = "You need to choose options for your item."
@@ -188,7 +188,3 @@ def resolve(state: State, sku: str, product_option: dict[str, Any] | None) -> Li
 def labels_json(labels: list[dict[str, str]]) -> str:
     """The cart totals ``options`` string: PHP's ``json_encode`` of ``[{value,label}]``."""
     return json.dumps(labels, separators=(",", ":"))
-
-
-def as_number(value: Decimal) -> int | float:
-    return num(value)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from magodoo.testing._magento import customers, errors, sales_rules
-from magodoo.testing._magento import sales_orders as so
 from magodoo.testing._magento import sales_quotes as sq
 from magodoo.testing._magento.sales_catalog import labels_json
 from magodoo.testing._magento.sales_money import dec, num
+from magodoo.testing._magento.sales_place import place
 from magodoo.testing._magento.sales_stock import reserve, stock_sku
 from magodoo.testing._magento.sales_tax import rate_title
 from magodoo.testing._magento.sales_totals import (
@@ -43,7 +43,7 @@ def totals_of(state: State, quote: Row) -> Totals:
 
 def apply_coupon(state: State, quote: Row, code: str) -> None:
     if not sq.items_of(state, quote):
-        raise errors.no_such_entity("cartId", quote["id"])
+        raise errors.not_found('The "%1" Cart doesn\'t contain products.', [quote["id"]])
     if sales_rules.rule_for_coupon(state, code) is None:
         raise errors.not_found(BAD_COUPON)
     quote["coupon_code"] = code
@@ -252,7 +252,7 @@ def place_order(state: State, quote: Row, body: dict[str, Any]) -> int:
         else customers.get_customer(state, quote["customer_id"])
     )
     try:
-        order = so.place(state, quote, items, totals, payment)
+        order = place(state, quote, items, totals, payment)
     finally:
         quote.pop("customer", None)
     for item in items:

@@ -274,7 +274,7 @@ def create_creditmemo(
         }
     )
     memos.rows[memo_id] = memo
-    _register(state, order, memo, ship_disc, adj_pos, adj_neg, online)
+    _register(state, order, memo, adj_pos, adj_neg, online)
     if invoice is not None:
         invoice["is_used_for_refund"] = 1
         so.add(invoice, "base_total_refunded", grand)
@@ -303,12 +303,10 @@ def _register(
     state: State,
     order: Row,
     memo: Row,
-    ship_disc: Decimal,
     adj_pos: Decimal,
     adj_neg: Decimal,
     online: bool,
 ) -> None:
-    del ship_disc
     grand = dec(memo["grand_total"])
     pairs = (
         ("adjustment_negative", adj_neg),

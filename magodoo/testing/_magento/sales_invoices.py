@@ -12,6 +12,7 @@ import copy
 from decimal import Decimal
 from typing import Any
 
+from magodoo.testing._magento import errors
 from magodoo.testing._magento import sales_orders as so
 from magodoo.testing._magento.routing import Call, Router
 from magodoo.testing._magento.sales_docs import (
@@ -318,8 +319,6 @@ def register(r: Router) -> None:
     def capture(call: Call) -> Any:
         inv = get_doc(call.state, INVOICES, call.path_int("id"))
         if inv["state"] == 2:
-            from magodoo.testing._magento import errors
-
             raise errors.bad_request("The capture action is not available.")
         inv["state"] = 2
         return str(inv["entity_id"])
@@ -327,9 +326,7 @@ def register(r: Router) -> None:
     @r.post("/V1/invoices/{id}/void", resource=RESOURCE)
     def void(call: Call) -> Any:
         get_doc(call.state, INVOICES, call.path_int("id"))
-        from magodoo.testing._magento import errors
-
-        raise errors.bad_request("The invoice can't be voided.")
+        raise errors.bad_request("The void action is not available.")
 
     @r.post("/V1/invoices/{id}/emails", resource=RESOURCE)
     def email(call: Call) -> Any:

@@ -15,6 +15,8 @@ from magodoo.testing._magento.state import Row, State
 
 INVENTORY = "Magento_CatalogInventory::cataloginventory"
 SOURCE_ITEMS = "Magento_InventoryApi::source"
+SOURCE_ITEMS_WRITE = "Magento_InventoryApi::stock_source_item_assign"
+STOCKS = "Magento_InventoryApi::stock"
 PRODUCT_NOT_FOUND = (
     "The product that was requested doesn't exist. Verify the product and try again."
 )
@@ -124,8 +126,8 @@ def register(r: Router) -> None:
             raise errors.not_found(PRODUCT_NOT_FOUND)
         data = dict(call.arg("stockItem") or {})
         data.pop("item_id", None)
+        # The product's updated_at does not move on a stock change (as in Magento).
         item = update_stock_item(call.state, product, data)
-        product["updated_at"] = call.state.timestamp()
         return item["item_id"]
 
     @r.get("/V1/stockStatuses/{productSku}", resource=INVENTORY)
@@ -155,7 +157,7 @@ def register(r: Router) -> None:
             )
         return dict(source)
 
-    @r.get("/V1/inventory/stocks", resource="Magento_InventoryApi::stock", criteria=True)
+    @r.get("/V1/inventory/stocks", resource=STOCKS, criteria=True)
     def list_stocks(call: Call) -> Any:
         stocks = [
             {
@@ -184,7 +186,7 @@ def register(r: Router) -> None:
             past_end="repeat",
         )
 
-    @r.post("/V1/inventory/source-items", resource=SOURCE_ITEMS)
+    @r.post("/V1/inventory/source-items", resource=SOURCE_ITEMS_WRITE)
     def save_source_items(call: Call) -> Any:
         items = call.arg("sourceItems") or []
         state = call.state
@@ -219,13 +221,13 @@ def register(r: Router) -> None:
                 stock["is_in_stock"] = bool(row["status"])
         return []
 
-    @r.post("/V1/inventory/source-items-delete", resource=SOURCE_ITEMS)
+    @r.post("/V1/inventory/source-items-delete", resource=SOURCE_ITEMS_WRITE)
     def delete_source_items(call: Call) -> Any:
         for item in call.arg("sourceItems") or []:
             call.state.source_items.pop((item.get("sku"), item.get("source_code")), None)
         return []
 
-    @r.get("/V1/inventory/get-product-salable-quantity/{sku}/{stockId}", resource=SOURCE_ITEMS)
+    @r.get("/V1/inventory/get-product-salable-quantity/{sku}/{stockId}", resource=STOCKS)
     def salable_qty(call: Call) -> Any:
         product = call.state.product_by_sku(call.params["sku"])
         if product is None:
@@ -235,7 +237,7 @@ def register(r: Router) -> None:
         qty = float(src["quantity"]) if src and src["status"] else 0.0
         return _num(qty - reserved)
 
-    @r.get("/V1/inventory/is-product-salable/{sku}/{stockId}", resource=SOURCE_ITEMS)
+    @r.get("/V1/inventory/is-product-salable/{sku}/{stockId}", resource=STOCKS)
     def is_salable(call: Call) -> Any:
         product = call.state.product_by_sku(call.params["sku"])
         if product is None:

@@ -29,6 +29,7 @@ _HTTP_STATUS = {
     "werkzeug.exceptions.Unauthorized": 401,
     "werkzeug.exceptions.NotFound": 404,
     "werkzeug.exceptions.BadRequest": 400,
+    "werkzeug.exceptions.UnprocessableEntity": 422,
 }
 
 

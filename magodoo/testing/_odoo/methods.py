@@ -85,6 +85,20 @@ def execute(env: Env, model: str, method: str, args: list[Any], kwargs: dict[str
     return GENERIC[method](env, model, ids, params)
 
 
+def describe(env: Env, model: str, method: str) -> tuple[bool, tuple[str, ...], int]:
+    """``(on_records, parameter names, required count)`` of a public method; refuse the rest."""
+    spec = env.db.spec(model)
+    if method.startswith("_"):
+        raise errors.private_method(model, method)
+    if method in spec.methods:
+        meth = spec.methods[method]
+        return meth.on_records, meth.params, meth.required
+    if method not in _GENERIC_PARAMS:
+        raise errors.unknown_method(model, method)
+    names, required, on_records = _GENERIC_PARAMS[method]
+    return on_records, names, required
+
+
 def _call_custom(
     env: Env, model: str, method: str, meth: Method, args: list[Any], kwargs: dict[str, Any]
 ) -> Any:

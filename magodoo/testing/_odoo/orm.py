@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from . import access, errors
+from . import access, commands, errors
 from .domain import compile_domain, mentions
 from .schema import DESCRIPTIONS, class_name, model_fields, model_names
 from .values import empty, fmt_datetime, scalar
@@ -213,6 +213,11 @@ class Database:
             if name not in known:
                 raise errors.invalid_field(model, name)
         table = self.table(model)
+        spec = self.spec(model)
+        indexes = {
+            name: self._inverse_index(env, model, name) for name in names
+            if name in spec.o2m and name not in spec.computes and len(ids) > 10
+        }
         out = []
         for rid in ids:
             row = table.get(rid)
@@ -220,10 +225,24 @@ class Database:
                 continue
             rec: Row = {"id": rid}
             for name in names:
-                if name != "id":
+                if name in indexes:
+                    rec[name] = indexes[name].get(rid, [])
+                elif name != "id":
                     rec[name] = self.to_read(env, model, row, name, load)
             out.append(rec)
         return out
+
+    def _inverse_index(self, env: Env, model: str, name: str) -> dict[int, list[int]]:
+        """``parent id -> ordered child ids`` of a one2many, built once for a large read."""
+        comodel = self.fields(model)[name]["relation"]
+        inverse = self.spec(model).o2m[name]
+        active = "active" in self.fields(comodel) and env.context.get("active_test", True)
+        grouped: dict[int, list[Row]] = {}
+        for row in self.table(comodel).values():
+            parent = row.get(inverse)
+            if parent and (not active or row.get("active", True)):
+                grouped.setdefault(parent, []).append(row)
+        return {k: [r["id"] for r in self.order(env, comodel, v, None)] for k, v in grouped.items()}
 
     # -- searching --------------------------------------------------------------------------
     def search_rows(
@@ -423,6 +442,7 @@ class Database:
                 if k not in spec.own and k not in spec.computes and k in self.fields(parent_model)
             }
             if delegated:
+                self.convert(env, model, delegated)  # values are checked as the variant's fields
                 parents = sorted({self.table(model)[i][link] for i in ids})
                 self.write(env, parent_model, parents, delegated)
                 vals = {k: v for k, v in vals.items() if k not in delegated}
@@ -497,69 +517,8 @@ class Database:
         return True
 
     def apply_x2many(self, env: Env, model: str, rid: int, name: str, value: Any) -> None:
-        field = self.fields(model)[name]
-        comodel = field["relation"]
-        spec = self.spec(model)
-        commands = value if isinstance(value, list) else []
-        if commands and all(isinstance(c, int) and not isinstance(c, bool) for c in commands):
-            commands = [[6, 0, commands]]
-        inverse = spec.o2m.get(name)
-        row = self.table(model)[rid]
-        for command in commands:
-            if not isinstance(command, (list, tuple)) or not command:
-                raise errors.value_error(f"Invalid command {command!r}")
-            code = command[0]
-            if code == 0:
-                vals = dict(command[2] or {})
-                if inverse:
-                    vals[inverse] = rid
-                    self.create(env.ctx(**{f"_o2m_{inverse}": True}), comodel, [vals])
-                else:
-                    (new,) = self.create(env, comodel, [vals])
-                    row[name] = [*row.get(name, []), new]
-            elif code == 1:
-                self.write(env, comodel, [int(command[1])], dict(command[2] or {}))
-            elif code == 2:
-                self.unlink(env, comodel, [int(command[1])])
-                if not inverse:
-                    row[name] = [i for i in row.get(name, []) if i != command[1]]
-            elif code == 3:
-                self._detach(env, model, rid, name, [int(command[1])])
-            elif code == 4:
-                target = self.check_fk(model, name, comodel, int(command[1]))
-                if inverse:
-                    self.write(env, comodel, [int(command[1])], {inverse: rid})
-                elif target not in row.get(name, []):
-                    row[name] = [*row.get(name, []), target]
-            elif code == 5:
-                self._detach(env, model, rid, name, list(self.raw_value(env, model, row, name)))
-            elif code == 6:
-                wanted = [self.check_fk(model, name, comodel, int(i)) for i in command[2] or []]
-                if inverse:
-                    current = self.raw_value(env.ctx(active_test=False), model, row, name)
-                    self._detach(env, model, rid, name, [i for i in current if i not in wanted])
-                    for i in wanted:
-                        if i is not None and self.table(comodel)[i].get(inverse) != rid:
-                            self.write(env, comodel, [i], {inverse: rid})
-                else:
-                    row[name] = [i for i in dict.fromkeys(wanted) if i is not None]
-            else:
-                raise errors.value_error(f"Invalid command {command!r}")
-
-    def _detach(self, env: Env, model: str, rid: int, name: str, ids: list[int]) -> None:
-        spec = self.spec(model)
-        inverse = spec.o2m.get(name)
-        comodel = self.fields(model)[name]["relation"]
-        if inverse:
-            if self.fields(comodel)[inverse].get("required"):
-                self.unlink(env, comodel, [i for i in ids if i in self.table(comodel)])
-            else:
-                for i in ids:
-                    if i in self.table(comodel):
-                        self.write(env, comodel, [i], {inverse: False})
-        else:
-            row = self.table(model)[rid]
-            row[name] = [i for i in row.get(name, []) if i not in ids]
+        """Apply one2many / many2many commands (``Command`` tuples or a plain id list)."""
+        commands.apply(self, env, model, rid, name, value)
 
     # -- helpers for workflows --------------------------------------------------------------
     def get(self, model: str, rid: int) -> Row:

@@ -169,3 +169,55 @@ async def test_datetime_writes_use_odoo_format(odoo: Rpc) -> None:
     error = await odoo.error("sale.order", "write", [so], {"date_order": "2026-11-20T10:15:00"})
     assert error["message"] == (
         "time data '2026-11-20T10:15:00' does not match format '%Y-%m-%d %H:%M:%S'")
+
+
+SYNCED = [
+    "res.partner", "res.country", "res.country.state", "res.currency", "res.company",
+    "product.template", "product.product", "product.attribute", "product.attribute.value",
+    "product.template.attribute.line", "product.template.attribute.value", "product.category",
+    "product.public.category", "account.tax", "sale.order", "sale.order.line", "account.move",
+    "account.move.line", "account.payment", "stock.picking", "stock.move", "stock.quant",
+    "stock.warehouse", "stock.location", "delivery.carrier", "payment.method",
+    "payment.provider", "base.automation", "ir.actions.server",
+]
+
+
+@pytest.mark.parametrize("model", SYNCED)
+async def test_invalid_calls_per_model(odoo: Rpc, model: str) -> None:
+    """The recorded templates hold for every synced model, not only the recorded ones."""
+    fields = await odoo(model, "fields_get", attributes=["type", "selection", "readonly"])
+    some_id = max(odoo.fake.table(model), default=None)
+    invalid = f"Invalid field 'no_such_field' on model '{model}'"
+    error = await odoo.error(model, "create", [{"no_such_field": 1}])
+    assert (error["name"], error["message"]) == ("builtins.ValueError", invalid)
+    error = await odoo.error(model, "search", [["no_such_field", "=", 1]])
+    assert error["message"] == (
+        f"Invalid field {model}.no_such_field in leaf ('no_such_field', '=', 1)")
+    error = await odoo.error(model, "write", [999999], {"display_name": "x"})
+    assert error["name"] == "odoo.exceptions.MissingError"
+    assert error["message"] == (
+        f"Record does not exist or has been deleted.\n(Record: {model}(999999,), User: 2)")
+    error = await odoo.error(model, "_private", [1])
+    assert error["message"] == (
+        f"Private methods (such as '{model}._private') cannot be called remotely.")
+    error = await odoo.error(model, "no_such_method", [1])
+    assert error["message"] == f"The method '{model}.no_such_method' does not exist"
+    assert await odoo(model, "read", [999999], ["id"]) == []
+    if some_id is not None:
+        error = await odoo.error(model, "read", [some_id], ["no_such_field"])
+        assert error["message"] == invalid
+        error = await odoo.error(model, "write", [some_id], {"no_such_field": 1})
+        assert error["message"] == invalid
+        selection = next((n for n, f in fields.items() if f["type"] == "selection"
+                          and not f["readonly"] and f["selection"]), None)
+        if selection:
+            error = await odoo.error(model, "write", [some_id], {selection: "nope"})
+            assert error["message"] == f"Wrong value for {model}.{selection}: 'nope'"
+        many2one = next((n for n, f in fields.items() if f["type"] == "many2one"
+                         and not f["readonly"]), None)
+        if many2one:
+            error = await odoo.error(model, "write", [some_id], {many2one: "x"})
+            assert error["message"] == f"Wrong value for {model}.{many2one}: 'x'"
+            error = await odoo.error(model, "write", [some_id], {many2one: 999999})
+            table = model.replace(".", "_")
+            assert error["message"].endswith(f"Constraint: {table}_{many2one}_fkey\n")

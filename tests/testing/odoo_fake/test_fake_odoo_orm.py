@@ -203,3 +203,19 @@ async def test_unlink_confirmed_order_and_missing_ids(odoo: Rpc) -> None:
     assert error["name"] == "odoo.exceptions.UserError"
     error = await odoo.error("sale.order", "write", [so, 999999], {"note": "x"})
     assert error["message"].endswith("(Record: sale.order(999999,), User: 2)")
+
+
+async def test_partner_names(odoo: Rpc) -> None:
+    pid = await odoo("res.partner", "create", {"name": "Co", "is_company": True, "child_ids": [
+        [0, 0, {"type": "delivery", "street": "1 Dock"}]]})
+    (row,) = await odoo("res.partner", "read", [pid], ["child_ids", "display_name",
+                                                       "company_type"])
+    assert (row["display_name"], row["company_type"]) == ("Co", "company")
+    (child,) = await odoo("res.partner", "read", row["child_ids"], ["display_name",
+                                                                     "commercial_partner_id"])
+    assert child["display_name"] == "Co, Delivery Address"
+    assert child["commercial_partner_id"] == [pid, "Co"]
+    addresses = await odoo("res.partner", "address_get", [pid], ["invoice", "delivery"])
+    assert addresses == {"invoice": pid, "delivery": row["child_ids"][0], "contact": pid}
+    error = await odoo.error("res.partner", "write", [pid], {"parent_id": row["child_ids"][0]})
+    assert error["message"] == "You cannot create recursive Partner hierarchies."

@@ -149,3 +149,30 @@ async def test_command_line() -> None:
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.communicate(), timeout=10)
+
+
+async def test_json2_dispatch_errors() -> None:
+    fake = FakeOdoo(seed="demo", version="19.0")
+    async with serve(fake.app) as url, aiohttp.ClientSession() as session:
+        status, body = await _json2(url, session, "no.such.model/search", {})
+        assert (status, body["name"]) == (404, "werkzeug.exceptions.NotFound")
+        assert body["message"] == "the model 'no.such.model' does not exist"
+        assert body["arguments"] == ["the model 'no.such.model' does not exist", 404]
+        status, body = await _json2(url, session, "res.partner/no_such_method", {})
+        assert (status, body["message"]) == (
+            404, "The method 'res.partner.no_such_method' does not exist")
+        status, body = await _json2(url, session, "res.partner/create",
+                                    {"ids": [1], "vals_list": [{"name": "x"}]})
+        assert (status, body["message"]) == (422, "cannot call res.partner.create with ids")
+        status, body = await _json2(url, session, "res.partner/read",
+                                    {"ids": [1], "badparameter": 1})
+        assert (status, body["name"]) == (422, "werkzeug.exceptions.UnprocessableEntity")
+        assert body["message"] == "got an unexpected keyword argument 'badparameter'"
+        status, body = await _json2(url, session, "res.partner/write", {"ids": [1]})
+        assert (status, body["message"]) == (422, "missing a required argument: 'vals'")
+        status, body = await _json2(url, session, "res.partner/create",
+                                    {"vals_list": {"name": "one"}})
+        assert status == 200 and isinstance(body, list) and len(body) == 1
+        status, body = await _json2(url, session, "res.country/search",
+                                    {"domain": [["code", "=", "US"]]})
+        assert (status, body) == (200, [233])

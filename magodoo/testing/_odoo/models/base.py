@@ -71,9 +71,15 @@ def _partner(db: Database) -> None:
     spec.methods["address_get"] = Method(_address_get, params=("adr_pref",))
 
 
+ADDRESS_LABELS = {"invoice": "Invoice Address", "delivery": "Delivery Address",
+                  "other": "Other Address"}
+
+
 def _partner_display(env: Env, row: Row) -> str:
     name = row.get("name") or ""
     parent = row.get("parent_id")
+    if not name and parent:
+        name = ADDRESS_LABELS.get(str(row.get("type")), "")
     if parent and parent in env.db.table("res.partner") and not row.get("is_company"):
         parent_name = env.db.get("res.partner", parent).get("name") or ""
         if name:

@@ -29,7 +29,6 @@ def register(db: Database) -> None:
     })
     cancel.methods["action_cancel"] = Method(_wizard_cancel)
     cancel.methods["action_send_mail_and_cancel"] = Method(_wizard_cancel)
-    register_delivery_wizard(db)
 
 
 # -- orders ----------------------------------------------------------------------------------
@@ -95,14 +94,14 @@ def _order_defaults(env: Env, row: Row) -> None:
             row["partner_shipping_id"] = addresses["delivery"]
 
 
-def _lines(env: Env, order: Row) -> list[Row]:
+def order_lines(env: Env, order: Row) -> list[Row]:
     return sorted(env.db.where("sale.order.line", order_id=order["id"]),
                   key=lambda ln: (ln.get("sequence") or 10, ln["id"]))
 
 
 def _totals(env: Env, order: Row) -> tuple[float, float, float]:
     untaxed = tax = 0.0
-    for line in _lines(env, order):
+    for line in order_lines(env, order):
         amounts = line_amounts(env, line, "tax_id", "product_uom_qty")
         untaxed += amounts["subtotal"]
         tax += amounts["tax"]
@@ -145,7 +144,7 @@ def invoice_ids(env: Env, order: Row) -> list[int]:
     """Moves of the order's lines, line by line, each line's items as ``date desc, name desc``."""
     moves: dict[int, None] = {}
     table = env.db.table("account.move")
-    for line in _lines(env, order):
+    for line in order_lines(env, order):
         items = invoice_lines_of(env, line["id"])
         items.sort(key=lambda aml: aml["id"])
         items.sort(key=lambda aml: str(table[aml["move_id"]].get("name") or ""), reverse=True)
@@ -210,7 +209,7 @@ def line_invoice_status(env: Env, line: Row) -> str:
 def invoice_status(env: Env, order: Row) -> str:
     if order.get("state") != "sale":
         return "no"
-    statuses = [line_invoice_status(env, ln) for ln in _lines(env, order)]
+    statuses = [line_invoice_status(env, ln) for ln in order_lines(env, order)]
     if any(s == "to invoice" for s in statuses):
         return "to invoice"
     if statuses and all(s == "invoiced" for s in statuses):
@@ -431,81 +430,3 @@ def _line_after_write(env: Env, ids: list[int], vals: dict[str, Any]) -> None:
             stock.update_moves_for_line(env, line)
     if PRICE_FIELDS & set(vals):
         _touch_orders(env, ids)
-
-
-# -- shipping wizard (choose.delivery.carrier) -----------------------------------------------
-def register_delivery_wizard(db: Database) -> None:
-    spec = db.spec("sale.order")
-    spec.methods["action_open_delivery_wizard"] = Method(_open_delivery_wizard)
-    wizard = db.spec("choose.delivery.carrier")
-    wizard.defaults["delivery_price"] = lambda _e, _v: 0.0
-    wizard.computes.update({
-        "delivery_type": lambda e, r: e.db.get("delivery.carrier", r["carrier_id"]).get(
-            "delivery_type"),
-        "available_carrier_ids": lambda e, _r: sorted(
-            c["id"] for c in e.db.table("delivery.carrier").values() if c.get("active", True)),
-    })
-    wizard.methods.update({
-        "update_price": Method(_update_price),
-        "button_confirm": Method(_button_confirm),
-    })
-
-
-def _open_delivery_wizard(env: Env, ids: list[int], _a: list[Any], _k: dict[str, Any]) -> Any:
-    order = env.db.get("sale.order", ids[0])
-    carrier = order.get("carrier_id") or min(env.db.table("delivery.carrier"), default=False)
-    return {"name": "Add a shipping method", "type": "ir.actions.act_window", "view_mode": "form",
-            "res_model": "choose.delivery.carrier", "view_id": 2005, "views": [[2005, "form"]],
-            "target": "new", "context": {"default_order_id": order["id"],
-                                         "default_carrier_id": carrier,
-                                         "default_total_weight": 1.0}}
-
-
-def _update_price(env: Env, ids: list[int], _a: list[Any], _k: dict[str, Any]) -> Any:
-    db = env.db
-    for rid in ids:
-        wizard = db.get("choose.delivery.carrier", rid)
-        carrier = db.get("delivery.carrier", wizard["carrier_id"])
-        order = db.get("sale.order", wizard["order_id"])
-        price = float(carrier.get("fixed_price") or 0.0)
-        message: Any = False
-        goods = sum(line_amounts(env, ln, "tax_id", "product_uom_qty")["total"]
-                    for ln in _lines(env, order) if not ln.get("is_delivery"))
-        if carrier.get("free_over") and goods >= float(carrier.get("amount") or 0.0):
-            message = ("The shipping is free since the order amount exceeds "
-                       f"{float(carrier.get('amount') or 0.0):.2f}.")
-            wizard.update(display_price=price, delivery_price=0.0, delivery_message=message)
-        else:
-            wizard.update(display_price=price, delivery_price=price, delivery_message=False)
-    return {"name": "Add a shipping method", "type": "ir.actions.act_window", "view_mode": "form",
-            "res_model": "choose.delivery.carrier", "res_id": ids[0] if ids else False,
-            "target": "new", "context": {"no_rate": False}}
-
-
-def _button_confirm(env: Env, ids: list[int], _a: list[Any], _k: dict[str, Any]) -> Any:
-    db = env.db
-    for rid in ids:
-        wizard = db.get("choose.delivery.carrier", rid)
-        carrier = db.get("delivery.carrier", wizard["carrier_id"])
-        order_id = wizard["order_id"]
-        for line in db.where("sale.order.line", order_id=order_id):
-            if line.get("is_delivery") and not qty_invoiced(env, line):
-                db.unlink(env, "sale.order.line", [line["id"]])
-        product = db.get("product.product", carrier["product_id"])
-        taxes = list(db.raw_value(env, "product.product", product, "taxes_id") or [])
-        price = float(wizard.get("delivery_price") or 0.0)
-        name = str(carrier.get("name"))
-        if carrier.get("free_over") and not price:
-            name += "\nFree Shipping"
-        db.write(env, "sale.order", [order_id], {
-            "carrier_id": carrier["id"],
-            "order_line": [[0, 0, {
-                "product_id": carrier["product_id"], "name": name,
-                "product_uom_qty": 1.0, "price_unit": price,
-                "tax_id": [[6, 0, taxes]], "is_delivery": True,
-                "sequence": max((int(ln.get("sequence") or 10)
-                                 for ln in db.where("sale.order.line", order_id=order_id)),
-                                default=9) + 1,
-            }]],
-        })
-    return None
