@@ -12,6 +12,12 @@ records a committed batch carried. Three rules keep it safe:
   during the sync (possibly not yet visible) is read again next time;
 * **commit first**: :meth:`CursorTracker.commit` is called only after a batch's writes and
   bindings are stored; the cursor never moves backwards.
+
+The engine pages through the changed records in id order (keyset on the id, so pages never
+shift when records change during the sync), which means stamps are not monotonic across pages:
+it stores the cursor once the pass's last batch has committed. A pass that dies half-way
+starts again from the old cursor next time, and the records it had already written are then
+skipped as unchanged (binding hash), not written twice.
 """
 
 from __future__ import annotations

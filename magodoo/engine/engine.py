@@ -360,6 +360,11 @@ class SyncEngine:
                 except MappingError as exc:
                     p.fail(exc)
                     continue
+                except Exception as exc:  # a mapper bug on one record must not stop the page
+                    log.exception("mapper crashed", extra={"entity": entity,
+                                                           "source_id": p.source_id})
+                    p.fail(exc)
+                    continue
                 p.digest = payload_hash(handler.hashable(p.mapped))
                 p.key = handler.natural_key(p.mapped)
                 p.request = self._redactor.data(handler.describe(p))

@@ -5,8 +5,10 @@ records, and asks the handler only for what is entity-specific:
 
 1. **fetch** source records: :meth:`Handler.fetch` (incremental pages) or
    :meth:`Handler.fetch_keys`;
-2. **skip** (engine): disabled in the settings, an echo of our own write, or unchanged (same
-   source timestamp and payload hash as the binding);
+2. **skip** (engine): disabled in the settings, an echo of our own write (the timestamp our
+   last write into that side produced), or unchanged (the mapped payload's hash equals the one
+   stored in the binding for this direction; a newer source timestamp with the same hash only
+   refreshes the binding);
 3. **dependencies**: :meth:`Handler.prepare` syncs what the records need first and returns
    the mapping context;
 4. **map**: :meth:`Handler.map`, pure;
@@ -14,6 +16,12 @@ records, and asks the handler only for what is entity-specific:
 6. **create or update**: :meth:`Handler.create` (batched) and :meth:`Handler.update`;
 7. **bind** (engine) and :meth:`Handler.after_bind`;
 8. **log** (engine).
+
+Children whose changes do not touch their parent's timestamp (on Odoo: order lines, child
+addresses, see WORKFLOWS.md section 10) get a handler of their own, polled by their own
+``write_date``. The two shipped handlers do not need one: a Magento address can only be saved
+through its customer (which bumps ``updated_at``), and every eCommerce category is its own
+record.
 """
 
 from __future__ import annotations

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 
 from magodoo._http import RetryPolicy
-from magodoo.backends import Stores, memory_stores
+from magodoo.backends import Stores, memory_stores, open_sqlite_stores
 from magodoo.engine import SyncEngine, connect
 from magodoo.engine.wiring import Connection
 from magodoo.settings import MagentoSettings, OdooSettings, Settings, StoreSettings
@@ -113,6 +114,13 @@ def make_settings(magento_url: str, odoo_url: str, token: str, **extra: Any) -> 
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+async def make_stores(kind: str, clock: Clock, tmp_path: Path) -> Stores:
+    """Memory or SQLite stores on the test clock."""
+    if kind == "sqlite":
+        return await open_sqlite_stores(tmp_path / "state.sqlite3", now=clock)
+    return memory_stores(now=clock)
 
 
 @pytest.fixture

@@ -264,3 +264,16 @@ async def test_check_reports_both_sides(world: World) -> None:
     world.magento.expire_tokens()
     bad = await world.engine.check()
     assert not bad.ok and bad.magento.reachable and not bad.magento.authenticated
+
+
+async def test_category_deleted_in_magento_is_created_again(world: World) -> None:
+    (desks,) = await world.conn.odoo.create(MODEL, [{"name": "Desks"}])
+    await world.engine.sync("categories", O2M)
+    old = await bound(world, desks)
+    await world.conn.magento.delete_category(old)
+    world.clock.advance(5)
+    await world.conn.odoo.write(MODEL, [desks], {"name": "Desks!"})
+    result = await world.engine.sync("categories", O2M)
+    assert result.created == 1
+    new = await bound(world, desks)
+    assert new != old and magento_categories(world)[new]["name"] == "Desks!"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from magodoo.backends import Binding, Direction, LogFilter, LogStatus
 from magodoo.engine.result import Outcome
 from magodoo.exceptions import OutcomeUnknownError
-from tests.engine.conftest import Clock, World, address, open_world
+from tests.engine.conftest import Clock, World, address, make_stores, open_world
 
 M2O = Direction.MAGENTO_TO_ODOO
 
@@ -91,20 +92,24 @@ class FlakyBindings:
         return getattr(self.inner, name)
 
 
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
 async def test_crash_between_write_and_bind_then_rerun_binds_not_duplicates(
-    world: World,
+    clock: Clock, tmp_path: Path, kind: str
 ) -> None:
-    world.add_customer(1)
-    world.add_customer(2)
-    world.stores.bindings = FlakyBindings(world.stores.bindings)  # type: ignore[assignment]
-    with pytest.raises(RuntimeError, match="process killed"):
-        await world.engine.sync("customers", M2O)
-    assert len(top_partners(world)) == 2  # written, not bound
-    result = await world.engine.sync("customers", M2O)
-    assert len(top_partners(world)) == 2
-    assert result.updated == 2 and result.created == 0
-    assert {r.reason for r in result.records} == {"matched by natural key"}
-    assert await world.stores.bindings.count("default", "customers") == 2
+    async with open_world(clock, stores=await make_stores(kind, clock, tmp_path)) as world:
+        world.add_customer(1)
+        world.add_customer(2)
+        real = world.stores.bindings
+        world.stores.bindings = FlakyBindings(real)
+        with pytest.raises(RuntimeError, match="process killed"):
+            await world.engine.sync("customers", M2O)
+        assert len(top_partners(world)) == 2  # written, not bound
+        world.stores.bindings = real  # the process restarts
+        result = await world.engine.sync("customers", M2O)
+        assert len(top_partners(world)) == 2
+        assert result.updated == 2 and result.created == 0
+        assert {r.reason for r in result.records} == {"matched by natural key"}
+        assert await world.stores.bindings.count("default", "customers") == 2
 
 
 async def test_unbound_customer_is_matched_by_email(world: World) -> None:
@@ -311,3 +316,44 @@ async def test_log_expiry(world: World) -> None:
     assert await world.engine.expire_log() == 0
     world.clock.advance(8 * 86400)
     assert await world.engine.expire_log() == 1
+
+
+async def test_update_log_holds_the_redacted_write_exchange(world: World) -> None:
+    cid = world.add_customer(1)
+    await world.engine.sync("customers", M2O)
+    world.clock.advance(5)
+    world.update_customer(cid, lastname="Smith")
+    result = await world.engine.sync("customers", M2O, keys=[cid])
+    (entry,) = [e for e in await world.stores.log.query() if e.id in result.log_ids]
+    assert entry.request is not None and "/jsonrpc" in entry.request
+    assert "Jane Smith" in entry.request and "magodoo-test-key" not in entry.request
+    assert entry.response is not None and '"status": 200' in entry.response
+
+
+class RefusesOne:
+    """An Odoo port whose server refuses any create holding one given e-mail."""
+
+    def __init__(self, inner: Any, email: str) -> None:
+        self.inner, self.email = inner, email
+
+    async def create(self, model: str, vals_list: Any, **kw: Any) -> list[int]:
+        from magodoo.exceptions import ValidationError
+
+        vals = list(vals_list)
+        if any(v.get("email") == self.email for v in vals):
+            raise ValidationError("refused", method="POST", url="/jsonrpc", status=200)
+        result: list[int] = await self.inner.create(model, vals, **kw)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+async def test_a_record_the_server_refuses_does_not_sink_its_page(world: World) -> None:
+    for n in range(4):
+        world.add_customer(n)
+    world.engine.odoo = RefusesOne(world.engine.odoo, "customer2@example.com")
+    result = await world.engine.sync("customers", M2O)
+    assert result.created == 3 and result.failed == 1
+    assert result.by_source()["3"].outcome is Outcome.FAILED
+    assert len(top_partners(world)) == 3

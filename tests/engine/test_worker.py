@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from pathlib import Path
+
+import pytest
 
 from magodoo.backends import Direction, JobState, Trigger
 from magodoo.settings import EntitySettings
-from tests.engine.conftest import Clock, World, open_world
+from tests.engine.conftest import Clock, World, make_stores, open_world
 
 M2O = Direction.MAGENTO_TO_ODOO
 
@@ -28,8 +31,10 @@ async def test_realtime_jobs_only_when_the_flag_is_on(world: World) -> None:
     assert entries[-1].job_id == jobs[0].id and entries[-1].trigger is Trigger.MANUAL
 
 
-async def test_retries_then_dead_then_requeue(clock: Clock) -> None:
-    async with open_world(clock, retry_count=3,
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_retries_then_dead_then_requeue(clock: Clock, tmp_path: Path, kind: str) -> None:
+    stores = await make_stores(kind, clock, tmp_path)
+    async with open_world(clock, stores=stores, retry_count=3,
                           entities={"customers": EntitySettings(realtime=True)}) as world:
         world.add_customer(1)
         (job,) = await world.engine.enqueue("customers", M2O, [1])
@@ -38,7 +43,7 @@ async def test_retries_then_dead_then_requeue(clock: Clock) -> None:
             assert await world.engine.work_once("w1") == 1
             stored = await world.stores.jobs.get(job.id or 0)
             assert stored is not None and stored.attempts == attempt
-        assert stored.state is JobState.DEAD
+        assert stored is not None and stored.state is JobState.DEAD
         assert "503" in (stored.last_error or "")
         assert await world.engine.work_once("w1") == 0  # dead jobs are not claimed
         logged = await world.stores.log.query()
@@ -62,8 +67,12 @@ async def test_failed_record_of_direct_sync_goes_dead_via_worker(world: World) -
     assert "country" in (dead.last_error or "")
 
 
-async def test_worker_killed_mid_batch_loses_no_job(clock: Clock) -> None:
-    async with open_world(clock, lease_seconds=60.0) as world:
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_worker_killed_mid_batch_loses_no_job(
+    clock: Clock, tmp_path: Path, kind: str
+) -> None:
+    stores = await make_stores(kind, clock, tmp_path)
+    async with open_world(clock, stores=stores, lease_seconds=60.0) as world:
         for n in range(3):
             world.add_customer(n)
         await world.engine.enqueue("customers", M2O, [1, 2, 3], trigger=Trigger.BATCH)
@@ -103,3 +112,16 @@ async def test_run_worker_drains_and_stops(world: World) -> None:
                                         stop_when_done())
     assert processed == 4
     assert partner_count(world) == 4
+
+
+async def test_source_down_fails_the_whole_group_and_retries(world: World) -> None:
+    world.add_customer(1)
+    world.add_customer(2)
+    await world.engine.enqueue("customers", M2O, [1, 2], trigger=Trigger.MANUAL)
+    world.magento.faults.error_rate = 1.0
+    assert await world.engine.work_once("w") == 2
+    jobs = await world.stores.jobs.counts()
+    assert jobs[JobState.WAITING] == 2  # retriable: back in the queue, attempts counted
+    world.magento.faults.error_rate = 0.0
+    assert await world.engine.work_once("w") == 2
+    assert partner_count(world) == 2

@@ -22,8 +22,14 @@ from typing import Any, ClassVar
 
 from magodoo._converter import format_datetime, parse_datetime
 from magodoo.backends.models import Binding, Direction
+from magodoo.engine.capture import collect
 from magodoo.engine.handler import Context, Handler, Plan, Written
-from magodoo.exceptions import BindingConflictError, MagodooError, RemoteError
+from magodoo.exceptions import (
+    BindingConflictError,
+    MagodooError,
+    RemoteError,
+    ValidationError,
+)
 from magodoo.magento.models_customers import Customer
 from magodoo.magento.search import SearchCriteria
 from magodoo.mapping.partners import (
@@ -164,7 +170,12 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
         self, ctx: Context, plans: list[CustomerPlan]
     ) -> Mapping[str, Written | BaseException]:
         values = [p.value.create_values() for p in plans]
-        ids = await ctx.odoo.create(PARTNER, values, context=WRITE_CONTEXT)
+        try:
+            ids = await ctx.odoo.create(PARTNER, values, context=WRITE_CONTEXT)
+        except ValidationError:
+            if len(plans) == 1:
+                raise
+            return await self._create_one_by_one(ctx, plans)
         if len(ids) != len(plans):
             raise RemoteError("create returned a different number of ids", method="POST",
                               url="res.partner.create", status=200, body=ids)
@@ -173,6 +184,21 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
             p.response = {"id": new_id}
         return {p.source_id: Written(str(i), stamps.get(i)) for p, i in zip(plans, ids,
                                                                              strict=True)}
+
+    async def _create_one_by_one(
+        self, ctx: Context, plans: list[CustomerPlan]
+    ) -> dict[str, Written | BaseException]:
+        """The page was refused as a whole (one create is one transaction): find the culprit
+        by creating each partner alone, so the others still go through."""
+        results: dict[str, Written | BaseException] = {}
+        for p in plans:
+            try:
+                one = await self.create(ctx, [p])
+            except MagodooError as exc:  # OutcomeUnknownError included: the engine looks it up
+                results[p.source_id] = exc
+            else:
+                results.update(one)
+        return results
 
     async def _children(self, ctx: Context, parent_ids: list[int]) -> dict[int, dict[str, int]]:
         """Active child contacts carrying an address ref: parent id -> {ref: child id}."""
@@ -200,8 +226,12 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
             keep = {a.ref for a in p.value.addresses}
             stale = [cid for ref, cid in existing.items() if ref not in keep]
             vals = p.value.write_values(existing, stale)
-            async with limit:
-                await ctx.odoo.write(PARTNER, [pid], vals, context=WRITE_CONTEXT)
+            with collect() as exchanges:
+                try:
+                    async with limit:
+                        await ctx.odoo.write(PARTNER, [pid], vals, context=WRITE_CONTEXT)
+                finally:
+                    p.exchanges.extend(exchanges)
 
         outcomes = await asyncio.gather(*(one(p, pid) for p, pid in zip(plans, pids,
                                                                          strict=True)),
