@@ -171,7 +171,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"integration: consumer_key={i.consumer_key} consumer_secret={i.consumer_secret} "
         f"access_token={i.access_token} access_token_secret={i.access_token_secret} "
-        f"bearer_enabled={i.bearer_enabled}"
+        f"bearer_enabled={i.bearer_enabled}",
+        flush=True,
     )
     web.run_app(fake.app, host=args.host, port=args.port, print=None)
 

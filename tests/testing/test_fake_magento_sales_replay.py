@@ -33,9 +33,7 @@ CART_OWNER = {"A": 2, "B": 3, "C": 4, "E": 2, "F": 3, "G": 4, "H": 2, "I": 4}
 
 # Samples the fake cannot reproduce, with the reason. Keep this short.
 XFAIL: dict[str, str] = {
-    "321_product_cap_get.json": "catalog side: option values lack option_type_id on product GET",
     "339_categories_tree.json": "catalog side: the recorded store had test categories 3-7",
-    "341_categories_list.json": "catalog side: the root category's keys differ",
 }
 # Beyond the shape, the sales side must give the recorded VALUES (money to the cent, states,
 # statuses, ids). Catalog samples (3xx) are the catalog's business; these differ for a reason:
