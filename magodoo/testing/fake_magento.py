@@ -82,6 +82,8 @@ class FakeMagento:
     admin_password: str = "magodoo123"
     token_lifetime: float = 3600.0
     now: Callable[[], datetime] | None = None
+    keep_alive: bool = False
+    """A real 2.4.6 answers ``Connection: close`` to every request; ``True`` keeps them open."""
     integration: Integration = attrs.field(factory=Integration.generate)
     faults: Faults = attrs.field(factory=Faults)
     counters: Counter[str] = attrs.field(init=False, factory=Counter)

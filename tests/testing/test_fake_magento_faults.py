@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -120,3 +121,19 @@ async def test_drop_rate(
     with pytest.raises((aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)):
         async with magento_session.get(magento_url + WEBSITES, headers=admin_headers) as resp:
             await resp.read()
+
+
+async def test_connection_close_as_the_recorded_store(reference_dir: Path) -> None:
+    import json
+
+    from magodoo.testing import FakeMagento, serve
+
+    recorded = json.loads((reference_dir / "magento/samples-2.4.6/05_store_websites.json")
+                          .read_text())
+    headers = {k.lower(): v for k, v in recorded["response"]["headers"].items()}
+    fake = FakeMagento(seed="demo")
+    async with serve(fake.app) as url, aiohttp.ClientSession() as session:
+        response = await session.get(f"{url}/rest/V1/store/websites")
+        response.release()
+    assert response.status == 401
+    assert response.headers.get("Connection", "").lower() == headers["connection"].lower()

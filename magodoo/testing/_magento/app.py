@@ -32,7 +32,10 @@ def build_app(fake: FakeMagento) -> web.Application:
     app = web.Application(client_max_size=64 * 1024**2)
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
-        return await _dispatch(fake, request)
+        response = await _dispatch(fake, request)
+        if not fake.keep_alive:
+            response.force_close()  # as the recorded store: Connection: close
+        return response
 
     app.router.add_route("*", "/rest/{tail:.*}", dispatch)
     app.router.add_route("*", "/{tail:.*}", _not_rest)
