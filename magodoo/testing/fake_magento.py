@@ -10,17 +10,33 @@ Run it standalone with ``python -m magodoo.testing.fake_magento --port 8081 --se
 from __future__ import annotations
 
 import argparse
-import importlib
 import random
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
+from types import ModuleType
 from typing import Literal
 
 import attrs
 from aiohttp import web
 
-from magodoo.testing._magento import base_store
+from magodoo.testing._magento import (
+    base_store,
+    bulk,
+    categories,
+    configurable,
+    customers,
+    demo_catalog,
+    demo_sales,
+    directory,
+    eav,
+    integration,
+    prices,
+    products,
+    sales,
+    stock,
+    store,
+)
 from magodoo.testing._magento.app import build_app
 from magodoo.testing._magento.auth import Integration, TokenStore
 from magodoo.testing._magento.faults import Faults
@@ -32,43 +48,18 @@ __all__ = ["FakeMagento", "Faults", "Integration", "main"]
 Size = Literal["small", "medium", "large"]
 Seed = Literal["demo", "recorded"] | None
 
-# Route modules, in registration order; optional ones are skipped when absent.
-ROUTE_MODULES = (
-    "magodoo.testing._magento.integration",
-    "magodoo.testing._magento.store",
-    "magodoo.testing._magento.directory",
-    "magodoo.testing._magento.eav",
-    "magodoo.testing._magento.categories",
-    "magodoo.testing._magento.products",
-    "magodoo.testing._magento.prices",
-    "magodoo.testing._magento.configurable",
-    "magodoo.testing._magento.stock",
-    "magodoo.testing._magento.bulk",
+ROUTE_MODULES: tuple[ModuleType, ...] = (
+    integration, store, directory, eav, categories, products, prices, configurable, stock, bulk,
+    customers, sales,
 )
-OPTIONAL_ROUTE_MODULES = (
-    "magodoo.testing._magento.customers",
-    "magodoo.testing._magento.sales",
-)
-DEMO_SEEDERS = ("magodoo.testing._magento.demo_catalog",)
-OPTIONAL_DEMO_SEEDERS = ("magodoo.testing._magento.demo_sales",)
-
-
-def _import(name: str, optional: bool) -> object | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if optional and exc.name == name:
-            return None
-        raise
+"""Every route module of the fake, in registration order."""
 
 
 def build_router() -> Router:
-    """Every route of the fake (catalog side and, when present, sales side)."""
+    """Every route of the fake, catalog side and sales side."""
     router = Router()
-    for name in ROUTE_MODULES + OPTIONAL_ROUTE_MODULES:
-        module = _import(name, optional=name in OPTIONAL_ROUTE_MODULES)
-        if module is not None:
-            module.register(router)  # type: ignore[attr-defined]
+    for module in ROUTE_MODULES:
+        module.register(router)
     return router
 
 
@@ -99,20 +90,13 @@ class FakeMagento:
         self.state = State(now=clock, rng=random.Random(f"{self.seed}:{self.size}"))
         self.tokens = TokenStore(now=clock, lifetime=self.token_lifetime)
         base_store.seed(self.state)
-        sales_state = _import("magodoo.testing._magento.sales_state", optional=True)
-        if sales_state is not None and hasattr(sales_state, "SalesState"):
-            self.state.sales = sales_state.SalesState()
         if self.seed == "recorded":
             base_store.continue_recorded_counters(self.state)
-            demo_sales = _import("magodoo.testing._magento.demo_sales", optional=True)
-            if demo_sales is not None and hasattr(demo_sales, "seed_recorded"):
-                demo_sales.seed_recorded(self.state)
+            demo_sales.seed_recorded(self.state)
         if self.seed == "demo":
             rng = random.Random(f"magodoo-demo:{self.size}")
-            for name in DEMO_SEEDERS + OPTIONAL_DEMO_SEEDERS:
-                module = _import(name, optional=name in OPTIONAL_DEMO_SEEDERS)
-                if module is not None:
-                    module.seed(self.state, rng, self.size)  # type: ignore[attr-defined]
+            demo_catalog.seed(self.state, rng, self.size)
+            demo_sales.seed(self.state, rng, self.size)
 
     @property
     def app(self) -> web.Application:
