@@ -6,6 +6,10 @@ with a 1 s timeout, no retry, no signature and no auth header. So the secret liv
 URL, ``/odoo/webhook/<token>``, and the receiver only validates the body and queues a job
 (:meth:`SyncEngine.enqueue` with ``Trigger.REALTIME``); a worker re-reads the record later.
 Odoo may post the same change several times: the job queue's identity key collapses them.
+
+Odoo posts **inside** the transaction of the change, before its commit, so a worker reading
+the record at once could still see the old values. Jobs are therefore due ``delay`` seconds
+later (default 2 s): by then Odoo has committed (it waited for our answer, at most 1 s).
 """
 
 from __future__ import annotations
@@ -14,16 +18,25 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import attrs
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from magodoo.backends.models import Direction, Trigger
 from magodoo.engine.engine import SyncEngine
 from magodoo.exceptions import ConfigurationError, MagodooError
 
-__all__ = ["KNOWN_MODELS", "MIN_SECRET_LENGTH", "WEBHOOK_PATH", "WebhookReceiver", "odoo_models"]
+__all__ = [
+    "DEFAULT_DELAY",
+    "MIN_SECRET_LENGTH",
+    "WEBHOOK_PATH",
+    "RedactedAccessLogger",
+    "WebhookReceiver",
+    "odoo_models",
+]
 
 log = logging.getLogger("magodoo.realtime")
 
@@ -32,27 +45,34 @@ WEBHOOK_PATH = "/odoo/webhook/{token}"
 
 MIN_SECRET_LENGTH = 16
 
-KNOWN_MODELS: Mapping[str, str] = {
-    "categories": "product.public.category",
-    "products": "product.template",
-    "attributes": "product.attribute",
-    "order_status": "sale.order",
-    "shipments": "stock.picking",
-}
-"""Odoo model of each Odoo -> Magento entity, for handlers that do not name theirs
-(an ``odoo_model`` attribute on the handler wins)."""
-
 MAX_BODY = 256 * 1024
+
+DEFAULT_DELAY = 2.0
+"""Seconds between a webhook and its job being due (Odoo commits after our answer)."""
 
 
 def odoo_models(engine: SyncEngine) -> dict[str, str]:
     """Odoo model -> entity, for every Odoo -> Magento handler the engine has."""
     found: dict[str, str] = {}
     for handler in engine.registry.ordered(Direction.ODOO_TO_MAGENTO):
-        model = getattr(handler, "odoo_model", None) or KNOWN_MODELS.get(handler.entity)
-        if isinstance(model, str) and model:
-            found[model] = handler.entity
+        found[handler.odoo_model] = handler.entity
     return found
+
+
+class RedactedAccessLogger(AbstractAccessLogger):
+    """An access log that never writes the webhook secret (aiohttp's logs the whole path).
+
+    ``web.AppRunner(app, access_log_class=RedactedAccessLogger,
+    access_log=logging.getLogger("magodoo.realtime.access"))``.
+    """
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        path = request.path
+        prefix = WEBHOOK_PATH.split("{", 1)[0]
+        if path.startswith(prefix):
+            path = prefix + "***"
+        self.logger.info('%s "%s %s" %s %.3fs', request.remote, request.method, path,
+                         response.status, time)
 
 
 def _check_secret(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -71,13 +91,15 @@ class WebhookReceiver:
     """Receives Odoo's webhook POSTs at ``/odoo/webhook/<secret>`` and queues realtime jobs.
 
     ``models`` maps an Odoo model to the entity syncing it (default: :func:`odoo_models`).
+    ``delay`` is how long a job waits before a worker may run it (see the module text).
     Mount :meth:`app`, or add :meth:`handle` to your own application under
-    :data:`WEBHOOK_PATH`.
+    :data:`WEBHOOK_PATH` (use :class:`RedactedAccessLogger`: the path holds the secret).
     """
 
     engine: SyncEngine
     secret: str = attrs.field(repr=False, validator=_check_secret)
     models: Mapping[str, str] | None = None
+    delay: float = attrs.field(default=DEFAULT_DELAY, validator=attrs.validators.ge(0.0))
     received: int = attrs.field(default=0, init=False)
     queued: int = attrs.field(default=0, init=False)
     rejected: int = attrs.field(default=0, init=False)
@@ -122,8 +144,9 @@ class WebhookReceiver:
             log.warning("webhook for a model no entity syncs", extra={"model": model})
             return _bad(f"no entity syncs the model {model!r}", status=422)
         try:
+            due = self.engine.clock() + timedelta(seconds=self.delay)
             jobs = await self.engine.enqueue(entity, Direction.ODOO_TO_MAGENTO, [record_id],
-                                             trigger=Trigger.REALTIME)
+                                             trigger=Trigger.REALTIME, not_before=due)
         except MagodooError as exc:
             log.error("could not queue a webhook job: %s", exc,
                       extra={"model": model, "record_id": record_id})

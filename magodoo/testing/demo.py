@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -41,6 +42,10 @@ class DemoPass:
     magento_requests: int
     odoo_requests: int
     seconds: float
+    magento_calls: dict[str, int] = attrs.field(factory=dict)
+    """Requests per route (``GET /V1/customers/search``...)."""
+    odoo_calls: dict[str, int] = attrs.field(factory=dict)
+    """Calls per model method (``res.partner.create``...)."""
 
 
 @attrs.frozen
@@ -55,15 +60,25 @@ def _requests(fake: FakeMagento | FakeOdoo) -> int:
     return int(fake.total_requests)
 
 
+def _diff(after: Counter[str], before: Counter[str]) -> dict[str, int]:
+    return dict((after - before).most_common())
+
+
 async def _pass(engine: SyncEngine, magento: FakeMagento, odoo: FakeOdoo) -> DemoPass:
     m0, o0, t0 = _requests(magento), _requests(odoo), time.perf_counter()
+    mc, oc = Counter(magento.counters), Counter(odoo.counters)
     results: dict[str, SyncResult] = {}
     for direction in ORDER:
         found = await engine.sync_all(direction, trigger=Trigger.MANUAL, full=True)
         for entity, result in found.items():
             results[f"{entity} {direction.value}"] = result
     return DemoPass(results, _requests(magento) - m0, _requests(odoo) - o0,
-                    time.perf_counter() - t0)
+                    time.perf_counter() - t0, _diff(magento.counters, mc),
+                    _diff(odoo.counters, oc))
+
+
+def _calls(calls: dict[str, int]) -> str:
+    return ", ".join(f"{name} x{count}" for name, count in calls.items()) or "none"
 
 
 def _settings(magento_url: str, odoo_url: str, magento: FakeMagento, odoo: FakeOdoo,
@@ -93,6 +108,8 @@ def _table(say: Say, passes: tuple[DemoPass, ...]) -> None:
     for number, p in enumerate(passes, 1):
         say(f"pass {number}: {p.magento_requests} requests to Magento, "
             f"{p.odoo_requests} to Odoo, {p.seconds:.2f} s")
+        say(f"    Magento: {_calls(p.magento_calls)}")
+        say(f"    Odoo:    {_calls(p.odoo_calls)}")
     failures = [(r.entity, rec) for r in passes[-1].results.values() for rec in r.records
                 if rec.outcome.value == "failed"]
     if failures:
