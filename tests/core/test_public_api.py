@@ -17,6 +17,8 @@ PUBLIC = [
     "magodoo.exceptions",
     "magodoo.magento",
     "magodoo.odoo",
+    "magodoo.realtime",
+    "magodoo.reconcile",
     "magodoo.settings",
     "magodoo.testing",
 ]
@@ -43,7 +45,8 @@ def test_top_level_public_names_are_all_exported() -> None:
 
 def test_library_does_not_import_the_fakes() -> None:
     code = (
-        "import sys, magodoo, magodoo.engine, magodoo.backends, magodoo.mapping;"
+        "import sys, magodoo, magodoo.engine, magodoo.backends, magodoo.mapping,"
+        " magodoo.realtime, magodoo.reconcile;"
         "print([m for m in sys.modules if m.startswith('magodoo.testing')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
