@@ -30,6 +30,7 @@ __all__ = [
     "LogSettings",
     "MagentoSettings",
     "OdooSettings",
+    "RealtimeSettings",
     "Settings",
     "StoreSettings",
 ]
@@ -141,6 +142,24 @@ class Defaults:
 
 
 @attrs.frozen
+class RealtimeSettings:
+    """The realtime service (``magodoo realtime``; seed: "Enable / Disable Realtime Syncing")."""
+
+    host: str = "127.0.0.1"
+    port: int = attrs.field(default=8080, validator=_not_negative)
+    """0 picks a free port."""
+    workers: int = attrs.field(default=2, validator=_positive)
+    poll_seconds: float = attrs.field(default=60.0, validator=_positive)
+    """Seconds between two polls of Magento (it sends no webhooks)."""
+    webhook_delay: float = attrs.field(default=2.0, validator=_not_negative)
+    """Seconds before a webhook's job is due: Odoo commits its change after our answer."""
+    public_url: str = ""
+    """Base URL Odoo reaches the service at; when set, the webhooks are provisioned at start."""
+    secret: str | None = _secret("MAGODOO_WEBHOOK_SECRET")
+    """The token in the webhook path ``/odoo/webhook/<secret>``."""
+
+
+@attrs.frozen
 class EntitySettings:
     """Per entity type: synced at all, and in real time."""
 
@@ -176,6 +195,7 @@ class Settings:
     stores: StoreSettings = StoreSettings()
     log: LogSettings = LogSettings()
     defaults: Defaults = Defaults()
+    realtime: RealtimeSettings = RealtimeSettings()
     entities: Mapping[str, EntitySettings] = attrs.field(
         factory=_entities_default, converter=_freeze_entities
     )
@@ -236,6 +256,7 @@ ENV_SECRETS: Mapping[str, str] = types.MappingProxyType({
     "MAGODOO_ODOO_PASSWORD": "odoo.password",
     "MAGODOO_ODOO_API_KEY": "odoo.api_key",
     "MAGODOO_POSTGRES_DSN": "stores.postgres_dsn",
+    "MAGODOO_WEBHOOK_SECRET": "realtime.secret",
 })
 """Environment variable -> the secret setting it fills."""
 
@@ -260,6 +281,9 @@ def _build(cls: type[T], data: Any, prefix: str, env: Mapping[str, str]) -> T:
         env_name = field.metadata.get("env")
         if env_name and env.get(env_name):
             kwargs[key] = env[env_name]
+        elif key not in kwargs and attrs.has(hints[key]):
+            # a section left out of the file still takes its secrets from the environment
+            kwargs[key] = _build(hints[key], {}, f"{prefix}.{key}" if prefix else key, env)
     try:
         return cls(**kwargs)
     except ConfigurationError as exc:

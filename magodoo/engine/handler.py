@@ -127,6 +127,8 @@ class Handler(abc.ABC, Generic[S, M]):
     entity: ClassVar[str]
     direction: ClassVar[Direction]
     supports_delete: ClassVar[bool] = False
+    odoo_model: ClassVar[str]
+    """The Odoo model on the Odoo side of this entity (webhooks are provisioned on it)."""
 
     # ---- 1. fetch ------------------------------------------------------------------------
 

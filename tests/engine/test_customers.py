@@ -357,3 +357,25 @@ async def test_a_record_the_server_refuses_does_not_sink_its_page(world: World) 
     assert result.created == 3 and result.failed == 1
     assert result.by_source()["3"].outcome is Outcome.FAILED
     assert len(top_partners(world)) == 3
+
+
+async def test_orphaned_address_of_a_deleted_partner_is_not_taken_for_the_customer(
+    world: World,
+) -> None:
+    # In Odoo, deleting a partner leaves its address contacts as top-level partners that
+    # still carry the customer's e-mail; a re-sync must not bind the customer to one.
+    cid = world.add_customer(1, addresses=2)
+    await world.engine.sync("customers", M2O)
+    (partner,) = top_partners(world)
+    kids = children(world, partner["id"])
+    partners = world.odoo.table("res.partner")
+    for kid in kids:
+        partners[kid["id"]]["parent_id"] = False
+        partners[kid["id"]]["email"] = partner["email"]
+    del partners[partner["id"]]
+    await world.stores.bindings.unbind("default", "customers", magento_id=cid)
+    result = await world.engine.sync("customers", M2O, keys=[cid])
+    assert result.summary()["created"] == 1
+    binding = await world.stores.bindings.get_by_magento("default", "customers", cid)
+    assert binding is not None and binding.odoo_id not in {k["id"] for k in kids}
+    assert partners[binding.odoo_id]["type"] == "contact"

@@ -126,3 +126,20 @@ def test_docs_table_lists_every_setting_and_env_var() -> None:
     assert "`entities.<name>.realtime`" in text
     named = re.findall(r"`([a-z_]+)`", text.split("Entity names", 1)[1].split("|")[0])
     assert tuple(named[1:]) == ENTITIES  # after "`sync_all`"
+
+
+def test_section_left_out_still_reads_its_secrets_from_env() -> None:
+    settings = Settings.from_mapping(
+        {},
+        env={"MAGODOO_WEBHOOK_SECRET": "s" * 20, "MAGODOO_ODOO_API_KEY": "k" * 20},
+    )
+    assert settings.realtime.secret == "s" * 20
+    assert settings.odoo.api_key == "k" * 20
+    assert "s" * 20 not in repr(settings)
+
+
+def test_realtime_section() -> None:
+    settings = Settings.from_mapping({"realtime": {"port": 9000, "workers": 3}})
+    assert (settings.realtime.port, settings.realtime.workers) == (9000, 3)
+    with pytest.raises(ConfigurationError, match=r"realtime\.workers"):
+        Settings.from_mapping({"realtime": {"workers": 0}})

@@ -51,6 +51,7 @@ class CategoryExporter(Handler[PublicCategory, CategoryValues]):
     entity: ClassVar[str] = "categories"
     direction: ClassVar[Direction] = Direction.ODOO_TO_MAGENTO
     supports_delete: ClassVar[bool] = True
+    odoo_model: ClassVar[str] = MODEL
 
     # ---- fetch ------------------------------------------------------------------------------
 

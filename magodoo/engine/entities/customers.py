@@ -56,6 +56,7 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
 
     entity: ClassVar[str] = "customers"
     direction: ClassVar[Direction] = Direction.MAGENTO_TO_ODOO
+    odoo_model: ClassVar[str] = "res.partner"
 
     def __init__(self) -> None:
         self._countries: dict[str, int] = {}
@@ -148,7 +149,9 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
             return {}
         domain: list[Any] = ["|"] * (len(emails) - 1)
         domain += [("email", "=ilike", email) for email in emails]
-        domain = [("parent_id", "=", False), *domain]
+        # Only top-level contacts: an address of a deleted partner survives as a top-level
+        # partner with the same e-mail (type invoice/delivery/other) and must not be taken.
+        domain = [("parent_id", "=", False), ("type", "=", "contact"), *domain]
         rows = await ctx.odoo.search_read_page(PARTNER, domain, ["id", "email"], order="id")
         first: dict[str, int] = {}
         for row in rows:
