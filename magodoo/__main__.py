@@ -129,6 +129,9 @@ def add_sync_arguments(parser: argparse.ArgumentParser, *, positional: bool = Fa
     parser.add_argument("--full", action="store_true",
                         help="read every record whatever the cursor, and sync deletions")
     parser.add_argument("--dry-run", action="store_true", help="read and map, write nothing")
+    parser.add_argument("--force", action="store_true",
+                        help="with an entity: write even unchanged records (repairs targets "
+                             "edited or deleted by hand)")
     parser.add_argument("--no-queue", action="store_true",
                         help="do not run the queued jobs that are due (retries, webhooks)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
@@ -189,6 +192,8 @@ async def _sync(args: argparse.Namespace) -> int:
         raise ConfigurationError("give an entity (with --direction) or --all")
     if args.entity and direction is None:
         raise ConfigurationError("--direction: needed with an entity (m2o or o2m)")
+    if args.force and not args.entity:
+        raise ConfigurationError("--force: only with a single entity")
     if args.all_entities and since is not None:
         raise ConfigurationError("--since: only with a single entity")
     results: dict[str, SyncResult] = {}
@@ -198,7 +203,7 @@ async def _sync(args: argparse.Namespace) -> int:
             assert direction is not None
             results[args.entity] = await engine.sync(
                 args.entity, direction, since=since, trigger=Trigger.BATCH,
-                dry_run=args.dry_run, full=args.full)
+                dry_run=args.dry_run, full=args.full, force=args.force)
         else:
             # Odoo is the master of the catalog: push it first, then pull what refers to it.
             for way in ([direction] if direction else ["o2m", "m2o"]):

@@ -125,6 +125,7 @@ class SyncEngine:
         trigger: Trigger = Trigger.MANUAL,
         dry_run: bool = False,
         full: bool = False,
+        force: bool = False,
     ) -> SyncResult:
         """Sync one entity type one way.
 
@@ -132,11 +133,13 @@ class SyncEngine:
         stored cursor (or ``since``) are read page by page, and the cursor is moved at the end.
         ``full`` reads every record whatever the cursor, and then deletes the targets of
         deleted sources (for the entities that sync deletions). ``dry_run`` reads and maps but
-        writes nothing: the result lists the planned writes.
+        writes nothing: the result lists the planned writes. ``force`` writes even the records
+        whose mapped payload is unchanged since magodoo's last write (to repair a target that
+        was edited or deleted by hand).
         """
         handler = self.registry.get(entity, _direction(direction))
         return await self._sync(handler, keys=keys, since=since, trigger=trigger,
-                                dry_run=dry_run, jobs=None, full=full)
+                                dry_run=dry_run, jobs=None, full=full, force=force)
 
     async def sync_all(
         self,
@@ -230,7 +233,7 @@ class SyncEngine:
 
     # ---- the run ---------------------------------------------------------------------------
 
-    def _context(self, trigger: Trigger, dry_run: bool) -> Context:
+    def _context(self, trigger: Trigger, dry_run: bool, force: bool = False) -> Context:
         async def ensure(entity: str, direction: Direction, keys: Iterable[str]) -> SyncResult:
             handler = self.registry.get(entity, direction)
             result = await self._sync(handler, keys=keys, since=None, trigger=trigger,
@@ -240,7 +243,7 @@ class SyncEngine:
 
         ctx = Context(
             magento=self.magento, odoo=self.odoo, stores=self.stores, settings=self.settings,
-            echo=self.echo, trigger=trigger, dry_run=dry_run, ensure=ensure,
+            echo=self.echo, trigger=trigger, dry_run=dry_run, ensure=ensure, force=force,
         )
         return ctx
 
@@ -254,12 +257,13 @@ class SyncEngine:
         dry_run: bool,
         jobs: dict[str, Job] | None,
         full: bool = False,
+        force: bool = False,
     ) -> SyncResult:
         entity, direction = handler.entity, handler.direction
         result = SyncResult(entity=entity, direction=direction, dry_run=dry_run)
         plans: list[AnyPlan] = []
         planned: list[PlannedWrite] = []
-        ctx = self._context(trigger, dry_run)
+        ctx = self._context(trigger, dry_run, force)
         if not self.settings.is_enabled(entity):
             disabled = [RecordOutcome(str(k), Outcome.SKIPPED, reason="disabled")
                         for k in (keys or ())]
@@ -368,7 +372,7 @@ class SyncEngine:
                 p.digest = payload_hash(handler.hashable(p.mapped))
                 p.key = handler.natural_key(p.mapped)
                 p.request = self._redactor.data(handler.describe(p))
-                if self._unchanged(handler, p):
+                if not ctx.force and self._unchanged(handler, p):
                     p.skip("unchanged")
                     if p.stamp is not None and p.stamp != self._source_stamp_of(handler, p):
                         refresh.append(p)

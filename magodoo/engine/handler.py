@@ -115,6 +115,8 @@ class Context:
     """``await ctx.ensure(entity, direction, keys)``: sync dependencies first (a
     :class:`SyncResult` comes back)."""
     dependencies: list[SyncResult] = attrs.field(factory=list)
+    force: bool = False
+    """Write even the records whose mapped payload is unchanged since the last write."""
 
     @property
     def backend(self) -> str:

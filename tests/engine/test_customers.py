@@ -379,3 +379,24 @@ async def test_orphaned_address_of_a_deleted_partner_is_not_taken_for_the_custom
     binding = await world.stores.bindings.get_by_magento("default", "customers", cid)
     assert binding is not None and binding.odoo_id not in {k["id"] for k in kids}
     assert partners[binding.odoo_id]["type"] == "contact"
+
+
+async def test_force_repairs_a_target_edited_or_deleted_by_hand(world: World) -> None:
+    cid = world.add_customer(1, addresses=1)
+    await world.engine.sync("customers", M2O)
+    (partner,) = top_partners(world)
+    partners = world.odoo.table("res.partner")
+    partners[partner["id"]]["name"] = "Edited in Odoo"
+    quiet = await world.engine.sync("customers", M2O, keys=[cid])
+    assert [r.reason for r in quiet.records] == ["unchanged"]
+    forced = await world.engine.sync("customers", M2O, keys=[cid], force=True)
+    assert forced.summary()["updated"] == 1
+    assert partners[partner["id"]]["name"] == "Jane Doe1"
+    del partners[partner["id"]]
+    again = await world.engine.sync("customers", M2O, keys=[cid], force=True)
+    assert again.summary()["failed"] == 0, again.records
+    assert again.summary()["created"] == 1, again.records
+    partners = world.odoo.table("res.partner")  # a failed call restores the tables
+    binding = await world.stores.bindings.get_by_magento("default", "customers", cid)
+    assert binding is not None and binding.odoo_id in partners
+    assert partners[binding.odoo_id]["name"] == "Jane Doe1"
