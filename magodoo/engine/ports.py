@@ -7,7 +7,7 @@ fits too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from magodoo.magento.models_catalog import Category
@@ -72,6 +72,10 @@ class MagentoPort(Protocol):
 
     async def list_categories(self, criteria: SearchCriteria | None = ...) -> Page[Category]:
         ...
+
+    def iter_categories(
+        self, criteria: SearchCriteria | None = ..., *, page_size: int = ...
+    ) -> AsyncIterator[Category]: ...
 
     async def get_category(self, category_id: int) -> Category: ...
 

@@ -277,3 +277,12 @@ async def test_category_deleted_in_magento_is_created_again(world: World) -> Non
     assert result.created == 1
     new = await bound(world, desks)
     assert new != old and magento_categories(world)[new]["name"] == "Desks!"
+
+
+async def test_matching_by_name_is_one_search_per_page(world: World) -> None:
+    odoo = world.conn.odoo
+    await odoo.create(MODEL, [{"name": f"Top {i}"} for i in range(30)])
+    before = world.magento.counters["GET /V1/categories/list"]
+    result = await world.engine.sync("categories", O2M)
+    assert result.created == 30
+    assert world.magento.counters["GET /V1/categories/list"] - before == 1

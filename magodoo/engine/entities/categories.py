@@ -36,6 +36,8 @@ from magodoo.odoo.models import PublicCategory
 __all__ = ["CategoryExporter"]
 
 MODEL = "product.public.category"
+PARENTS_PER_SEARCH = 100
+"""Parent ids per ``parent_id in [...]`` search when matching categories by name."""
 FIELDS = ["id", "name", "parent_id", "sequence", "parent_path", "write_date"]
 
 CategoryPlan = Plan[PublicCategory, CategoryValues]
@@ -123,23 +125,25 @@ class CategoryExporter(Handler[PublicCategory, CategoryValues]):
     # ---- find -------------------------------------------------------------------------------
 
     async def find_by_key(self, ctx: Context, plans: list[CategoryPlan]) -> dict[str, str]:
-        limit = asyncio.Semaphore(ctx.settings.magento.concurrency)
-
-        async def one(p: CategoryPlan) -> str | None:
-            if p.value.parent_id <= 0:
-                return None
-            criteria = (SearchCriteria().where("parent_id", p.value.parent_id)
-                        .where("name", p.value.name).order_by("entity_id").page(20, 1))
-            async with limit:
-                page = await ctx.magento.list_categories(criteria)
-            for category in page.items:
-                same_name = (category.name or "").strip().casefold() == p.value.name.casefold()
-                if same_name and category.parent_id == p.value.parent_id and category.id:
-                    return str(category.id)
-            return None
-
-        found = await asyncio.gather(*(one(p) for p in plans))
-        return {p.source_id: f for p, f in zip(plans, found, strict=True) if f is not None}
+        """Magento categories with the same name under the same parent: one paged search for
+        the whole page of plans (``parent_id in [...]``), matched here."""
+        wanted: dict[tuple[int, str], CategoryPlan] = {}
+        for plan in plans:
+            if plan.value.parent_id > 0:
+                wanted.setdefault((plan.value.parent_id, plan.value.name.strip().casefold()), plan)
+        if not wanted:
+            return {}
+        parents = sorted({parent for parent, _ in wanted})
+        found: dict[str, str] = {}
+        for start in range(0, len(parents), PARENTS_PER_SEARCH):
+            chunk = parents[start:start + PARENTS_PER_SEARCH]
+            criteria = SearchCriteria().where("parent_id", chunk, "in").order_by("entity_id")
+            async for category in ctx.magento.iter_categories(criteria, page_size=300):
+                key = (category.parent_id or 0, (category.name or "").strip().casefold())
+                match = wanted.get(key)
+                if match is not None and category.id and match.source_id not in found:
+                    found[match.source_id] = str(category.id)
+        return found
 
     # ---- write ------------------------------------------------------------------------------
 
