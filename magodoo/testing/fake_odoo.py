@@ -58,7 +58,8 @@ class FakeOdoo:
 
     - ``seed``: ``"demo"`` starts from the reference server's demo records (products with
       variants, eCommerce categories, stock, taxes, carriers, partners, orders); ``None`` starts
-      from what a fresh database holds (company, admin, USD, a few countries, the warehouse).
+      from what a fresh database holds (company, admin, USD, every country with the states of
+      the main ones, the installed modules, the warehouse).
     - ``version``: ``"18.0"`` serves ``POST /jsonrpc``; ``"19.0"`` also ``POST /json/2/...``.
     - ``api_key`` and ``password`` both authenticate ``login`` (uid 2).
     - ``now``: the clock (naive UTC) used for ``create_date``/``write_date`` and defaults.

@@ -38,6 +38,7 @@ DEMO_SEQUENCES = {"sale.order": 41, "stock.picking.out": 25, "INV/2026": 5, "RIN
 DEMO_PATCHES: dict[str, dict[int, Row]] = {
     "product.template": {14: {"invoice_policy": "delivery"}, 24: {"invoice_policy": "delivery"}},
 }
+USD_ID = 1  # the only currency of a fresh database (base.json)
 # Known ir.model ids of the reference server (webhook samples).
 IR_MODEL_IDS = {"product.template": 387, "sale.order": 610, "stock.picking": 524}
 
@@ -73,12 +74,14 @@ def _clean(db: Database, model: str, record: dict[str, Any], now: datetime) -> R
 
 
 def seed(db: Database, seed: str | None, now: datetime) -> None:
+    _seed_countries(db, now)
     base = _read("base.json")
     for model, records in base.items():
         if model.startswith("_"):
             continue
         for record in records:
             db.insert(model, _clean(db, model, record, now))
+    _seed_modules(db, now)
     _seed_ir_model(db, now)
     if seed is None:
         return
@@ -92,6 +95,36 @@ def seed(db: Database, seed: str | None, now: datetime) -> None:
             db.table(model)[row["id"]] = row
     db.next_ids.update(DEMO_NEXT_IDS)
     db.sequences.update(DEMO_SEQUENCES)
+
+
+def _seed_countries(db: Database, now: datetime) -> None:
+    """Every ISO country and the states Odoo ships for the main ones (see the file's ``_ids``)."""
+    data = _read("countries.json")
+    stamps = {"create_date": now, "write_date": now, "create_uid": 1, "write_uid": 1}
+    by_code: dict[str, int] = {}
+    for rid, code, name, phone in data["res.country"]:
+        by_code[code] = rid
+        db.insert("res.country", {"id": rid, "code": code, "name": name, "phone_code": phone,
+                                  "currency_id": USD_ID if code == "US" else None, **stamps})
+    for rid, country, code, name in data["res.country.state"]:
+        db.insert("res.country.state", {"id": rid, "country_id": by_code[country], "code": code,
+                                        "name": name, **stamps})
+
+
+def installed_modules() -> list[str]:
+    """Names of the modules the reference server had installed (the shipped trim)."""
+    names: list[str] = _read("modules.json")["installed"]
+    return names
+
+
+def _seed_modules(db: Database, now: datetime) -> None:
+    """``ir.module.module``: the reference server's installed modules (generated ids)."""
+    table = db.table("ir.module.module")
+    for name in installed_modules():
+        if any(row.get("name") == name for row in table.values()):
+            continue
+        db.insert("ir.module.module", {"name": name, "state": "installed", "create_date": now,
+                                       "write_date": now, "create_uid": 1, "write_uid": 1})
 
 
 def _seed_ir_model(db: Database, now: datetime) -> None:

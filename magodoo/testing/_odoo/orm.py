@@ -11,12 +11,23 @@ import attrs
 
 from . import access, commands, errors
 from .domain import compile_domain, mentions
-from .schema import DESCRIPTIONS, class_name, model_fields, model_names
+from .schema import (
+    DESCRIPTIONS,
+    TRANSIENT,
+    class_name,
+    many2many_fields,
+    model_fields,
+    model_names,
+    references,
+    required_fields,
+)
 from .values import empty, fmt_datetime, scalar
 
 log = logging.getLogger("magodoo.testing.fake_odoo")
 
 Row = dict[str, Any]
+ONDELETE = ("cascade", "set null", "restrict")
+IdSet = set[int]  # ``Database.set`` shadows the builtin in the class body
 Compute = Callable[["Env", Row], Any]
 Hook = Callable[["Env", list[int]], None]
 WriteHook = Callable[["Env", list[int], dict[str, Any]], None]
@@ -389,8 +400,8 @@ class Database:
             row["write_date"] = env.now
             row.setdefault("create_uid", env.uid)
             row["write_uid"] = env.uid
-            for name, field in fields.items():
-                if field["type"] == "many2many" and name not in spec.computes:
+            for name in many2many_fields(model):
+                if name not in spec.computes:
                     row.setdefault(name, [])
             if "active" in fields:
                 row.setdefault("active", True)
@@ -410,9 +421,10 @@ class Database:
     def required(self, model: str) -> dict[str, str | None]:
         """Fields a create must end up with (the dump's ``required``, minus what the fake fills)."""
         spec = self.spec(model)
+        self.fields(model)  # unknown models are refused
         found: dict[str, str | None] = {
-            name: None for name, field in self.fields(model).items()
-            if field.get("required") and name not in spec.computes and name not in spec.o2m
+            name: None for name in required_fields(model)
+            if name not in spec.computes and name not in spec.o2m
             and not (spec.inherits and name not in spec.own)
         }
         found.update(spec.required)
@@ -491,30 +503,88 @@ class Database:
             for listener in self.listeners:
                 listener(env, model, "write", [rid], changed)
 
+    def on_delete(self, model: str, field: str, mode: str) -> None:
+        """Declare the ``ondelete`` of the many2one ``model.field``, as Odoo defines it."""
+        if mode not in ONDELETE:
+            raise ValueError(f"ondelete must be one of {ONDELETE}, not {mode!r}")
+        definition = self.fields(model)[field]
+        if definition["type"] != "many2one":
+            raise ValueError(f"{model}.{field} is not a many2one")
+        if mode == "set null" and definition.get("required"):
+            raise ValueError(f"{model}.{field} is required: 'set null' makes no sense")
+        self.ondelete[(model, field)] = mode
+
+    def ondelete_mode(self, model: str, field: str, required: bool) -> str:
+        """The declared ``ondelete``, else Odoo's default: ``restrict`` when required (``cascade``
+        from a wizard), ``set null`` otherwise."""
+        declared = self.ondelete.get((model, field))
+        if declared is not None:
+            return declared
+        if not required:
+            return "set null"
+        return "cascade" if model in TRANSIENT else "restrict"
+
     def unlink(self, env: Env, model: str, ids: list[int]) -> bool:
+        """Run the model's unlink overrides, then delete like PostgreSQL's foreign keys do.
+
+        Rows that point at a deleted row go by their field's ``ondelete``: ``cascade`` deletes
+        them too (recursively, without their own overrides, as the database does), ``set null``
+        clears the field, ``restrict`` refuses the whole unlink; many2many links are dropped.
+        """
         spec = self.spec(model)
         self.ensure(env, model, ids)
         for hook in spec.before_unlink:
             hook(env, ids)
-        gone = set(ids)
-        table = self.table(model)
-        for (other, name), mode in self.ondelete.items():
-            if self.fields(other)[name].get("relation") != model:
-                continue
-            for row in list(self.table(other).values()):
-                if row.get(name) in gone:
-                    if mode == "restrict":
-                        raise errors.foreign_key(
-                            other, DESCRIPTIONS.get(other, other),
-                            f"{other.replace('.', '_')}_{name}_fkey",
-                        )
-                    if mode == "cascade":
-                        self.table(other).pop(row["id"], None)
-                    else:
-                        row[name] = None
-        for rid in ids:
-            table.pop(rid, None)
+        doomed = self._cascade(model, {i for i in ids if i in self.table(model)})
+        changes: list[tuple[Row, str, Any]] = []  # applied once nothing restricts
+        for gone_model, gone in doomed.items():
+            for other, name, ftype, required in references(gone_model):
+                table = self.tables.get(other)
+                if not table or name in self.spec(other).computes:
+                    continue
+                spared = [r for rid, r in table.items() if rid not in doomed.get(other, ())]
+                if ftype == "many2many":
+                    for row in spared:
+                        value = row.get(name)
+                        if isinstance(value, list) and any(i in gone for i in value):
+                            changes.append((row, name, [i for i in value if i not in gone]))
+                    continue
+                hits = [r for r in spared if r.get(name) in gone]
+                if not hits:
+                    continue
+                if self.ondelete_mode(other, name, required) == "restrict":
+                    raise errors.foreign_key(
+                        other, DESCRIPTIONS.get(other, other),
+                        f"{other.replace('.', '_')}_{name}_fkey",
+                    )
+                changes.extend((row, name, None) for row in hits)
+        for row, name, value in changes:
+            row[name] = value
+        for gone_model, gone in doomed.items():
+            table = self.table(gone_model)
+            for rid in gone:
+                table.pop(rid, None)
         return True
+
+    def _cascade(self, model: str, ids: IdSet) -> dict[str, IdSet]:
+        """Every row the deletion of ``model`` ``ids`` takes with it (``ondelete='cascade'``)."""
+        doomed: dict[str, IdSet] = {model: IdSet(ids)}
+        todo: list[tuple[str, IdSet]] = [(model, IdSet(ids))]
+        while todo:
+            current, gone = todo.pop()
+            for other, name, ftype, required in references(current):
+                if ftype != "many2one" or self.ondelete_mode(other, name, required) != "cascade":
+                    continue
+                table = self.tables.get(other)
+                if not table:
+                    continue
+                already = doomed.setdefault(other, IdSet())
+                new = {rid for rid, row in table.items()
+                       if rid not in already and row.get(name) in gone}
+                if new:
+                    already |= new
+                    todo.append((other, new))
+        return doomed
 
     def apply_x2many(self, env: Env, model: str, rid: int, name: str, value: Any) -> None:
         """Apply one2many / many2many commands (``Command`` tuples or a plain id list)."""

@@ -183,6 +183,37 @@ def model_names() -> list[str]:
     return sorted({*dumped_fields(), *EXTRA_MODELS})
 
 
+@cache
+def required_fields(model: str) -> tuple[str, ...]:
+    """Fields the dump marks required."""
+    return tuple(name for name, field in model_fields(model).items() if field.get("required"))
+
+
+@cache
+def many2many_fields(model: str) -> tuple[str, ...]:
+    return tuple(name for name, field in model_fields(model).items()
+                 if field["type"] == "many2many")
+
+
+# Wizards (``models.TransientModel``): a required many2one from one of them to a regular model
+# defaults to ``ondelete='cascade'`` instead of ``'restrict'``.
+TRANSIENT = frozenset({
+    "account.move.reversal", "account.payment.register", "choose.delivery.carrier",
+    "sale.advance.payment.inv", "sale.order.cancel", "stock.backorder.confirmation",
+})
+
+
+@cache
+def references(comodel: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """``(model, field, type, required)`` of every many2one / many2many pointing at ``comodel``."""
+    found = []
+    for model in model_names():
+        for name, field in model_fields(model).items():
+            if field.get("relation") == comodel and field["type"] in ("many2one", "many2many"):
+                found.append((model, name, str(field["type"]), bool(field.get("required"))))
+    return tuple(found)
+
+
 def class_name(model: str) -> str:
     """Python class name Odoo gives the model (``res.partner`` -> ``ResPartner``)."""
     return "".join(part.capitalize() for part in model.replace("_", ".").split("."))

@@ -97,7 +97,9 @@ class Webhooks:
         auto.defaults["active"] = lambda _e, _v: True
         auto.before_create.append(_automation_selection)
         auto.computes["model_name"] = lambda e, r: e.db.get("ir.model", r["model_id"]).get("model")
-        db.ondelete[("ir.actions.server", "base_automation_id")] = "cascade"
+        db.on_delete("ir.actions.server", "base_automation_id", "cascade")
+        db.on_delete("ir.actions.server", "model_id", "cascade")
+        db.on_delete("base.automation", "model_id", "cascade")
         auto.methods["action_archive"] = Method(_archive_automation)
 
     def on_change(

@@ -26,6 +26,10 @@ JOURNAL_CODES = {6: "PBNK1", 7: "PCSH1"}
 def register(db: Database) -> None:
     _move(db)
     _advance_wizard(db)
+    db.on_delete("account.move.line", "move_id", "cascade")
+    for model, field in (("account.move", "partner_id"), ("account.move.line", "partner_id"),
+                         ("account.move.line", "product_id"), ("account.payment", "partner_id")):
+        db.on_delete(model, field, "restrict")
 
 
 # -- moves -----------------------------------------------------------------------------------

@@ -12,6 +12,13 @@ COMMERCIAL_FIELDS = ("vat", "industry_id")
 
 def register(db: Database) -> None:
     _partner(db)
+    # res.partner.parent_id has no ondelete in Odoo 18: deleting a company keeps its contacts
+    # and addresses as standalone partners
+    db.on_delete("res.partner", "parent_id", "set null")
+    db.on_delete("res.partner", "country_id", "restrict")
+    db.on_delete("res.partner", "state_id", "restrict")
+    db.on_delete("ir.model.fields", "model_id", "cascade")
+    db.on_delete("ir.model.fields.selection", "field_id", "cascade")
     db.spec("res.country.state").display = lambda env, r: (
         f"{r.get('name')} ({env.db.get('res.country', r['country_id'])['code']})"
         if r.get("country_id") in env.db.table("res.country") else str(r.get("name"))

@@ -27,6 +27,20 @@ def register(db: Database) -> None:
     _categories(db)
     _images(db)
     db.spec("delivery.carrier").rec_name = "name"
+    # ondelete of the product relations (product, website_sale); the rest take Odoo's default
+    for model, field, mode in (
+        ("product.category", "parent_id", "cascade"),
+        ("product.public.category", "parent_id", "cascade"),
+        ("product.product", "product_tmpl_id", "cascade"),
+        ("product.template.attribute.line", "product_tmpl_id", "cascade"),
+        ("product.template.attribute.line", "attribute_id", "restrict"),
+        ("product.template.attribute.value", "attribute_line_id", "cascade"),
+        ("product.template.attribute.value", "product_attribute_value_id", "cascade"),
+        ("product.attribute.value", "attribute_id", "cascade"),
+        ("product.image", "product_tmpl_id", "cascade"),
+        ("product.image", "product_variant_id", "cascade"),
+    ):
+        db.on_delete(model, field, mode)
 
 
 # -- templates -------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ PRICE_FIELDS = {"price_unit", "product_uom_qty", "discount", "tax_id", "product_
 def register(db: Database) -> None:
     _order(db)
     _line(db)
+    db.on_delete("sale.order.line", "order_id", "cascade")
+    db.on_delete("sale.order.line", "product_id", "restrict")
     cancel = db.spec("sale.order.cancel")
     cancel.computes.update({
         "display_invoice_alert": lambda _e, _r: False,
@@ -240,9 +242,6 @@ def _order_unlink(env: Env, ids: list[int]) -> None:
                 "You can not delete a sent quotation or a confirmed sales order. "
                 "You must first cancel it."
             )
-    for rid in ids:
-        for line in env.db.where("sale.order.line", order_id=rid):
-            env.db.table("sale.order.line").pop(line["id"], None)
 
 
 def action_confirm(env: Env, ids: list[int], _a: list[Any], _k: dict[str, Any]) -> Any:
