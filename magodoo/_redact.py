@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -21,6 +22,15 @@ _BEARER = re.compile(r"(?i)\b(bearer|basic|oauth)\s+[^\s,;\"']+")
 _OAUTH_PARAM = re.compile(r'(?i)(oauth_(?:signature|token|consumer_key|nonce))=("?)[^",&\s]+')
 
 
+def _bearer(match: re.Match[str]) -> str:
+    return f"{match.group(1)} {REDACTED}"
+
+
+def _oauth_param(match: re.Match[str]) -> str:
+    return f"{match.group(1)}={match.group(2)}{REDACTED}"
+
+
+@functools.lru_cache(maxsize=4096)
 def is_secret_key(key: str) -> bool:
     """Whether a mapping key or header name names a secret."""
     return key.lower() in _HEADER_NAMES or bool(_SECRET_KEY.search(key))
@@ -35,21 +45,24 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str | None] = ()) -> None:
         self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
         self.add(*secrets)
 
     def add(self, *secrets: str | None) -> None:
         """Remember more secret values (for instance a token obtained later)."""
-        for secret in secrets:
-            if secret and len(secret) >= 4:
-                self._secrets.add(secret)
+        new = {s for s in secrets if s and len(s) >= 4} - self._secrets
+        if new:
+            self._secrets |= new
+            # longest first, so a secret that contains another is replaced whole
+            ordered = sorted(self._secrets, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
 
     def text(self, value: str) -> str:
         """Scrub a free text."""
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            if secret in value:
-                value = value.replace(secret, REDACTED)
-        value = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", value)
-        return _OAUTH_PARAM.sub(lambda m: f"{m.group(1)}={m.group(2)}{REDACTED}", value)
+        if self._pattern is not None:
+            value = self._pattern.sub(REDACTED, value)
+        value = _BEARER.sub(_bearer, value)
+        return _OAUTH_PARAM.sub(_oauth_param, value)
 
     def data(self, value: Any) -> Any:
         """Scrub a JSON-like value: secret keys lose their values, strings are scrubbed."""
