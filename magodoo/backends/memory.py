@@ -297,6 +297,15 @@ class MemoryJobQueue:
         self._drop(job)
         return True
 
+    async def complete_many(self, job_ids: Iterable[int]) -> int:
+        done = 0
+        for job_id in set(job_ids):
+            job = self._rows.get(job_id)
+            if job is not None:
+                self._drop(job)
+                done += 1
+        return done
+
     def _get_or_raise(self, job_id: int) -> Job:
         job = self._rows.get(job_id)
         if job is None:

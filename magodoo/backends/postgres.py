@@ -562,6 +562,12 @@ class PostgresJobQueue:
     async def complete(self, job_id: int) -> bool:
         return await self.db.execute("DELETE FROM {s}.jobs WHERE id = $1", job_id) > 0
 
+    async def complete_many(self, job_ids: Iterable[int]) -> int:
+        ids = builtins.list(set(job_ids))
+        if not ids:
+            return 0
+        return await self.db.execute("DELETE FROM {s}.jobs WHERE id = ANY($1::bigint[])", ids)
+
     async def _change(self, job_id: int, change: Callable[[Job, datetime], Job]) -> Job:
         """Lock the job, apply ``change`` and write it back (collapsing into a waiting
         duplicate when it goes back to waiting). Retried if a concurrent enqueue races."""

@@ -173,6 +173,14 @@ class JobQueue(Protocol):
         """Done: remove the job. Returns whether it existed."""
         ...
 
+    async def complete_many(self, job_ids: Iterable[int]) -> int:
+        """``complete`` each, in one transaction; returns how many jobs were removed.
+
+        Same rule as ``complete``: the job is removed whatever its state or holder. Unknown
+        (or already completed) ids are ignored and not counted; a repeated id counts once.
+        """
+        ...
+
     async def fail(
         self,
         job_id: int,

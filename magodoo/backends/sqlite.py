@@ -561,6 +561,20 @@ class SqliteJobQueue:
         ):
             return cur.rowcount > 0
 
+    async def complete_many(self, job_ids: Iterable[int]) -> int:
+        ids = sorted(set(job_ids))
+        if not ids:
+            return 0
+        done = 0
+        async with self.db.write() as conn:
+            for i in range(0, len(ids), _CHUNK):
+                chunk = ids[i : i + _CHUNK]
+                async with conn.execute(
+                    f"DELETE FROM jobs WHERE id IN ({_in(len(chunk))})", chunk
+                ) as cur:
+                    done += cur.rowcount
+        return done
+
     async def _load(self, conn: aiosqlite.Connection, job_id: int) -> Job:
         async with conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)) as cur:
             row = await cur.fetchone()

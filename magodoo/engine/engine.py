@@ -769,13 +769,19 @@ class SyncEngine:
                                          retriable=bool(getattr(exc, "retriable", False)))
                 continue
             outcomes = result.by_source()
+            done: list[int] = []
+            failed: list[tuple[Job, str, bool]] = []
             for job in group:
                 o = outcomes.get(job.record_key)
                 if o is not None and o.outcome is Outcome.FAILED:
-                    await self._fail_job(job, o.reason, retriable=o.retriable)
+                    failed.append((job, o.reason, o.retriable))
                 else:
                     assert job.id is not None
-                    await self.stores.jobs.complete(job.id)
+                    done.append(job.id)
+            if done:  # the group's successes leave the queue in one transaction
+                await self.stores.jobs.complete_many(done)
+            for job, reason, retriable in failed:
+                await self._fail_job(job, reason, retriable=retriable)
 
     async def _fail_job(self, job: Job, error: str, *, retriable: bool) -> None:
         assert job.id is not None

@@ -127,6 +127,55 @@ async def test_complete_removes(stores: Stores) -> None:
     assert await q.counts() == dict.fromkeys(JobState, 0)
 
 
+async def test_complete_many_removes_in_one_call(stores: Stores) -> None:
+    q = stores.jobs
+    stored = await q.enqueue_many(job(i) for i in range(5))
+    ids = [j.id or 0 for j in stored]
+    claimed = await q.claim("w", 3, LEASE)
+    done = [j.id or 0 for j in claimed]
+    # unknown ids are ignored and not counted; a repeated id counts once
+    assert await q.complete_many([*done, done[0], max(ids) + 1000]) == 3
+    assert [await q.get(i) for i in done] == [None, None, None]
+    assert await q.complete_many(done) == 0
+    assert await q.complete_many([]) == 0
+    assert await q.counts() == {JobState.WAITING: 2, JobState.CLAIMED: 0, JobState.DEAD: 0}
+    # any iterable; like complete, a job is removed whatever its state (here: waiting)
+    assert await q.complete_many(i for i in ids) == 2
+    assert await q.counts() == dict.fromkeys(JobState, 0)
+    # the identity is free again: the same record queues as a new job
+    again = await q.enqueue(job(0))
+    assert again.id not in ids
+
+
+async def test_complete_many_follows_completes_rule_for_reclaimed_jobs(
+    stores: Stores, clock: FakeClock
+) -> None:
+    q = stores.jobs
+    await q.enqueue_many([job("A"), job("B")])
+    slow = await q.claim("slow", 2, LEASE)
+    clock.advance(minutes=6)  # the lease expired; another worker takes the jobs over
+    taken = await q.claim("fast", 2, LEASE)
+    assert sorted(j.id or 0 for j in taken) == sorted(j.id or 0 for j in slow)
+    # complete() removes a job whoever holds it; complete_many does the same
+    a, b = (j.id or 0 for j in slow)
+    assert await q.complete(a)
+    assert await q.complete_many([b]) == 1
+    assert await q.get(a) is None and await q.get(b) is None
+    # the other worker finishing later finds nothing left to complete
+    assert await q.complete_many([j.id or 0 for j in taken]) == 0
+
+
+async def test_complete_many_dead_and_large_batches(stores: Stores) -> None:
+    q = stores.jobs
+    stored = await q.enqueue_many(job(i) for i in range(1201))  # beyond any chunk size
+    [first] = await q.claim("w", 1, LEASE)
+    dead = await q.fail(first.id or 0, "boom", max_attempts=1)
+    assert dead.state is JobState.DEAD
+    ids = [j.id or 0 for j in stored]
+    assert await q.complete_many(ids) == 1201
+    assert await q.counts() == dict.fromkeys(JobState, 0)
+
+
 async def test_retry_backoff_then_dead_then_requeue(stores: Stores, clock: FakeClock) -> None:
     q = stores.jobs
     stored = await q.enqueue(job("X", payload={"k": "v"}))
