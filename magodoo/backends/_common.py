@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,6 +14,8 @@ from magodoo.backends.errors import BindingConflictError
 from magodoo.backends.models import Binding, Job, JobState, LogEntry, LogFilter
 
 _FAR_PAST = datetime(1970, 1, 1, tzinfo=UTC)
+
+logger = logging.getLogger("magodoo.backends")
 
 
 def utc(value: datetime) -> datetime:
@@ -107,6 +110,48 @@ def claimable(job: Job, now: datetime) -> bool:
 
 def claim_order(job: Job) -> tuple[int, datetime, int]:
     return (-job.priority, job.not_before or _FAR_PAST, job.id or 0)
+
+
+LEASE_LOST_PREFIX = "lease expired: worker "
+LEASE_LOST_SUFFIX = " lost the job"
+UNKNOWN_WORKER = "?"
+
+
+def lease_lost(worker_id: str | None) -> str:
+    """The ``last_error`` of a job whose worker let its lease expire (the SQL stores build the
+    same text from these pieces)."""
+    return f"{LEASE_LOST_PREFIX}{worker_id or UNKNOWN_WORKER}{LEASE_LOST_SUFFIX}"
+
+
+def check_max_attempts(max_attempts: int | None) -> None:
+    if max_attempts is not None and max_attempts < 1:
+        raise ValueError(f"max_attempts must be at least 1 (or None), got {max_attempts}")
+
+
+def lease_expired(job: Job, now: datetime, max_attempts: int | None) -> Job:
+    """A claimable job whose lease ran out (its worker crashed or hung), before it is claimed
+    again: that was a failed attempt. At ``max_attempts`` the job is DEAD instead. With
+    ``max_attempts=None`` the job is returned unchanged (no attempt counted)."""
+    if max_attempts is None or job.state is not JobState.CLAIMED:
+        return job
+    attempts = job.attempts + 1
+    job = attrs.evolve(job, attempts=attempts, last_error=lease_lost(job.worker_id))
+    if attempts >= max_attempts:
+        return attrs.evolve(
+            job, state=JobState.DEAD, worker_id=None, lease_until=None, updated_at=now
+        )
+    return job
+
+
+def log_lease_dead(job_id: int, attempts: int, error: str) -> None:
+    """Say (once, at the store) that an expired lease made a job dead: no engine saw it fail."""
+    logger.warning(
+        "job %d is dead after %d attempts: %s",
+        job_id,
+        attempts,
+        error,
+        extra={"job_id": job_id, "attempts": attempts},
+    )
 
 
 def backoff_delay(

@@ -262,13 +262,26 @@ class MemoryJobQueue:
         now = self.now()
         return [self._enqueue(job, now) for job in jobs]
 
-    async def claim(self, worker_id: str, limit: int, lease: timedelta) -> builtins.list[Job]:
+    async def claim(
+        self,
+        worker_id: str,
+        limit: int,
+        lease: timedelta,
+        *,
+        max_attempts: int | None = None,
+    ) -> builtins.list[Job]:
+        _common.check_max_attempts(max_attempts)
         now = self.now()
-        ready = heapq.nsmallest(
-            limit,
-            (j for j in self._rows.values() if _common.claimable(j, now)),
-            key=_common.claim_order,
-        )
+        candidates: builtins.list[Job] = []
+        for job in [j for j in self._rows.values() if _common.claimable(j, now)]:
+            taken = _common.lease_expired(job, now, max_attempts)
+            if taken.state is JobState.DEAD:
+                self._put(taken)
+                assert taken.id is not None and taken.last_error is not None
+                _common.log_lease_dead(taken.id, taken.attempts, taken.last_error)
+            else:
+                candidates.append(taken)
+        ready = heapq.nsmallest(limit, candidates, key=_common.claim_order)
         return [
             self._put(
                 attrs.evolve(

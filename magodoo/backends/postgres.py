@@ -488,18 +488,33 @@ _JOB_INSERT = (
     " RETURNING *"
 )
 
-# Each branch walks its own partial index; the top ``limit`` of the two tops is the top of all.
+# One statement. A claimed job whose lease ran out lost its worker: that counts as a failed
+# attempt when the caller gives a limit ($5; NULL: not counted), and an expired job at the
+# limit goes dead instead of being claimed (``dead``). SET expressions read the row before the
+# update. Each claim branch walks its own partial index; the top ``limit`` of the two tops is
+# the top of all. The result holds the claimed rows and the rows that just went dead.
+_LEASE_LOST = "($6::text || coalesce(j.worker_id, $8::text) || $7::text)"
+_COUNTED = "(j.state = 'claimed' AND $5::int IS NOT NULL)"
 _CLAIM = (
-    "WITH ready AS (SELECT id, priority, not_before FROM {s}.jobs"
+    "WITH dead AS (UPDATE {s}.jobs AS j SET state = 'dead', attempts = j.attempts + 1,"
+    f" last_error = {_LEASE_LOST}, worker_id = NULL, lease_until = NULL, updated_at = $1"
+    " WHERE j.id IN (SELECT id FROM {s}.jobs WHERE $5::int IS NOT NULL"
+    " AND state = 'claimed' AND lease_until <= $1 AND attempts + 1 >= $5::int"
+    " FOR UPDATE SKIP LOCKED) RETURNING j.*),"
+    " ready AS (SELECT id, priority, not_before FROM {s}.jobs"
     " WHERE state = 'waiting' AND not_before <= $1"
     " ORDER BY priority DESC, not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED),"
     " expired AS (SELECT id, priority, not_before FROM {s}.jobs"
     " WHERE state = 'claimed' AND lease_until <= $1"
+    " AND ($5::int IS NULL OR attempts + 1 < $5::int)"
     " ORDER BY priority DESC, not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED),"
     " c AS (SELECT id FROM (SELECT * FROM ready UNION ALL SELECT * FROM expired) AS u"
-    " ORDER BY priority DESC, not_before, id LIMIT $2)"
-    " UPDATE {s}.jobs AS j SET state = 'claimed', worker_id = $3, lease_until = $4,"
-    " updated_at = $1 FROM c WHERE j.id = c.id RETURNING j.*"
+    " ORDER BY priority DESC, not_before, id LIMIT $2),"
+    " claimed AS (UPDATE {s}.jobs AS j SET state = 'claimed', worker_id = $3, lease_until = $4,"
+    f" attempts = CASE WHEN {_COUNTED} THEN j.attempts + 1 ELSE j.attempts END,"
+    f" last_error = CASE WHEN {_COUNTED} THEN {_LEASE_LOST} ELSE j.last_error END,"
+    " updated_at = $1 FROM c WHERE j.id = c.id RETURNING j.*)"
+    " SELECT * FROM claimed UNION ALL SELECT * FROM dead"
 )
 
 
@@ -542,10 +557,35 @@ class PostgresJobQueue:
         stored = {r["identity_key"]: _job(r) for r in records}
         return [stored[j.identity_key] for j in items]
 
-    async def claim(self, worker_id: str, limit: int, lease: timedelta) -> builtins.list[Job]:
+    async def claim(
+        self,
+        worker_id: str,
+        limit: int,
+        lease: timedelta,
+        *,
+        max_attempts: int | None = None,
+    ) -> builtins.list[Job]:
+        _common.check_max_attempts(max_attempts)
         now = self.db.now()
-        rows = await self.db.fetch(_CLAIM, now, limit, worker_id, now + lease)
-        return sorted(map(_job, rows), key=_common.claim_order)
+        rows = await self.db.fetch(
+            _CLAIM,
+            now,
+            limit,
+            worker_id,
+            now + lease,
+            max_attempts,
+            _common.LEASE_LOST_PREFIX,
+            _common.LEASE_LOST_SUFFIX,
+            _common.UNKNOWN_WORKER,
+        )
+        claimed: builtins.list[Job] = []
+        for job in map(_job, rows):
+            if job.state is JobState.DEAD:
+                assert job.id is not None and job.last_error is not None
+                _common.log_lease_dead(job.id, job.attempts, job.last_error)
+            else:
+                claimed.append(job)
+        return sorted(claimed, key=_common.claim_order)
 
     async def extend_lease(self, job_id: int, worker_id: str, lease: timedelta) -> bool:
         now = self.db.now()

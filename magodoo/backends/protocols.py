@@ -157,11 +157,28 @@ class JobQueue(Protocol):
         """``enqueue`` each, in one transaction; returns the stored jobs in order."""
         ...
 
-    async def claim(self, worker_id: str, limit: int, lease: timedelta) -> builtins.list[Job]:
+    async def claim(
+        self,
+        worker_id: str,
+        limit: int,
+        lease: timedelta,
+        *,
+        max_attempts: int | None = None,
+    ) -> builtins.list[Job]:
         """Atomically lease up to ``limit`` jobs to ``worker_id`` until ``now + lease``.
 
         Claimable: WAITING with ``not_before <= now``, or CLAIMED with an expired lease. Order:
         priority descending, then ``not_before``, then id. Two workers never get the same job.
+
+        An expired lease means the worker holding the job crashed or hung: with
+        ``max_attempts`` given, that counts as a failed attempt, in the same transaction as the
+        claim. The job's ``attempts`` goes up by one and its ``last_error`` becomes
+        ``"lease expired: worker <previous worker_id> lost the job"``; if ``attempts`` reaches
+        ``max_attempts`` the job becomes DEAD instead of being claimed (kept, listed by
+        ``dead``, re-queueable). Every expired job at the limit goes DEAD in that call, whether
+        or not it would have fitted in ``limit``. With ``max_attempts=None`` an expired job is
+        claimed again with no attempt counted (a job that kills its worker then loops forever).
+        Raises ``ValueError`` for ``max_attempts < 1``.
         """
         ...
 

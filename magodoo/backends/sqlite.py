@@ -464,15 +464,29 @@ _JOB_INSERT = (
 
 
 _ORDER = "ORDER BY priority DESC, not_before, id"
+# A claimed job whose lease ran out lost its worker: that counts as a failed attempt when the
+# caller gives ``:max`` (NULL: not counted). SET expressions read the row before the update.
+_LEASE_LOST = "(:pre || coalesce(worker_id, :unknown) || :post)"
+_COUNTED = "(state = 'claimed' AND :max IS NOT NULL)"
+# Expired jobs at the limit go dead first (same transaction), so the claim never returns them.
+_LEASE_DEAD = (
+    "UPDATE jobs SET state = 'dead', attempts = attempts + 1,"
+    f" last_error = {_LEASE_LOST}, worker_id = NULL, lease_until = NULL, updated_at = :now"
+    " WHERE state = 'claimed' AND lease_until <= :now AND attempts + 1 >= :max"
+    " RETURNING id, attempts, last_error"
+)
 # Each branch walks its own partial index; the top ``n`` of the two tops is the top of all.
 _CLAIM = (
     "UPDATE jobs SET state = 'claimed', worker_id = :worker, lease_until = :lease,"
+    f" attempts = CASE WHEN {_COUNTED} THEN attempts + 1 ELSE attempts END,"
+    f" last_error = CASE WHEN {_COUNTED} THEN {_LEASE_LOST} ELSE last_error END,"
     " updated_at = :now WHERE id IN (SELECT id FROM ("
     f" SELECT * FROM (SELECT id, priority, not_before FROM jobs"
     f"  WHERE state = 'waiting' AND not_before <= :now {_ORDER} LIMIT :n)"
     " UNION ALL"
     f" SELECT * FROM (SELECT id, priority, not_before FROM jobs"
-    f"  WHERE state = 'claimed' AND lease_until <= :now {_ORDER} LIMIT :n)"
+    f"  WHERE state = 'claimed' AND lease_until <= :now"
+    f"  AND (:max IS NULL OR attempts + 1 < :max) {_ORDER} LIMIT :n)"
     f") {_ORDER} LIMIT :n) RETURNING *"
 )
 
@@ -529,17 +543,35 @@ class SqliteJobQueue:
                     stored.update((r["identity_key"], _job(r)) for r in await cur.fetchall())
         return [stored[j.identity_key] for j in items]
 
-    async def claim(self, worker_id: str, limit: int, lease: timedelta) -> builtins.list[Job]:
+    async def claim(
+        self,
+        worker_id: str,
+        limit: int,
+        lease: timedelta,
+        *,
+        max_attempts: int | None = None,
+    ) -> builtins.list[Job]:
+        _common.check_max_attempts(max_attempts)
         now_dt = self.db.now()
-        now = _us(now_dt)
-        async with (
-            self.db.write() as conn,
-            conn.execute(
-                _CLAIM,
-                {"worker": worker_id, "lease": _us(now_dt + lease), "now": now, "n": limit},
-            ) as cur,
-        ):
-            rows = await cur.fetchall()
+        params = {
+            "worker": worker_id,
+            "lease": _us(now_dt + lease),
+            "now": _us(now_dt),
+            "n": limit,
+            "max": max_attempts,
+            "pre": _common.LEASE_LOST_PREFIX,
+            "post": _common.LEASE_LOST_SUFFIX,
+            "unknown": _common.UNKNOWN_WORKER,
+        }
+        dead: builtins.list[sqlite3.Row] = []
+        async with self.db.write() as conn:
+            if max_attempts is not None:
+                async with conn.execute(_LEASE_DEAD, params) as cur:
+                    dead = builtins.list(await cur.fetchall())
+            async with conn.execute(_CLAIM, params) as cur:
+                rows = await cur.fetchall()
+        for row in dead:
+            _common.log_lease_dead(row["id"], row["attempts"], row["last_error"])
         return sorted((_job(r) for r in rows), key=_common.claim_order)
 
     async def extend_lease(self, job_id: int, worker_id: str, lease: timedelta) -> bool:

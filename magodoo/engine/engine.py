@@ -204,7 +204,9 @@ class SyncEngine:
     async def work_once(self, worker_id: str) -> int:
         """Claim one batch of jobs and run it; returns how many were claimed."""
         lease = timedelta(seconds=self.settings.lease_seconds)
-        jobs = await self.stores.jobs.claim(worker_id, self.settings.batch_size, lease)
+        jobs = await self.stores.jobs.claim(
+            worker_id, self.settings.batch_size, lease, max_attempts=self.settings.retry_count
+        )
         if not jobs:
             return 0
         keeper = asyncio.create_task(self._keep_leases(jobs, worker_id, lease))

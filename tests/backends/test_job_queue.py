@@ -259,3 +259,107 @@ async def test_dead_pages(stores: Stores) -> None:
     rest = await q.dead(after_id=first[-1].id, limit=4)
     assert len(first) == 4 and len(rest) == 3
     assert [j.record_key for j in first + rest] == [str(i) for i in range(7)]
+
+
+def lost(worker: str) -> str:
+    return f"lease expired: worker {worker} lost the job"
+
+
+async def test_expired_lease_counts_an_attempt(stores: Stores, clock: FakeClock) -> None:
+    q = stores.jobs
+    stored = await q.enqueue(job("P", payload={"k": 1}))
+    [first] = await q.claim("w1", 10, LEASE, max_attempts=3)
+    assert first.attempts == 0 and first.last_error is None  # a waiting job: nothing counted
+    clock.advance(minutes=6)  # w1 died holding the job
+    [again] = await q.claim("w2", 10, LEASE, max_attempts=3)
+    assert again.id == stored.id
+    assert again.state is JobState.CLAIMED and again.worker_id == "w2"
+    assert again.attempts == 1
+    assert again.last_error == lost("w1")
+    assert again.lease_until == clock() + LEASE
+    assert await q.get(stored.id or 0) == again
+    # a failure after a lost lease counts on top of it
+    failed = await q.fail(again.id or 0, "boom", max_attempts=3, backoff_base=timedelta(0))
+    assert failed.state is JobState.WAITING and failed.attempts == 2
+
+
+async def test_poison_job_goes_dead_after_max_attempts_expiries(
+    stores: Stores, clock: FakeClock
+) -> None:
+    q = stores.jobs
+    poison = await q.enqueue(job("poison", priority=9, payload={"k": "v"}))
+    healthy = await q.enqueue_many(job(i) for i in range(3))
+    assert poison.id is not None
+    [taken] = await q.claim("w0", 1, LEASE, max_attempts=3)
+    assert taken.id == poison.id
+    for n in (1, 2):  # each worker that takes it dies
+        clock.advance(minutes=6)
+        [taken] = await q.claim(f"w{n}", 1, LEASE, max_attempts=3)
+        assert taken.id == poison.id
+        assert taken.attempts == n and taken.last_error == lost(f"w{n - 1}")
+    clock.advance(minutes=6)
+    # third expiry: dead instead of claimed, and the claim takes the next job in its place
+    batch = await q.claim("w3", 1, LEASE, max_attempts=3)
+    assert [j.id for j in batch] == [healthy[0].id]
+    dead = await q.get(poison.id)
+    assert dead is not None and dead.state is JobState.DEAD
+    assert dead.attempts == 3 and dead.last_error == lost("w2")
+    assert dead.worker_id is None and dead.lease_until is None
+    assert dead.updated_at == clock()
+    assert [j.id for j in await q.dead()] == [poison.id]
+    assert await q.counts() == {JobState.WAITING: 2, JobState.CLAIMED: 1, JobState.DEAD: 1}
+    clock.advance(days=30)
+    claimed = await q.claim("w4", 10, LEASE, max_attempts=3)
+    assert poison.id not in {j.id for j in claimed}  # dead jobs are kept, never claimed
+    again = await q.requeue(poison.id)
+    assert again.state is JobState.WAITING and again.attempts == 0 and again.last_error is None
+    assert again.payload == {"k": "v"}
+    assert await q.dead() == []
+    assert [j.id for j in await q.claim("w5", 10, LEASE, max_attempts=3)] == [poison.id]
+
+
+async def test_expired_jobs_at_the_limit_all_go_dead(stores: Stores, clock: FakeClock) -> None:
+    q = stores.jobs
+    stored = await q.enqueue_many(job(i) for i in range(4))
+    await q.claim("crashed", 10, LEASE, max_attempts=1)
+    clock.advance(minutes=6)
+    # max_attempts=1: the first lost lease is the last attempt; none is claimed, all are kept
+    assert await q.claim("w2", 1, LEASE, max_attempts=1) == []
+    assert [j.id for j in await q.dead()] == [j.id for j in stored]
+    assert all(j.attempts == 1 and j.last_error == lost("crashed") for j in await q.dead())
+    assert await q.counts() == {JobState.WAITING: 0, JobState.CLAIMED: 0, JobState.DEAD: 4}
+
+
+async def test_live_lease_and_waiting_retry_are_not_counted(
+    stores: Stores, clock: FakeClock
+) -> None:
+    q = stores.jobs
+    stored = await q.enqueue(job("A"))
+    [held] = await q.claim("w1", 10, LEASE, max_attempts=2)
+    clock.advance(minutes=4)
+    assert await q.claim("w2", 10, LEASE, max_attempts=2) == []  # lease still running
+    assert await q.extend_lease(held.id or 0, "w1", LEASE)
+    clock.advance(minutes=4)
+    assert await q.claim("w2", 10, LEASE, max_attempts=2) == []  # extended
+    after_fail = await q.fail(held.id or 0, "boom", max_attempts=2, backoff_base=timedelta(0))
+    assert after_fail.attempts == 1 and after_fail.state is JobState.WAITING
+    # a job waiting again after fail() had its attempt counted there, not again by claim
+    [retry] = await q.claim("w2", 10, LEASE, max_attempts=2)
+    assert retry.id == stored.id and retry.attempts == 1 and retry.last_error == "boom"
+
+
+async def test_without_max_attempts_expiry_is_not_counted(stores: Stores, clock: FakeClock) -> None:
+    q = stores.jobs
+    stored = await q.enqueue(job("A"))
+    await q.claim("w0", 10, LEASE)
+    for n in range(1, 8):  # the old behaviour: re-claimed as often as leases run out
+        clock.advance(minutes=6)
+        [again] = await q.claim(f"w{n}", 10, LEASE)
+        assert again.id == stored.id and again.worker_id == f"w{n}"
+        assert again.attempts == 0 and again.last_error is None
+    assert await q.dead() == []
+
+
+async def test_claim_refuses_a_bad_max_attempts(stores: Stores) -> None:
+    with pytest.raises(ValueError, match="max_attempts"):
+        await stores.jobs.claim("w", 1, LEASE, max_attempts=0)

@@ -73,6 +73,47 @@ async def test_two_pools_never_claim_the_same_job(pg_schema: PgSchema, clock: Fa
         }
 
 
+async def test_concurrent_takeover_of_expired_leases(pg_schema: PgSchema, clock: FakeClock) -> None:
+    """Workers racing over jobs whose leases ran out: each job is counted and taken once; the
+    ones at the limit go dead exactly once."""
+    lease = timedelta(minutes=5)
+    async with (
+        await open_postgres_stores(pg_schema.dsn, schema=pg_schema.name, now=clock) as one,
+        await open_postgres_stores(pg_schema.dsn, schema=pg_schema.name, now=clock) as two,
+    ):
+        await one.jobs.enqueue_many(
+            Job("product", Direction.MAGENTO_TO_ODOO, str(i)) for i in range(300)
+        )
+        first = await one.jobs.claim("crashed-1", 100, lease)
+        clock.advance(minutes=6)
+        again = await one.jobs.claim("crashed-2", 100, lease, max_attempts=2)
+        assert [j.id for j in again] == [j.id for j in first]  # one attempt counted: at limit
+        assert len(await one.jobs.claim("crashed-3", 300, lease)) == 200
+        clock.advance(minutes=6)
+
+        async def worker(stores: Stores, name: str) -> list[Job]:
+            got: list[Job] = []
+            while batch := await stores.jobs.claim(name, 7, lease, max_attempts=2):
+                got += batch
+                await asyncio.sleep(0)
+            return got
+
+        results = await asyncio.gather(
+            *(worker(s, f"{s is one}-{n}") for n in range(3) for s in (one, two))
+        )
+        claimed = [j for r in results for j in r]
+        assert len(claimed) == len({j.id for j in claimed}) == 200
+        assert sum(1 for r in results if r) > 1  # the work really was shared
+        assert all(j.attempts == 1 for j in claimed)
+        assert {j.last_error for j in claimed} == {"lease expired: worker crashed-3 lost the job"}
+        dead = await two.jobs.dead(limit=1000)
+        assert [j.id for j in dead] == [j.id for j in first]
+        assert all(j.attempts == 2 for j in dead)
+        assert {j.last_error for j in dead} == {"lease expired: worker crashed-2 lost the job"}
+        counts = await two.jobs.counts()
+        assert counts == {JobState.WAITING: 0, JobState.CLAIMED: 200, JobState.DEAD: 100}
+
+
 async def test_bad_schema_name_is_refused(postgres_server: object) -> None:
     with pytest.raises(ConfigurationError, match="schema"):
         await open_postgres_stores("postgresql://unused", schema='x"; DROP TABLE y; --')

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from magodoo.backends import Direction, Job, JobState, open_sqlite_stores, utcnow
+from magodoo.backends import Direction, Job, JobQueue, JobState, open_sqlite_stores, utcnow
 from magodoo.backends._migrations import SQLITE
 from magodoo.exceptions import ConfigurationError
 
@@ -74,6 +74,42 @@ async def test_two_connections_never_claim_the_same_job(tmp_path: Path, clock: F
         )
     claimed = [i for r in results for i in r]
     assert len(claimed) == len(set(claimed)) == 300
+
+
+async def test_two_connections_take_over_expired_leases_once(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    path = tmp_path / "state.db"
+    lease = timedelta(minutes=5)
+    async with (
+        await open_sqlite_stores(path, now=clock) as one,
+        await open_sqlite_stores(path, now=clock) as two,
+    ):
+        await one.jobs.enqueue_many(
+            Job("product", Direction.MAGENTO_TO_ODOO, str(i)) for i in range(90)
+        )
+        first = await one.jobs.claim("crashed-1", 30, lease)
+        clock.advance(minutes=6)
+        assert len(await one.jobs.claim("crashed-2", 30, lease, max_attempts=2)) == 30
+        assert len(await one.jobs.claim("crashed-3", 90, lease)) == 60
+        clock.advance(minutes=6)
+
+        async def worker(queue: JobQueue, name: str) -> list[Job]:
+            got: list[Job] = []
+            while batch := await queue.claim(name, 7, lease, max_attempts=2):
+                got += batch
+                await asyncio.sleep(0)
+            return got
+
+        results = await asyncio.gather(
+            worker(one.jobs, "a"), worker(two.jobs, "b"), worker(one.jobs, "c")
+        )
+        claimed = [j for r in results for j in r]
+        assert len(claimed) == len({j.id for j in claimed}) == 60
+        assert all(j.attempts == 1 for j in claimed)
+        dead = await two.jobs.dead()
+        assert [j.id for j in dead] == [j.id for j in first]
+        assert {j.last_error for j in dead} == {"lease expired: worker crashed-2 lost the job"}
 
 
 async def test_file_from_a_newer_magodoo_is_refused(tmp_path: Path) -> None:
