@@ -95,13 +95,20 @@ class PostgresDatabase:
             await conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtext($1))", f"magodoo:{self.schema}"
             )
-            await conn.execute(self.sql("CREATE SCHEMA IF NOT EXISTS {s}"))
-            await conn.execute(
-                self.sql(
-                    "CREATE TABLE IF NOT EXISTS {s}.magodoo_migrations"
-                    " (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
+            # CREATE ... IF NOT EXISTS still needs the CREATE privilege: a worker role that
+            # may only use an existing schema must be able to open the stores.
+            if not await conn.fetchval(
+                "SELECT 1 FROM pg_namespace WHERE nspname = $1", self.schema
+            ):
+                await conn.execute(self.sql("CREATE SCHEMA {s}"))
+            table = f'"{self.schema}".magodoo_migrations'
+            if await conn.fetchval("SELECT to_regclass($1)", table) is None:
+                await conn.execute(
+                    self.sql(
+                        "CREATE TABLE {s}.magodoo_migrations"
+                        " (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)"
+                    )
                 )
-            )
             done = {
                 r[0]
                 for r in await conn.fetch(self.sql("SELECT version FROM {s}.magodoo_migrations"))

@@ -131,3 +131,34 @@ async def test_schema_from_a_newer_magodoo_is_refused(pg_schema: PgSchema) -> No
         await conn.close()
     with pytest.raises(ConfigurationError, match="newer"):
         await open_postgres_stores(pg_schema.dsn, schema=pg_schema.name)
+
+
+async def test_a_role_without_create_privilege_opens_migrated_stores(pg_schema: PgSchema) -> None:
+    """Workers may run as a role that can only use the schema an admin migrated."""
+    import asyncpg
+    from yarl import URL
+
+    async with await open_postgres_stores(pg_schema.dsn, schema=pg_schema.name):
+        pass  # migrated by the owner
+    role = f"worker_{pg_schema.name}"[:60]
+    admin = await asyncpg.connect(pg_schema.dsn)
+    try:
+        database = await admin.fetchval("SELECT current_database()")
+        await admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'worker'")
+        await admin.execute(f'REVOKE CREATE ON DATABASE "{database}" FROM PUBLIC')
+        await admin.execute(f'GRANT USAGE ON SCHEMA "{pg_schema.name}" TO {role}')
+        await admin.execute(
+            f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{pg_schema.name}"'
+            f" TO {role}")
+        await admin.execute(
+            f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{pg_schema.name}" TO {role}')
+        dsn = str(URL(pg_schema.dsn).with_user(role).with_password("worker"))
+        async with await open_postgres_stores(dsn, schema=pg_schema.name) as stores:
+            await stores.jobs.enqueue(Job("product", Direction.MAGENTO_TO_ODOO, "1"))
+            assert (await stores.jobs.counts())[JobState.WAITING] == 1
+    finally:
+        await admin.execute(f'GRANT CREATE ON DATABASE "{database}" TO PUBLIC')
+        await admin.execute(f'REASSIGN OWNED BY {role} TO CURRENT_USER')
+        await admin.execute(f"DROP OWNED BY {role}")
+        await admin.execute(f"DROP ROLE {role}")
+        await admin.close()
