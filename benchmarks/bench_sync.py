@@ -90,7 +90,7 @@ async def bench_engine(records: int, latency: float) -> Figures:
         with tempfile.TemporaryDirectory(prefix="magodoo-bench-") as tmp:
             path = Path(tmp) / "stores.sqlite3"
             settings = Settings(
-                magento=MagentoSettings(url=murl, token=magento.admin_token()),
+                magento=MagentoSettings(url=murl, auth="token", token=magento.admin_token()),
                 odoo=OdooSettings(url=ourl, database=odoo.database, username=odoo.login,
                                   api_key=odoo.api_key),
                 stores=StoreSettings(kind="sqlite", path=str(path)),

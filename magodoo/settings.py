@@ -81,9 +81,10 @@ class MagentoSettings:
     store_code: str = "all"
     """Store view code in ``/rest/<code>/V1``; ``all`` writes global values."""
     username: str = ""
-    auth: Literal["token", "password", "integration"] = "token"
-    """``token``: a ready bearer token; ``password``: admin token from username/password;
-    ``integration``: OAuth 1.0a with the four integration secrets."""
+    auth: Literal["token", "password", "integration"] = "integration"
+    """``integration``: OAuth 1.0a with the four integration secrets (what a stock 2.4.4+
+    store accepts); ``token``: a ready bearer token; ``password``: admin token from
+    username/password (refused while Magento's two-factor module is on)."""
     root_category_id: int = attrs.field(default=2, validator=_positive)
     """Magento category under which Odoo's top-level eCommerce categories are created."""
     concurrency: int = attrs.field(default=8, validator=_positive)
@@ -103,7 +104,8 @@ class OdooSettings:
     url: str = ""
     database: str = ""
     username: str = ""
-    protocol: Literal["jsonrpc", "json2"] = "jsonrpc"
+    protocol: Literal["auto", "jsonrpc", "json2"] = "auto"
+    """``auto`` asks the server: JSON-2 on Odoo 19+ (with an API key), JSON-RPC before."""
     concurrency: int = attrs.field(default=4, validator=_positive)
     timeout: float = attrs.field(default=120.0, validator=_positive)
     password: str | None = _secret("MAGODOO_ODOO_PASSWORD")

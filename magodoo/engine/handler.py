@@ -129,8 +129,9 @@ class Handler(abc.ABC, Generic[S, M]):
     entity: ClassVar[str]
     direction: ClassVar[Direction]
     supports_delete: ClassVar[bool] = False
-    odoo_model: ClassVar[str]
-    """The Odoo model on the Odoo side of this entity (webhooks are provisioned on it)."""
+    odoo_model: ClassVar[str] = ""
+    """The Odoo model on the Odoo side of this entity (webhooks are provisioned on it); an
+    Odoo -> Magento handler without one gets no realtime webhooks."""
 
     # ---- 1. fetch ------------------------------------------------------------------------
 

@@ -55,7 +55,8 @@ def odoo_models(engine: SyncEngine) -> dict[str, str]:
     """Odoo model -> entity, for every Odoo -> Magento handler the engine has."""
     found: dict[str, str] = {}
     for handler in engine.registry.ordered(Direction.ODOO_TO_MAGENTO):
-        found[handler.odoo_model] = handler.entity
+        if handler.odoo_model:
+            found[handler.odoo_model] = handler.entity
     return found
 
 

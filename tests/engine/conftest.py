@@ -102,7 +102,7 @@ def address(n: int, i: int, *, default_billing: bool = False,
 
 def make_settings(magento_url: str, odoo_url: str, token: str, **extra: Any) -> Settings:
     return Settings(
-        magento=MagentoSettings(url=magento_url, token=token, concurrency=4),
+        magento=MagentoSettings(url=magento_url, auth="token", token=token, concurrency=4),
         odoo=OdooSettings(url=odoo_url, database="magodoo", username="admin",
                           api_key="magodoo-test-key"),
         stores=StoreSettings(kind="memory"),

@@ -46,7 +46,7 @@ class World:
 def settings_for(magento_url: str, odoo_url: str, token: str, path: Path,
                  **entities: EntitySettings) -> Settings:
     return Settings(
-        magento=MagentoSettings(url=magento_url, token=token),
+        magento=MagentoSettings(url=magento_url, auth="token", token=token),
         odoo=OdooSettings(url=odoo_url, database="magodoo", username="admin",
                           api_key="magodoo-test-key"),
         stores=StoreSettings(kind="sqlite", path=str(path)),
