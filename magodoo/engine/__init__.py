@@ -1,7 +1,7 @@
 """The sync engine: handlers, cursors, echo suppression, the worker, "test connection".
 
 Start with :func:`connect` (clients, stores and engine from :class:`~magodoo.settings.Settings`)
-or build a :class:`SyncEngine` yourself; see ``README-usage.md`` beside this file.
+or build a :class:`SyncEngine` yourself; see ``docs/engine.md``.
 """
 
 from __future__ import annotations
