@@ -16,11 +16,12 @@ interrupted run is found by name and reused.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 
+from magodoo.engine.ports import OdooPort
 from magodoo.exceptions import ConfigurationError
 
 __all__ = ["ProvisionedWebhook", "WebhookOdoo", "provision_odoo_webhooks"]
@@ -30,37 +31,9 @@ log = logging.getLogger("magodoo.realtime")
 DEFAULT_PREFIX = "magodoo"
 
 
-class WebhookOdoo(Protocol):
-    """The Odoo calls provisioning makes (an :class:`~magodoo.odoo.OdooClient` fits)."""
-
-    async def search_read_page(
-        self,
-        model: str,
-        domain: Sequence[Any] = ...,
-        fields: Sequence[str] | None = ...,
-        *,
-        offset: int = ...,
-        limit: int | None = ...,
-        order: str | None = ...,
-        context: Mapping[str, Any] | None = ...,
-    ) -> list[dict[str, Any]]: ...
-
-    async def create(
-        self,
-        model: str,
-        vals_list: Iterable[Mapping[str, Any]],
-        *,
-        context: Mapping[str, Any] | None = ...,
-    ) -> list[int]: ...
-
-    async def write(
-        self,
-        model: str,
-        ids: Iterable[int],
-        vals: Mapping[str, Any],
-        *,
-        context: Mapping[str, Any] | None = ...,
-    ) -> bool: ...
+WebhookOdoo = OdooPort
+"""The Odoo calls provisioning makes: the engine's :class:`~magodoo.engine.ports.OdooPort`
+(an :class:`~magodoo.odoo.OdooClient` fits)."""
 
 
 @attrs.frozen
