@@ -11,6 +11,7 @@ variable, default and the connector screen field it stands for.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import types
 import typing
@@ -169,6 +170,12 @@ class EntitySettings:
     realtime: bool = False
 
 
+_DEFAULT_ENTITY = EntitySettings()
+
+_ENTITY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+"""What an entity type may be called (the engine checks that a handler exists for it)."""
+
+
 def _entities_default() -> Mapping[str, EntitySettings]:
     return types.MappingProxyType({name: EntitySettings() for name in ENTITIES})
 
@@ -203,11 +210,9 @@ class Settings:
     )
 
     def entity(self, name: str) -> EntitySettings:
-        """The flags of one entity type (ConfigurationError for an unknown one)."""
-        try:
-            return self.entities[name]
-        except KeyError:
-            raise ConfigurationError(f"entities.{name}: unknown entity type") from None
+        """The flags of one entity type (the defaults for one not configured, e.g. a custom
+        entity without an ``[entities.<name>]`` table)."""
+        return self.entities.get(name, _DEFAULT_ENTITY)
 
     def is_enabled(self, name: str) -> bool:
         return self.enabled and self.entity(name).enabled
@@ -241,8 +246,10 @@ class Settings:
             raise ConfigurationError("entities: must be a table")
         entities: dict[str, EntitySettings] = {}
         for name, flags in entities_raw.items():
-            if name not in ENTITIES:
-                raise ConfigurationError(f"entities.{name}: unknown entity type")
+            if not isinstance(name, str) or not _ENTITY_NAME.fullmatch(name):
+                raise ConfigurationError(
+                    f"entities.{name}: entity type must be a plain identifier ([a-z][a-z0-9_]*)"
+                )
             entities[name] = _build(EntitySettings, flags, f"entities.{name}", {})
         settings = _build(cls, data, "", env or {})
         return attrs.evolve(settings, entities=entities)

@@ -54,7 +54,7 @@ from magodoo.exceptions import (
     NotFoundError,
     OutcomeUnknownError,
 )
-from magodoo.settings import Settings
+from magodoo.settings import ENTITIES, Settings
 
 if TYPE_CHECKING:
     from magodoo.backends import Stores
@@ -112,6 +112,18 @@ class SyncEngine:
             m.password, m.token, m.consumer_key, m.consumer_secret, m.access_token,
             m.access_token_secret, o.password, o.api_key, s.postgres_dsn,
         ])
+        self._check_entities()
+
+    def _check_entities(self) -> None:
+        """Refuse settings for an entity type nothing knows (a typo in ``[entities.<name>]``)."""
+        known = set(ENTITIES) | self.registry.entities()
+        for name in self.settings.entities:
+            if name not in known:
+                listed = ", ".join([*ENTITIES, *sorted(known - set(ENTITIES))])
+                raise ConfigurationError(
+                    f"entities.{name}: no handler is registered for this entity type "
+                    f"(known: {listed})"
+                )
 
     # ---- public entry points ---------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -15,18 +16,27 @@ __all__ = ["Registry", "default_registry"]
 
 AnyHandler = Handler[Any, Any]
 
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
 
 @attrs.define
 class Registry:
-    """Handlers by (entity, direction)."""
+    """Handlers by (entity, direction).
+
+    Any entity name that is a plain identifier (``^[a-z][a-z0-9_]*$``) can be registered: the
+    built-in ones (``settings.ENTITIES``) and custom ones a project adds.
+    """
 
     _handlers: dict[tuple[str, Direction], AnyHandler] = attrs.field(factory=dict)
 
     def register(self, handler: AnyHandler) -> AnyHandler:
         """Add (or replace) the handler of its entity and direction."""
-        if handler.entity not in ENTITIES:
-            raise ConfigurationError(f"unknown entity type {handler.entity!r}")
-        self._handlers[(handler.entity, handler.direction)] = handler
+        name = getattr(handler, "entity", None)
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise ConfigurationError(
+                f"entity type {name!r}: must be a plain identifier ([a-z][a-z0-9_]*)"
+            )
+        self._handlers[(name, handler.direction)] = handler
         return handler
 
     def get(self, entity: str, direction: Direction) -> AnyHandler:
@@ -38,9 +48,16 @@ class Registry:
             ) from None
 
     def ordered(self, direction: Direction) -> list[AnyHandler]:
-        """The handlers of one direction in dependency order (``settings.ENTITIES``)."""
+        """The handlers of one direction: the built-in entities in dependency order
+        (``settings.ENTITIES``), then the custom ones in registration order."""
         found = [h for (_, d), h in self._handlers.items() if d is direction]
-        return sorted(found, key=lambda h: ENTITIES.index(h.entity))
+        built_in = sorted((h for h in found if h.entity in ENTITIES),
+                          key=lambda h: ENTITIES.index(h.entity))
+        return built_in + [h for h in found if h.entity not in ENTITIES]
+
+    def entities(self) -> set[str]:
+        """The entity names that have a handler (in either direction)."""
+        return {entity for entity, _ in self._handlers}
 
     def __contains__(self, key: object) -> bool:
         return key in self._handlers

@@ -160,7 +160,14 @@ async def connect(
         await magento.aclose()
         await odoo.aclose()
         raise
-    engine = SyncEngine(magento=magento, odoo=odoo, stores=opened, settings=settings,
-                        registry=registry or default_registry(),
-                        checker=_Checker(magento, odoo))
+    try:
+        engine = SyncEngine(magento=magento, odoo=odoo, stores=opened, settings=settings,
+                            registry=registry or default_registry(),
+                            checker=_Checker(magento, odoo))
+    except BaseException:  # e.g. settings naming an entity no handler syncs
+        await magento.aclose()
+        await odoo.aclose()
+        if stores is None:
+            await opened.aclose()
+        raise
     return Connection(settings, magento, odoo, opened, engine)

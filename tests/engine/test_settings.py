@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from magodoo.exceptions import ConfigurationError
-from magodoo.settings import ENTITIES, ENV_SECRETS, Settings
+from magodoo.settings import ENTITIES, ENV_SECRETS, EntitySettings, Settings
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 
@@ -71,7 +71,8 @@ def test_load_toml_and_env(tmp_path: Path) -> None:
     ({"odoo": {"protocol": "xmlrpc"}}, "odoo.protocol"),
     ({"log": {"enabled": "yes"}}, "log.enabled"),
     ({"magento": {"nope": 1}}, "magento.nope"),
-    ({"entities": {"widgets": {"enabled": True}}}, "entities.widgets"),
+    ({"entities": {"Widgets": {"enabled": True}}}, "entities.Widgets"),
+    ({"entities": {"widgets": {"colour": 1}}}, "entities.widgets.colour"),
     ({"entities": {"orders": {"enabled": 1}}}, "entities.orders.enabled"),
     ({"odoo": {"api_key": "x"}}, "odoo.api_key"),
     ({"magento": "x"}, "magento"),
@@ -97,8 +98,10 @@ def test_bad_file(tmp_path: Path) -> None:
 
 
 def test_unknown_entity_lookup() -> None:
-    with pytest.raises(ConfigurationError, match=r"entities\.widgets"):
-        Settings().entity("widgets")
+    # a name not configured (e.g. a custom entity without a table) gets the default flags;
+    # a typo is caught by the engine, which knows the registered handlers
+    assert Settings().entity("widgets") == EntitySettings()
+    assert Settings().is_enabled("widgets")
 
 
 def _keys(cls: type, prefix: str = "") -> list[str]:
