@@ -22,6 +22,7 @@ import pytest
 
 from magodoo.testing._server import serve
 from magodoo.testing.fake_magento import FakeMagento
+from tests.testing.replay import sample_names, shape
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 SAMPLES = REFERENCE / "magento" / "samples-2.4.6-sales"
@@ -55,24 +56,7 @@ def recorded_store(now: Callable[[], datetime] | None = None) -> FakeMagento:
 
 
 def names() -> list[str]:
-    if not SAMPLES.is_dir():
-        return []
-    return sorted(p.name for p in SAMPLES.glob("*.json"))
-
-
-def shape(value: Any) -> Any:
-    """Keys and JSON types, recursively; a list by its first element."""
-    if isinstance(value, dict):
-        return {k: shape(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        return [shape(value[0])] if value else []
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "null"
+    return sample_names(SAMPLES)
 
 
 async def replay(fake: FakeMagento) -> dict[str, tuple[int, Any, str]]:
