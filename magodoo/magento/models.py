@@ -22,12 +22,15 @@ from magodoo.magento.models_catalog import (
     ProductAttribute,
     ProductLink,
     ProductWebsiteLink,
+    Source,
+    SourceCarrierLink,
     SourceItem,
     StockItem,
     TierPrice,
 )
 from magodoo.magento.models_common import CustomAttribute, Page, custom_attributes
 from magodoo.magento.models_customers import Customer, CustomerAddress, Region
+from magodoo.magento.models_prices import BasePrice, PriceUpdateResult
 from magodoo.magento.models_sales import (
     CreditMemo,
     CreditMemoComment,
@@ -67,6 +70,7 @@ __all__ = [
     "AttributeOption",
     "AttributeOptionLabel",
     "AttributeSet",
+    "BasePrice",
     "BulkAccepted",
     "BulkRequestItem",
     "BulkStatus",
@@ -96,6 +100,7 @@ __all__ = [
     "OrderStatusHistory",
     "Page",
     "Payment",
+    "PriceUpdateResult",
     "Product",
     "ProductAttribute",
     "ProductLink",
@@ -105,6 +110,8 @@ __all__ = [
     "ShipmentComment",
     "ShipmentItem",
     "ShipmentPackage",
+    "Source",
+    "SourceCarrierLink",
     "SourceItem",
     "StockItem",
     "StoreConfig",

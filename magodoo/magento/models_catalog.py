@@ -36,6 +36,8 @@ __all__ = [
     "ProductAttribute",
     "ProductLink",
     "ProductWebsiteLink",
+    "Source",
+    "SourceCarrierLink",
     "SourceItem",
     "StockItem",
     "TierPrice",
@@ -414,3 +416,43 @@ class SourceItem(ApiModel):
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
 
+
+
+@attrs.frozen(kw_only=True)
+class SourceCarrierLink(ApiModel):
+    """SourceCarrierLink (``inventory-api-data-source-carrier-link-interface``)."""
+
+    carrier_code: str | None = None
+    position: int | None = None
+    extension_attributes: Mapping[str, Any] | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Source(ApiModel):
+    """Source (``inventory-api-data-source-interface``): an MSI warehouse or shop.
+
+    ``extension_attributes`` holds ``is_pickup_location_active`` and ``frontend_name`` on a
+    stock 2.4.6 (``77_sources_list``), more with other modules installed.
+    """
+
+    source_code: str | None = None
+    name: str | None = None
+    email: str | None = None
+    contact_name: str | None = None
+    enabled: bool | None = None
+    description: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    country_id: str | None = None
+    region_id: int | None = None
+    region: str | None = None
+    city: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    use_default_carrier_config: bool | None = None
+    carrier_links: tuple[SourceCarrierLink, ...] | None = None
+    extension_attributes: Mapping[str, Any] | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)

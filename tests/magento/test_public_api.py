@@ -12,7 +12,7 @@ def test_all_is_sorted_and_exported() -> None:
         assert hasattr(magento, name), name
     public = {n for n in vars(magento) if not n.startswith("_")}
     modules = {"auth", "client", "errors", "models", "search", "models_catalog",
-               "models_common", "models_customers", "models_sales", "models_store",
+               "models_common", "models_customers", "models_prices", "models_sales", "models_store",
                "annotations"}
     assert public - modules == set(magento.__all__)
     assert set(models.__all__) <= set(magento.__all__) | {"ApiModel"}

@@ -116,4 +116,4 @@ def test_replay(name: str, replayed: dict[str, tuple[int, Any, str]]) -> None:
 def test_all_samples_replayed() -> None:
     if not SAMPLES.is_dir():
         pytest.skip("reference samples not found")
-    assert len(_names()) == 71
+    assert len(_names()) == 85

@@ -239,11 +239,18 @@ def seed(state: State) -> None:
     state.set_attributes[DEFAULT_SET_ID] = assigned
     state.sources.add(
         {
+            # as a stock 2.4.6 lists it (recorded: 77_sources_list)
             "source_code": "default",
             "name": "Default Source",
             "enabled": True,
+            "description": "Default Source",
+            "latitude": 0,
+            "longitude": 0,
             "country_id": "US",
             "postcode": "00000",
+            "use_default_carrier_config": True,
+            "carrier_links": [],
+            "extension_attributes": {"is_pickup_location_active": False, "frontend_name": ""},
         },
         key="source_code",
     )

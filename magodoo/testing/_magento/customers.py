@@ -2,7 +2,10 @@
 
 As recorded on 2.4.6: ``default_billing``/``default_shipping`` are string address ids; the
 address-level ``default_billing: true`` appears only on the default addresses; an address
-without a region reads back with ``region_id: 0`` and null region fields; a PUT with an
+without a region reads back with a null ``region`` block (``region_id: 0``) and no top-level
+``region_id`` (recorded: ``36``, ``40``); an address Magento finds invalid (an unknown
+``country_id``, a ``region_id`` of another country) is dropped without a word, the customer saved
+with the others (recorded: ``81``, 200 with ``addresses: []``); a PUT with an
 ``addresses`` list deletes the addresses it leaves out and keeps the ids it sends, a PUT without
 the key keeps them all; a duplicate e-mail in the website is 400.
 """
@@ -15,6 +18,7 @@ import re
 from typing import Any
 
 from magodoo.testing._magento import errors
+from magodoo.testing._magento.directory import is_country
 from magodoo.testing._magento.routing import Call, Router
 from magodoo.testing._magento.sales_regions import region
 from magodoo.testing._magento.search import search
@@ -121,17 +125,31 @@ def _region_block(data: dict[str, Any]) -> tuple[dict[str, Any], int]:
     return {"region_code": None, "region": None, "region_id": 0}, 0
 
 
+def is_valid_address(data: dict[str, Any]) -> bool:
+    """Whether Magento keeps this address: a known country, and a region (when given by id) of
+    that country. Invalid ones are dropped without an error (recorded: ``81``)."""
+    country_id = data.get("country_id")
+    if not is_country(country_id):
+        return False
+    given = data.get("region")
+    rid = data.get("region_id")
+    if rid in (None, "", 0) and isinstance(given, dict):
+        rid = given.get("region_id")
+    try:
+        known = region(int(rid or 0))
+    except (TypeError, ValueError):
+        return False
+    return known is None or known[0] == country_id
+
+
 def _address_row(data: dict[str, Any], customer_id: int, address_id: int | None) -> Row:
     for field in ("firstname", "lastname", "street", "city", "country_id", "telephone"):
         if data.get(field) in (None, "", []):
             raise errors.required(field)
     block, region_id = _region_block(data)
-    row: Row = {
-        "id": address_id,
-        "customer_id": customer_id,
-        "region": block,
-        "region_id": region_id,
-    }
+    row: Row = {"id": address_id, "customer_id": customer_id, "region": block}
+    if region_id:
+        row["region_id"] = region_id
     for field in _ADDRESS_FIELDS:
         if data.get(field) not in (None, ""):
             row[field] = list(data[field]) if field == "street" else data[field]
@@ -202,7 +220,9 @@ def _save_addresses(state: State, customer: Row, addresses: list[dict[str, Any]]
             if old is None or old["customer_id"] != cid:
                 raise errors.no_such_entity("addressId", int(aid))
             aid = int(aid)
-        rows.append((_address_row(data, cid, aid), data))
+        row = _address_row(data, cid, aid)  # a missing required field is still a 400
+        if is_valid_address(data):
+            rows.append((row, data))
     for row, data in rows:
         if row["id"] is None:
             row["id"] = table.next_id()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
+import json
+from importlib import resources
 from typing import Any
 
 from magodoo.testing._magento import errors
@@ -18,6 +21,21 @@ COUNTRIES: dict[str, tuple[str, str]] = {
     "IT": ("ITA", "Italy"),
     "US": ("USA", "United States"),
 }
+
+
+@functools.cache
+def iso_countries() -> frozenset[str]:
+    """Every ISO 3166 country code, the countries a stock Magento allows by default.
+
+    Read from the fake Odoo's country list (the same ISO codes), so both fakes agree on them.
+    """
+    raw = resources.files("magodoo.testing").joinpath("data/odoo/countries.json").read_text()
+    return frozenset(row[1] for row in json.loads(raw)["res.country"])
+
+
+def is_country(country_id: Any) -> bool:
+    """Whether a stock Magento knows ``country_id`` (an address with another one is dropped)."""
+    return isinstance(country_id, str) and country_id in iso_countries()
 
 
 def _regions(country_id: str) -> list[dict[str, Any]]:

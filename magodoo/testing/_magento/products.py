@@ -9,7 +9,10 @@ rendered in the shape each route answers with (recorded on 2.4.6):
 - list items: ``extension_attributes`` without the stock item;
 - configurable children: no ``extension_attributes``, ``options`` nor ``media_gallery_entries``.
 
-Store scope is not modelled: values are global whatever the store code of the URL.
+Store scope: ``/rest/all/`` writes global values; a store view's code (``/rest/default/``,
+``/rest/V1/``) writes the store-scoped attributes of that view on update, even in a store with a
+single view (recorded: ``78``-``80``). A ``POST`` with an existing SKU updates that product
+(recorded: ``69``-``71``).
 """
 
 from __future__ import annotations
@@ -255,8 +258,8 @@ def save_product(state: State, data: Row, *, sku: str | None = None, store_id: i
         ext = data.get("extension_attributes") or {}
         stock.create_stock_item(state, product, ext.get("stock_item") or {})
         return product
-    if store_id and _store_view_count(state) <= 1:
-        store_id = 0  # single-store mode: everything is saved globally
+    # An update through a store view's code writes that view's values, even when it is the
+    # only view (recorded: 78-80, a name PUT on /rest/default/ is not seen on /rest/all/).
     old_key = existing["custom"].get("url_key")
     if url_key is not None and url_key != effective(existing, store_id)["custom"].get("url_key"):
         _check_url_key(state, url_key, existing["sku"], store_id)

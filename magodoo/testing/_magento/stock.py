@@ -2,6 +2,10 @@
 
 The legacy stock item and the ``default`` source item move together, as Magento keeps them in
 sync for the default source.
+
+``POST /V1/inventory/source-items`` (recorded on 2.4.6, ``74``-``76``): an unknown source code
+refuses the whole call with 400 ``Could not save Source Item``; an unknown SKU is dropped
+without a word while the known ones of the same call are saved (answer ``[]``).
 """
 
 from __future__ import annotations
@@ -206,7 +210,10 @@ def register(r: Router) -> None:
             if state.sources.get(item["source_code"]) is None:
                 raise errors.bad_request("Could not save Source Item", None)
         for item in items:
-            sku, code = item["sku"], item["source_code"]
+            product = state.product_by_sku(str(item["sku"]))
+            if product is None:
+                continue  # recorded (74, 75): an unknown SKU is dropped without a word
+            sku, code = product["sku"], item["source_code"]
             row = {
                 "sku": sku,
                 "source_code": code,
@@ -214,8 +221,7 @@ def register(r: Router) -> None:
                 "status": int(item.get("status", 0) or 0),
             }
             state.source_items[(sku, code)] = row
-            product = state.product_by_sku(sku)
-            if product is not None and code == "default":
+            if code == "default":
                 stock = stock_item_of(state, product)
                 stock["qty"] = row["quantity"]
                 stock["is_in_stock"] = bool(row["status"])
