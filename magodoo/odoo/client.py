@@ -32,6 +32,7 @@ from magodoo.odoo import domain as dom
 from magodoo.odoo.json2 import Json2Transport
 from magodoo.odoo.jsonrpc import JsonRpcTransport
 from magodoo.odoo.models._base import OdooRecord
+from magodoo.odoo.models.load import LoadResult
 from magodoo.odoo.transport import OdooCall, OdooTransport
 
 __all__ = ["OdooClient", "ProtocolName"]
@@ -527,6 +528,37 @@ class OdooClient:
             ids.extend([int(result)] if isinstance(result, int) else [int(i) for i in result])
         return ids
 
+    async def load(
+        self,
+        model: Model,
+        fields: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        context: Mapping[str, Any] | None = None,
+    ) -> LoadResult:
+        """``model.load(fields, rows)``: Odoo's import, in one call and one transaction.
+
+        A column ``id`` holds external ids (``module.name``): a record whose external id exists
+        is updated, otherwise created and the id recorded, so loading the same rows again
+        duplicates nothing. ``country_id/id`` refers by external id, ``.id`` by database id;
+        one2many children are extra rows with the parent's columns empty (``child_ids/name``).
+        Values are strings as in a CSV file. Row errors come back in
+        :attr:`LoadResult.messages` (never raised), and one bad row rolls back the whole call
+        (``ids`` is ``None``): check :attr:`LoadResult.ok` or call ``raise_for_errors``.
+
+        Retried like a read when every record carries an external id (the same load again
+        changes nothing); otherwise a lost answer raises
+        :class:`~magodoo.exceptions.OutcomeUnknownError`.
+        """
+        columns = [str(f) for f in fields]
+        data = [["" if v is None else v for v in row] for row in rows]
+        idempotent = _load_is_idempotent(columns, data)
+        result = await self._execute(OdooCall(
+            _name(model), "load", params={"fields": columns, "data": data},
+            context=self._context(context), idempotent=idempotent,
+        ))
+        return LoadResult.from_api(result)
+
     async def write(
         self,
         model: Model,
@@ -571,6 +603,27 @@ class OdooClient:
         if isinstance(model, str):
             return list(rows)
         return [model.from_api(row) for row in rows]
+
+
+def _load_is_idempotent(columns: Sequence[str], data: Sequence[Sequence[Any]]) -> bool:
+    """Whether every record and one2many child of a ``load`` carries an external id (then the
+    same call again changes nothing)."""
+    heads = {c.split("/", 1)[0] for c in columns
+             if "/" in c and c.split("/", 1)[1] not in ("id", ".id")}
+    groups: dict[str, list[int]] = {"": []}
+    for index, column in enumerate(columns):
+        head = column.split("/", 1)[0]
+        groups.setdefault(head if head in heads else "", []).append(index)
+    for head, indexes in groups.items():
+        key = "id" if not head else f"{head}/id"
+        if key not in columns:
+            return False
+        at = columns.index(key)
+        for row in data:
+            filled = any(i < len(row) and row[i] not in ("", False) for i in indexes)
+            if filled and (at >= len(row) or row[at] in ("", False)):
+                return False
+    return True
 
 
 def _major(info: Mapping[str, Any]) -> int:

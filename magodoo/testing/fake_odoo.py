@@ -40,11 +40,6 @@ READ_METHODS = frozenset({
 })
 
 
-# Tables no workflow changes; kept out of the per-call rollback snapshot (they are large).
-STATIC_TABLES = frozenset({"ir.model", "ir.model.fields", "ir.model.fields.selection",
-                           "res.country", "res.country.state"})
-
-
 def _http_error(name: str, status: int, message: str) -> errors.OdooError:
     return errors.OdooError(f"werkzeug.exceptions.{name}", message, [message, status])
 
@@ -242,19 +237,10 @@ class FakeOdoo:
         return result, env
 
     def _snapshot(self) -> tuple[Any, ...]:
-        tables = {
-            m: t if m in STATIC_TABLES else {i: dict(r) for i, r in t.items()}
-            for m, t in self.db.tables.items()
-        }
-        return tables, dict(self.db.next_ids), dict(self.db.sequences)
+        return self.db.snapshot()
 
     def _restore(self, snapshot: tuple[Any, ...]) -> None:
-        """Roll back rows and gapless document numbers; id sequences are never rolled back."""
-        tables, _next_ids, sequences = snapshot
-        self.db.tables = tables
-        for key, value in sequences.items():
-            if "/" in key:
-                self.db.sequences[key] = value
+        self.db.restore(snapshot)
 
     def copy(self) -> FakeOdoo:
         """A deep copy of this server's data with fresh counters (handy to fork a seeded state)."""

@@ -22,6 +22,7 @@ from magodoo.odoo.models.catalog import (
     TemplateAttributeValue,
 )
 from magodoo.odoo.models.countries import Country, CountryState, Currency
+from magodoo.odoo.models.load import LoadMessage, LoadResult
 from magodoo.odoo.models.partners import Partner
 from magodoo.odoo.models.sales import DeliveryCarrier, SaleOrder, SaleOrderLine
 from magodoo.odoo.models.stock import Picking, Quant, StockMove, Warehouse
@@ -34,6 +35,8 @@ __all__ = [
     "DeliveryCarrier",
     "Invoice",
     "InvoiceLine",
+    "LoadMessage",
+    "LoadResult",
     "OdooRecord",
     "Partner",
     "Payment",

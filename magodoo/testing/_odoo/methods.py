@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import access, errors
+from .load import load as _load_rows
 from .orm import Env, Method, Row
 
 _GENERIC_PARAMS: dict[str, tuple[tuple[str, ...], int, bool]] = {
@@ -24,6 +25,7 @@ _GENERIC_PARAMS: dict[str, tuple[tuple[str, ...], int, bool]] = {
     "action_unarchive": ((), 0, True),
     "exists": ((), 0, True),
     "get_metadata": ((), 0, True),
+    "load": (("fields", "data"), 2, False),
 }
 
 
@@ -278,6 +280,10 @@ def _group_value(value: Any) -> Any:
     return value if value not in (None, "") else False
 
 
+def _load(env: Env, model: str, _ids: list[int], p: dict[str, Any]) -> Any:
+    return _load_rows(env, model, p["fields"], p["data"])
+
+
 GENERIC: dict[str, Any] = {
     "create": _create,
     "write": _write,
@@ -294,4 +300,5 @@ GENERIC: dict[str, Any] = {
     "action_unarchive": _archive(True),
     "exists": _exists,
     "get_metadata": _get_metadata,
+    "load": _load,
 }

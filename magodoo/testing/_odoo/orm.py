@@ -26,6 +26,9 @@ from .values import empty, fmt_datetime, scalar
 log = logging.getLogger("magodoo.testing.fake_odoo")
 
 Row = dict[str, Any]
+# Tables no workflow changes; kept out of the rollback snapshots (they are large).
+STATIC_TABLES = frozenset({"ir.model", "ir.model.fields", "ir.model.fields.selection",
+                           "res.country", "res.country.state"})
 ONDELETE = ("cascade", "set null", "restrict")
 IdSet = set[int]  # ``Database.set`` shadows the builtin in the class body
 Compute = Callable[["Env", Row], Any]
@@ -131,6 +134,27 @@ class Database:
         row["id"] = rid
         self.table(model)[rid] = row
         return rid
+
+    # -- transactions -----------------------------------------------------------------------
+    def snapshot(self) -> tuple[Any, ...]:
+        """What :meth:`restore` rolls back to (a savepoint)."""
+        tables = {
+            m: t if m in STATIC_TABLES else {i: dict(r) for i, r in t.items()}
+            for m, t in self.tables.items()
+        }
+        return tables, dict(self.next_ids), dict(self.sequences)
+
+    def restore(self, snapshot: tuple[Any, ...]) -> None:
+        """Roll back rows and gapless document numbers; id sequences are never rolled back."""
+        tables, _next_ids, sequences = snapshot
+        # a copy, so the same snapshot can be restored again (nested savepoints)
+        self.tables = {
+            m: t if m in STATIC_TABLES else {i: dict(r) for i, r in t.items()}
+            for m, t in tables.items()
+        }
+        for key, value in sequences.items():
+            if "/" in key:
+                self.sequences[key] = value
 
     # -- reading ----------------------------------------------------------------------------
     def raw_value(self, env: Env, model: str, row: Row, name: str) -> Any:
