@@ -63,6 +63,16 @@ class MagodooError(Exception):
     retriable: bool = False
 
 
+def _short_url(url: str) -> str:
+    """``url`` without its query string (``?...`` instead): what an error message shows.
+
+    Magento's ``searchCriteria`` runs to hundreds of characters; the full URL stays on the
+    error's ``url`` attribute and in the sync log entry of the record.
+    """
+    head, sep, _ = url.partition("?")
+    return head + ("?..." if sep else "")
+
+
 class ConfigurationError(MagodooError):
     """The user's settings or arguments are wrong; the message names the setting."""
 
@@ -103,7 +113,7 @@ class TransportError(MagodooError):
     retriable = True
 
     def __init__(self, message: str, *, method: str, url: str):
-        super().__init__(f"{method} {url}: {message}")
+        super().__init__(f"{method} {_short_url(url)}: {message}")
         self.method = method
         self.url = url
 
@@ -144,7 +154,9 @@ class RemoteError(MagodooError):
         rpc_method: str | None = None,
         field: str | None = None,
     ):
-        where = f"{method} {url}" + (f" ({model}.{rpc_method})" if model and rpc_method else "")
+        where = f"{method} {_short_url(url)}"
+        if model and rpc_method:
+            where += f" ({model}.{rpc_method})"
         super().__init__(f"{where} -> {status}: {message}")
         self.message = message
         self.method = method

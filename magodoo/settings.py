@@ -69,6 +69,18 @@ def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         raise ConfigurationError(f"{attribute.name}: must be positive, got {value!r}")
 
 
+def _url(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An empty string (not configured) or an absolute http(s) URL with a host."""
+    if not value:
+        return
+    scheme, sep, rest = str(value).partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest.split("/")[0]:
+        raise ConfigurationError(
+            f"{attribute.name}: must be an absolute URL starting with http:// or https://, "
+            f"got {value!r}"
+        )
+
+
 def _not_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value < 0:
         raise ConfigurationError(f"{attribute.name}: must not be negative, got {value!r}")
@@ -78,7 +90,7 @@ def _not_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) ->
 class MagentoSettings:
     """The Magento store (seed: Odoo's "Magento Configuration" page)."""
 
-    url: str = ""
+    url: str = attrs.field(default="", validator=_url)
     store_code: str = "all"
     """Store view code in ``/rest/<code>/V1``; ``all`` writes global values."""
     username: str = ""
@@ -102,7 +114,7 @@ class MagentoSettings:
 class OdooSettings:
     """The Odoo server (seed: Magento's "General Settings" Odoo URL, user, database)."""
 
-    url: str = ""
+    url: str = attrs.field(default="", validator=_url)
     database: str = ""
     username: str = ""
     protocol: Literal["auto", "jsonrpc", "json2"] = "auto"
@@ -119,6 +131,8 @@ class StoreSettings:
 
     kind: Literal["memory", "sqlite", "postgres"] = "sqlite"
     path: str = "magodoo.sqlite3"
+    """SQLite file. Loaded from a settings file, a relative path is taken from the folder of
+    that file (not from the working directory)."""
     schema: str = "magodoo"
     postgres_dsn: str | None = _secret("MAGODOO_POSTGRES_DSN")
 
@@ -156,7 +170,7 @@ class RealtimeSettings:
     """Seconds between two polls of Magento (it sends no webhooks)."""
     webhook_delay: float = attrs.field(default=2.0, validator=_not_negative)
     """Seconds before a webhook's job is due: Odoo commits its change after our answer."""
-    public_url: str = ""
+    public_url: str = attrs.field(default="", validator=_url)
     """Base URL Odoo reaches the service at; when set, the webhooks are provisioned at start."""
     secret: str | None = _secret("MAGODOO_WEBHOOK_SECRET")
     """The token in the webhook path ``/odoo/webhook/<secret>``."""
@@ -223,7 +237,11 @@ class Settings:
     def load(
         cls, path: str | Path | None = None, *, env: Mapping[str, str] | None = None
     ) -> Settings:
-        """Read a TOML file (optional) and the secrets from ``env`` (default ``os.environ``)."""
+        """Read a TOML file (optional) and the secrets from ``env`` (default ``os.environ``).
+
+        A relative ``stores.path`` is resolved from the folder of the file, so the same
+        store is opened whatever the working directory.
+        """
         data: dict[str, Any] = {}
         if path is not None:
             try:
@@ -233,7 +251,12 @@ class Settings:
                 raise ConfigurationError(f"settings file {str(path)!r}: {exc.strerror}") from None
             except tomllib.TOMLDecodeError as exc:
                 raise ConfigurationError(f"settings file {str(path)!r}: {exc}") from None
-        return cls.from_mapping(data, env=os.environ if env is None else env)
+        settings = cls.from_mapping(data, env=os.environ if env is None else env)
+        if path is not None and not Path(settings.stores.path).is_absolute():
+            folder = Path(path).resolve().parent
+            settings = attrs.evolve(settings, stores=attrs.evolve(
+                settings.stores, path=str(folder / settings.stores.path)))
+        return settings
 
     @classmethod
     def from_mapping(
