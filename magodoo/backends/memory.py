@@ -374,6 +374,23 @@ class MemoryJobQueue:
     async def get(self, job_id: int) -> Job | None:
         return self._rows.get(job_id)
 
+    async def list_jobs(
+        self,
+        *,
+        state: JobState | None = None,
+        entity: str | None = None,
+        after_id: int | None = None,
+        limit: int = 100,
+    ) -> builtins.list[Job]:
+        out = [
+            j
+            for i, j in sorted(self._rows.items())
+            if (after_id is None or i > after_id)
+            and (state is None or j.state is state)
+            and (entity is None or j.entity == entity)
+        ]
+        return out[:limit]
+
     async def counts(self) -> dict[JobState, int]:
         out = dict.fromkeys(JobState, 0)
         for job in self._rows.values():

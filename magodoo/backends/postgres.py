@@ -706,6 +706,24 @@ class PostgresJobQueue:
         row = await self.db.fetchrow("SELECT * FROM {s}.jobs WHERE id = $1", job_id)
         return None if row is None else _job(row)
 
+    async def list_jobs(
+        self,
+        *,
+        state: JobState | None = None,
+        entity: str | None = None,
+        after_id: int | None = None,
+        limit: int = 100,
+    ) -> builtins.list[Job]:
+        rows = await self.db.fetch(
+            "SELECT * FROM {s}.jobs WHERE id > $1 AND ($2::text IS NULL OR state = $2)"
+            " AND ($3::text IS NULL OR entity = $3) ORDER BY id LIMIT $4",
+            after_id or 0,
+            None if state is None else state.value,
+            entity,
+            limit,
+        )
+        return [_job(r) for r in rows]
+
     async def counts(self) -> dict[JobState, int]:
         out = dict.fromkeys(JobState, 0)
         for row in await self.db.fetch("SELECT state, count(*) FROM {s}.jobs GROUP BY state"):

@@ -227,6 +227,18 @@ class JobQueue(Protocol):
 
     async def get(self, job_id: int) -> Job | None: ...
 
+    async def list_jobs(
+        self,
+        *,
+        state: JobState | None = None,
+        entity: str | None = None,
+        after_id: int | None = None,
+        limit: int = 100,
+    ) -> builtins.list[Job]:
+        """Jobs in any state (or ``state``), of any entity (or ``entity``), ordered by id,
+        after ``after_id`` (for ``magodoo queue list`` and the metrics)."""
+        ...
+
     async def counts(self) -> dict[JobState, int]:
         """Number of jobs in each state (every state present, zeros included)."""
         ...

@@ -687,6 +687,22 @@ class SqliteJobQueue:
         row = await self.db.fetchone("SELECT * FROM jobs WHERE id = ?", (job_id,))
         return None if row is None else _job(row)
 
+    async def list_jobs(
+        self,
+        *,
+        state: JobState | None = None,
+        entity: str | None = None,
+        after_id: int | None = None,
+        limit: int = 100,
+    ) -> builtins.list[Job]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM jobs WHERE id > ? AND (? IS NULL OR state = ?)"
+            " AND (? IS NULL OR entity = ?) ORDER BY id LIMIT ?",
+            (after_id or 0, *[None if state is None else state.value] * 2, entity, entity,
+             limit),
+        )
+        return [_job(r) for r in rows]
+
     async def counts(self) -> dict[JobState, int]:
         out = dict.fromkeys(JobState, 0)
         for row in await self.db.fetchall("SELECT state, count(*) FROM jobs GROUP BY state"):

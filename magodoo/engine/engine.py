@@ -119,10 +119,9 @@ class SyncEngine:
         known = set(ENTITIES) | self.registry.entities()
         for name in self.settings.entities:
             if name not in known:
-                listed = ", ".join([*ENTITIES, *sorted(known - set(ENTITIES))])
                 raise ConfigurationError(
                     f"entities.{name}: no handler is registered for this entity type "
-                    f"(known: {listed})"
+                    f"(what can be synced: {self.registry.describe()})"
                 )
 
     # ---- public entry points ---------------------------------------------------------------

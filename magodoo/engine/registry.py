@@ -44,8 +44,20 @@ class Registry:
             return self._handlers[(entity, direction)]
         except KeyError:
             raise ConfigurationError(
-                f"no handler syncs {entity!r} in direction {direction.value!r}"
+                f"no handler syncs {entity!r} in direction {direction.value!r}; "
+                f"what can be synced: {self.describe()}"
             ) from None
+
+    def directions(self, entity: str) -> list[Direction]:
+        """The directions an entity type syncs in (``[]`` when no handler knows it)."""
+        return [d for d in Direction if (entity, d) in self._handlers]
+
+    def describe(self) -> str:
+        """What can be synced, with directions: ``"categories (o2m), customers (m2o)"``."""
+        names = sorted(self.entities())
+        return ", ".join(
+            f"{name} ({'/'.join(d.value for d in self.directions(name))})" for name in names
+        ) or "nothing (no handler registered)"
 
     def ordered(self, direction: Direction) -> list[AnyHandler]:
         """The handlers of one direction: the built-in entities in dependency order

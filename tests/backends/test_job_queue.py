@@ -363,3 +363,23 @@ async def test_without_max_attempts_expiry_is_not_counted(stores: Stores, clock:
 async def test_claim_refuses_a_bad_max_attempts(stores: Stores) -> None:
     with pytest.raises(ValueError, match="max_attempts"):
         await stores.jobs.claim("w", 1, LEASE, max_attempts=0)
+
+
+async def test_list_jobs_filters_and_pages(stores: Stores) -> None:
+    q = stores.jobs
+    await q.enqueue_many(job(i) for i in range(5))
+    await q.enqueue(Job("customers", M2O, "c1"))
+    claimed = await q.claim("w", 2, LEASE)
+    assert {j.record_key for j in claimed} == {"0", "1"}
+    await q.fail(claimed[0].id or 0, "e", max_attempts=1)
+    everything = await q.list_jobs()
+    assert [j.record_key for j in everything] == ["0", "1", "2", "3", "4", "c1"]
+    assert [j.state for j in everything[:2]] == [JobState.DEAD, JobState.CLAIMED]
+    assert [j.record_key for j in await q.list_jobs(state=JobState.WAITING)] == [
+        "2", "3", "4", "c1"]
+    assert [j.record_key for j in await q.list_jobs(state=JobState.DEAD)] == ["0"]
+    assert [j.record_key for j in await q.list_jobs(entity="customers")] == ["c1"]
+    assert await q.list_jobs(entity="customers", state=JobState.DEAD) == []
+    first = await q.list_jobs(limit=4)
+    rest = await q.list_jobs(after_id=first[-1].id, limit=4)
+    assert [j.record_key for j in first + rest] == ["0", "1", "2", "3", "4", "c1"]
