@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""The realtime service: Odoo webhooks in, Magento polled, queue workers, until SIGINT/SIGTERM.
+"""The realtime service, a thin example over :mod:`magodoo.cli` (``magodoo realtime`` is the
+same command, installed with the package): Odoo webhooks in, Magento polled, queue workers,
+``/healthz``, ``/readyz`` and ``/metrics``, until SIGINT/SIGTERM.
 
 ::
 
@@ -17,16 +19,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from magodoo.__main__ import add_realtime_arguments, configure_logging, run_realtime_command
+from magodoo.cli import add_realtime_arguments, run_realtime_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="runners/realtime.py",
                                      description="Run the magodoo realtime service.")
     add_realtime_arguments(parser)
-    args = parser.parse_args(argv)
-    configure_logging(args.verbose)
-    return run_realtime_command(args)
+    return run_realtime_command(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -8,22 +8,33 @@ the transports capture inside it lands in that block's list, ready for the sync 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from magodoo._http import Exchange
 
-__all__ = ["capture_hook", "collect", "exchange_request", "exchange_response", "to_text"]
+__all__ = [
+    "capture_hook",
+    "collect",
+    "exchange_request",
+    "exchange_response",
+    "observe",
+    "to_text",
+]
 
 _sink: ContextVar[list[Exchange] | None] = ContextVar("magodoo_capture", default=None)
+_observers: ContextVar[tuple[Callable[[Exchange], None], ...]] = ContextVar(
+    "magodoo_observers", default=())
 
 MAX_TEXT = 16_000
 
 
 def capture_hook(exchange: Exchange) -> None:
     """Give this to ``HttpTransport(capture=...)``."""
+    for observer in _observers.get():
+        observer(exchange)
     sink = _sink.get()
     if sink is not None:
         sink.append(exchange)
@@ -38,6 +49,17 @@ def collect() -> Iterator[list[Exchange]]:
         yield sink
     finally:
         _sink.reset(token)
+
+
+@contextmanager
+def observe(observer: Callable[[Exchange], None]) -> Iterator[None]:
+    """Also give every exchange made in this block (and the tasks it starts) to
+    ``observer`` (the metrics count API calls this way); it must not raise or block."""
+    token = _observers.set((*_observers.get(), observer))
+    try:
+        yield
+    finally:
+        _observers.reset(token)
 
 
 def to_text(value: Any) -> str | None:

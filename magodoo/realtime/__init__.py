@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from magodoo.realtime.provision import (
     DEFAULT_FIELDS,
+    InstalledWebhook,
     ProvisionedWebhook,
     WebhookOdoo,
+    list_odoo_webhooks,
     provision_odoo_webhooks,
+    remove_odoo_webhooks,
 )
 from magodoo.realtime.receiver import (
     DEFAULT_DELAY,
@@ -29,7 +32,9 @@ from magodoo.realtime.receiver import (
 )
 from magodoo.realtime.service import (
     RealtimeStats,
+    health_routes,
     poll_magento,
+    readiness,
     realtime_entities,
     run_realtime,
 )
@@ -39,14 +44,19 @@ __all__ = [
     "DEFAULT_FIELDS",
     "MIN_SECRET_LENGTH",
     "WEBHOOK_PATH",
+    "InstalledWebhook",
     "ProvisionedWebhook",
     "RealtimeStats",
     "RedactedAccessLogger",
     "WebhookOdoo",
     "WebhookReceiver",
+    "health_routes",
+    "list_odoo_webhooks",
     "odoo_models",
     "poll_magento",
     "provision_odoo_webhooks",
+    "readiness",
     "realtime_entities",
+    "remove_odoo_webhooks",
     "run_realtime",
 ]

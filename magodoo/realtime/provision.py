@@ -24,7 +24,14 @@ import attrs
 from magodoo.engine.ports import OdooPort
 from magodoo.exceptions import ConfigurationError
 
-__all__ = ["ProvisionedWebhook", "WebhookOdoo", "provision_odoo_webhooks"]
+__all__ = [
+    "InstalledWebhook",
+    "ProvisionedWebhook",
+    "WebhookOdoo",
+    "list_odoo_webhooks",
+    "provision_odoo_webhooks",
+    "remove_odoo_webhooks",
+]
 
 log = logging.getLogger("magodoo.realtime")
 
@@ -142,6 +149,67 @@ async def provision_odoo_webhooks(
             raise ConfigurationError(f"webhooks.{model}: name at least one trigger field")
         done.append(await _one(odoo, url, model, list(fields), prefix))
     return done
+
+
+@attrs.frozen
+class InstalledWebhook:
+    """An automation magodoo made (found by its name), with its webhook actions.
+    ``url`` is the webhook URL with the secret path segment replaced by ``***``."""
+
+    model: str
+    automation_id: int
+    action_ids: tuple[int, ...]
+    active: bool
+    url: str | None
+
+
+def _hide_secret(url: str | None) -> str | None:
+    if not url:
+        return None
+    head, sep, _ = url.rstrip("/").rpartition("/")
+    return f"{head}{sep}***" if sep else "***"
+
+
+async def list_odoo_webhooks(
+    odoo: WebhookOdoo, *, prefix: str = DEFAULT_PREFIX
+) -> list[InstalledWebhook]:
+    """The automations :func:`provision_odoo_webhooks` made (active or not)."""
+    head, tail = f"{prefix}: push ", " changes"  # as _names() spells them
+    autos = await odoo.search_read_page(
+        "base.automation",
+        ["&", ("name", "=like", f"{head}%{tail}"), "|", ("active", "=", True),
+         ("active", "=", False)],
+        ["id", "name", "active", "action_server_ids"])
+    out: list[InstalledWebhook] = []
+    for auto in sorted(autos, key=lambda a: int(a["id"])):
+        name = str(auto["name"])
+        model = name[len(head):len(name) - len(tail)]
+        actions = [int(a) for a in auto.get("action_server_ids") or []]
+        hooks = await odoo.search_read_page(
+            "ir.actions.server", [("id", "in", actions), ("state", "=", "webhook")],
+            ["id", "webhook_url"]) if actions else []
+        out.append(InstalledWebhook(
+            model=model, automation_id=int(auto["id"]),
+            action_ids=tuple(sorted(int(h["id"]) for h in hooks)),
+            active=bool(auto.get("active", True)),
+            url=_hide_secret(str(hooks[0].get("webhook_url") or "")) if hooks else None))
+    return out
+
+
+async def remove_odoo_webhooks(
+    odoo: WebhookOdoo, models: Sequence[str] | None = None, *, prefix: str = DEFAULT_PREFIX
+) -> list[InstalledWebhook]:
+    """Delete the automations (and their webhook actions) of ``models`` (default: all that
+    :func:`list_odoo_webhooks` finds); returns what was removed."""
+    found = [w for w in await list_odoo_webhooks(odoo, prefix=prefix)
+             if models is None or w.model in models]
+    for webhook in found:
+        await odoo.unlink("base.automation", [webhook.automation_id])
+        if webhook.action_ids:
+            await odoo.unlink("ir.actions.server", list(webhook.action_ids))
+        log.info("webhook automation removed",
+                 extra={"model": webhook.model, "automation": webhook.automation_id})
+    return found
 
 
 DEFAULT_FIELDS: Mapping[str, Sequence[str]] = {

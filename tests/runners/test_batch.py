@@ -30,9 +30,11 @@ def test_all_then_again(fakes: Fakes, tmp_path: Path, capsys: pytest.CaptureFixt
     _no_secrets(out)
     assert "queue: ran 0 due jobs; 0 waiting, 0 dead" in out
     lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
-    assert lines["customers"][1:] == ["m2o", "3", "0", "0", "0", "0"]
+    assert lines["customers"][1:7] == ["m2o", "3", "0", "0", "0", "0"]
     categories = len(fakes.odoo.table("product.public.category"))
-    assert lines["categories"][1:] == ["o2m", str(categories), "0", "0", "0", "0"]
+    assert lines["categories"][1:7] == ["o2m", str(categories), "0", "0", "0", "0"]
+    assert float(lines["customers"][7]) >= 0  # each entity's time, in seconds
+    assert len(lines["customers"]) == 8
     partners = [p for p in fakes.odoo.table("res.partner").values()
                 if str(p.get("ref") or "").startswith("MAGE-CUST-")]
     assert len(partners) == len(ids)
@@ -101,8 +103,14 @@ def test_missing_file_and_bad_arguments(tmp_path: Path, capsys: pytest.CaptureFi
     assert "nope.toml" in _out(capsys)
     config = tmp_path / "empty.toml"
     config.write_text("")
-    assert batch.main(["--config", str(config), "--entity", "customers"]) == 2
-    assert "--direction" in _out(capsys)
+    # customers sync only Magento -> Odoo: no --direction needed, the wrong one is refused
+    assert batch.main(["--config", str(config), "--entity", "customers",
+                       "--direction", "o2m"]) == 2
+    assert "--direction: customers syncs only m2o" in _out(capsys)
+    assert batch.main(["--config", str(config), "--entity", "custmers"]) == 2
+    out = _out(capsys)
+    assert "what can be synced: " in out and "customers (m2o)" in out
+    assert "websites" not in out  # only what has a handler
     assert batch.main(["--config", str(config), "--entity", "customers", "--direction", "m2o",
                        "--since", "yesterday"]) == 2
     assert "--since" in _out(capsys)
