@@ -232,7 +232,7 @@ def register(sub: Any) -> None:
 
     purge = group.add_parser("purge", help="delete dead jobs older than an age")
     add_common(purge)
-    purge.add_argument("--dead", action="store_true", required=True,
+    purge.add_argument("--dead", action="store_true",
                        help="purge dead jobs (the only kind that can be purged)")
     purge.add_argument("--older-than", required=True, metavar="AGE",
                        help="e.g. 30d, 12h (a plain number is days)")

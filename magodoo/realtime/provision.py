@@ -205,8 +205,12 @@ async def remove_odoo_webhooks(
              if models is None or w.model in models]
     for webhook in found:
         await odoo.unlink("base.automation", [webhook.automation_id])
-        if webhook.action_ids:
-            await odoo.unlink("ir.actions.server", list(webhook.action_ids))
+        # Odoo deletes an automation's actions with it (ondelete cascade); any left go too
+        left = await odoo.search_read_page(
+            "ir.actions.server", [("id", "in", list(webhook.action_ids))], ["id"]
+        ) if webhook.action_ids else []
+        if left:
+            await odoo.unlink("ir.actions.server", [int(r["id"]) for r in left])
         log.info("webhook automation removed",
                  extra={"model": webhook.model, "automation": webhook.automation_id})
     return found
