@@ -5,13 +5,16 @@ per page on stderr otherwise, nothing with ``--json``. Fed by :func:`magodoo.met
 from __future__ import annotations
 
 import builtins
+import logging
 import sys
 import time
 from typing import Any
 
 import attrs
 
-from magodoo.backends import Job, LogEntry
+from magodoo.backends import Direction, Job, LogEntry
+
+log = logging.getLogger("magodoo.sync")
 
 WRITTEN = ("created", "updated", "deleted")
 
@@ -22,6 +25,20 @@ class _Count:
     written: int = 0
     failed: int = 0
     started: float = attrs.field(factory=time.monotonic)
+
+
+def _log_entry(entry: LogEntry, outcome: str) -> None:
+    """One log line per record, with its context (failures as warnings)."""
+    m2o = entry.direction is Direction.MAGENTO_TO_ODOO
+    source = entry.magento_ref if m2o else entry.odoo_ref
+    context = {"entity": entry.entity, "direction": entry.direction.value,
+               "source_id": source, "job_id": entry.job_id, "outcome": outcome}
+    if outcome == "failed":
+        log.warning("%s %s %s: %s", entry.entity, entry.direction.value, source,
+                    entry.message, extra=context)
+    else:
+        log.info("%s %s %s: %s", entry.entity, entry.direction.value, source, outcome,
+                 extra=context)
 
 
 @attrs.define
@@ -72,6 +89,7 @@ class SyncProgress:
             count.written += outcome in WRITTEN
             count.failed += outcome == "failed"
             touched.add(key)
+            _log_entry(entry, outcome)
         for key in sorted(touched):
             self._show(key)
 
@@ -80,8 +98,9 @@ class SyncProgress:
         elapsed = max(time.monotonic() - count.started, 1e-6)
         rate = count.read / elapsed
         if self.mode == "plain":
+            speed = f"{rate:.1f}/s, " if elapsed >= 1 else ""
             print(f"progress: {key[0]} {key[1]}: {count.read} read, {count.written} written, "
-                  f"{count.failed} failed ({rate:.1f}/s, {elapsed:.1f} s)", file=sys.stderr)
+                  f"{count.failed} failed ({speed}{elapsed:.1f} s)", file=sys.stderr)
         elif self._bars is not None:
             task = self._tasks.get(key)
             if task is None:

@@ -158,7 +158,8 @@ async def _drain(engine: Any, stop: Stop) -> dict[str, int]:
 
 
 async def _recovered(engine: Any, rows: list[Row]) -> set[tuple[str, str, str]]:
-    """The failed records whose newest log entry is a success (their retry in this run)."""
+    """The failed records whose newest log entry is no failure (their retry in this run
+    wrote them, or found them unchanged)."""
     out: set[tuple[str, str, str]] = set()
     for row in rows:
         r = row.result
@@ -171,7 +172,7 @@ async def _recovered(engine: Any, rows: list[Row]) -> set[tuple[str, str, str]]:
                 LogFilter(backend=engine.settings.backend, entity=r.entity,
                           direction=r.direction, record=rec.source_id),
                 newest_first=True, limit=1)
-            if newest and newest[0].status is LogStatus.SUCCESS:
+            if newest and newest[0].status is not LogStatus.FAILED:  # written or unchanged
                 out.add((r.entity, r.direction.value, rec.source_id))
                 row.recovered += 1
     return out
