@@ -116,21 +116,36 @@ class FakeMagento:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve a fake Magento until interrupted; print its URL and credentials."""
-    parser = argparse.ArgumentParser(prog="python -m magodoo.testing.fake_magento")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8081)
-    parser.add_argument("--seed", choices=["demo", "recorded", "none"], default="demo")
-    parser.add_argument("--size", choices=["small", "medium", "large"], default="small")
-    parser.add_argument("--admin-username", default="admin")
-    parser.add_argument("--admin-password", default="magodoo123")
-    parser.add_argument("--token-lifetime", type=float, default=3600.0)
-    parser.add_argument("--bearer-enabled", action="store_true")
-    parser.add_argument("--latency", type=float, default=0.0)
-    parser.add_argument("--error-rate", type=float, default=0.0)
-    parser.add_argument("--rate-limit-every", type=int, default=None)
-    parser.add_argument("--drop-rate", type=float, default=0.0)
-    parser.add_argument("--expire-tokens-after", type=int, default=None)
-    parser.add_argument("--two-factor", action="store_true")
+    parser = argparse.ArgumentParser(prog="python -m magodoo.testing.fake_magento",
+                                     description="Run the fake Magento 2.4 REST server.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8081, help="port (0: any free one)")
+    parser.add_argument("--seed", choices=["demo", "recorded", "none"], default="demo",
+                        help="demo catalog and sales, the recorded 2.4.6 store, or empty")
+    parser.add_argument("--size", choices=["small", "medium", "large"], default="small",
+                        help="how much demo data")
+    parser.add_argument("--admin-username", default="admin",
+                        help="admin user for the token route")
+    parser.add_argument("--admin-password", default="magodoo123",
+                        help="its password (a test value: the fake is not for real data)")
+    parser.add_argument("--token-lifetime", type=float, default=3600.0,
+                        help="seconds an admin token stays valid")
+    parser.add_argument("--bearer-enabled", action="store_true",
+                        help="accept the integration access token as a bearer token "
+                             "(Magento's 'Allow OAuth Access Tokens to be used as "
+                             "standalone Bearer tokens')")
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds to wait before each answer")
+    parser.add_argument("--error-rate", type=float, default=0.0,
+                        help="share of requests answered 503 (0..1)")
+    parser.add_argument("--rate-limit-every", type=int, default=None,
+                        help="answer every Nth request 429 with Retry-After")
+    parser.add_argument("--drop-rate", type=float, default=0.0,
+                        help="share of requests whose connection is closed unanswered (0..1)")
+    parser.add_argument("--expire-tokens-after", type=int, default=None,
+                        help="admin tokens die after N authenticated requests each")
+    parser.add_argument("--two-factor", action="store_true",
+                        help="refuse the admin token route as Magento's 2FA module does")
     args = parser.parse_args(argv)
     seed: Seed = None if args.seed == "none" else args.seed
     fake = FakeMagento(

@@ -267,11 +267,13 @@ async def _run(fake: FakeOdoo, host: str, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Run the fake Odoo server.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8069)
+    parser = argparse.ArgumentParser(prog="python -m magodoo.testing.fake_odoo",
+                                     description="Run the fake Odoo server.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8069, help="port (0: any free one)")
     parser.add_argument("--seed", default="demo", help="'demo' or 'none'")
-    parser.add_argument("--version", default="18.0", choices=sorted(VERSION_INFO))
+    parser.add_argument("--version", default="18.0", choices=sorted(VERSION_INFO),
+                        help="Odoo version to answer as (19.0 adds the JSON-2 API)")
     args = parser.parse_args(argv)
     fake = FakeOdoo(seed=None if args.seed == "none" else args.seed, version=args.version)
     with contextlib.suppress(KeyboardInterrupt):

@@ -273,3 +273,21 @@ def test_runner_scripts_are_thin() -> None:
         text = (ROOT / "runners" / f"{name}.py").read_text()
         assert "from magodoo.cli import" in text and "magodoo.__main__" not in text
     assert os.path.getsize(ROOT / "magodoo" / "__main__.py") < 400
+
+
+def test_the_fakes_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from magodoo.testing import fake_magento, fake_odoo
+
+    with pytest.raises(SystemExit):
+        fake_odoo.main(["--help"])
+    text = capsys.readouterr().out
+    assert text.startswith("usage: python -m magodoo.testing.fake_odoo")
+    assert "fake_odoo.py" not in text
+    with pytest.raises(SystemExit):
+        fake_magento.main(["--help"])
+    text = capsys.readouterr().out
+    options = [line.split()[0] for line in text.splitlines()
+               if line.startswith("  --") and line.split()[0] != "--help"]
+    assert len(options) >= 12
+    for line in text.split("options:")[1].split("\n  -")[1:]:
+        assert len(line.split()) > 2, f"no help text: {line!r}"
