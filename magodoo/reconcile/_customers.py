@@ -27,9 +27,11 @@ from magodoo.reconcile._difference import Difference, Kind, same
 from magodoo.reconcile._ports import MagentoReader, OdooReader
 from magodoo.settings import Defaults
 
-__all__ = ["ENTITY", "compare_customers"]
+__all__ = ["ADDRESS_ENTITY", "ENTITY", "compare_customers"]
 
 ENTITY = "customers"
+ADDRESS_ENTITY = "customer_addresses"
+"""The bindings of each Magento address to its Odoo child contact (as the engine names them)."""
 PARTNER = "res.partner"
 MAX_PAGE = 300
 
@@ -149,12 +151,48 @@ async def _matches(
     return found
 
 
+async def _address_differences(
+    customers: list[Customer], odoo: OdooReader, bound: Mapping[str, int],
+    address_bindings: Mapping[str, Binding],
+) -> AsyncIterator[Difference]:
+    """Address bindings that do not point at a child contact of the customer's partner (a
+    contact of another partner, an orphan, or a contact that is gone)."""
+    contacts = sorted({b.odoo_id for b in address_bindings.values()})
+    parents: dict[int, int | None] = {}
+    if contacts:
+        for row in await odoo.read(PARTNER, contacts, ["parent_id"]):
+            parent = row.get("parent_id")
+            parents[int(row["id"])] = (parent[0] if isinstance(parent, list | tuple)
+                                       else parent or None)
+    for customer in customers:
+        cid = str(customer.id)
+        pid = bound.get(cid)
+        if pid is None:
+            continue
+        for index, address in enumerate(customer.addresses or ()):
+            binding = address_bindings.get(str(address.id))
+            if binding is None:
+                continue
+            if binding.odoo_id not in parents:
+                actual: Any = f"contact {binding.odoo_id} is gone"
+            elif parents[binding.odoo_id] != pid:
+                parent = parents[binding.odoo_id]
+                actual = (f"contact {binding.odoo_id} of partner {parent}" if parent
+                          else f"contact {binding.odoo_id} without a parent")
+            else:
+                continue
+            yield Difference(ENTITY, "field_mismatch", cid, pid,
+                             f"addresses[{index}].binding", f"a contact of partner {pid}",
+                             actual)
+
+
 async def _page_differences(
     customers: list[Customer],
     odoo: OdooReader,
     bindings: Mapping[str, Binding],
     geo: _Geo,
     defaults: Defaults,
+    address_bindings: Mapping[str, Binding] | None = None,
 ) -> AsyncIterator[Difference]:
     await geo.resolve(customers)
     mctx = PartnerContext(
@@ -199,6 +237,10 @@ async def _page_differences(
         else:
             for diff in _field_differences(cid, pid, m, rows[pid], children.get(pid, 0)):
                 yield diff
+    if address_bindings:
+        present = {cid: pid for cid, pid in bound.items() if pid in rows}
+        async for diff in _address_differences(customers, odoo, present, address_bindings):
+            yield diff
 
 
 async def _gone_from_magento(
@@ -243,8 +285,9 @@ async def compare_customers(
     e-mail, or the bound partner is gone), ``unbound`` (a partner matches but no binding links
     them), ``field_mismatch`` (one per differing field: ``magento_value`` is what the mapper
     makes of the customer, ``odoo_value`` what the partner holds; ``addresses`` compares the
-    number of active address contacts). Then, from the bindings, ``missing_in_magento`` for
-    partners whose customer is gone.
+    number of active address contacts; ``addresses[i].binding`` an address binding that
+    points at a contact of another partner, an orphan or a deleted contact). Then, from the
+    bindings, ``missing_in_magento`` for partners whose customer is gone.
     """
     _check_page_size(page_size)
     defaults = defaults or Defaults()
@@ -252,7 +295,12 @@ async def compare_customers(
     async for customers in _magento_pages(magento, page_size):
         bindings = await stores.bindings.get_many_by_magento(
             backend, ENTITY, [str(c.id) for c in customers])
-        async for diff in _page_differences(customers, odoo, bindings, geo, defaults):
+        address_ids = [str(a.id) for c in customers for a in c.addresses or ()
+                       if a.id is not None]
+        address_bindings = await stores.bindings.get_many_by_magento(
+            backend, ADDRESS_ENTITY, address_ids) if address_ids else {}
+        async for diff in _page_differences(customers, odoo, bindings, geo, defaults,
+                                            address_bindings):
             yield diff
     async for diff in _gone_from_magento(magento, stores, backend, page_size):
         yield diff

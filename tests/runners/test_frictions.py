@@ -291,3 +291,103 @@ def test_the_fakes_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(options) >= 12
     for line in text.split("options:")[1].split("\n  -")[1:]:
         assert len(line.split()) > 2, f"no help text: {line!r}"
+
+
+# 2. --force after a partner was deleted by hand: the addresses follow the new partner ------
+
+
+def _compare(config: str) -> list[Any]:
+    import asyncio
+
+    from magodoo.engine.wiring import connect
+    from magodoo.reconcile import compare_customers
+
+    async def run() -> list[Any]:
+        settings = Settings.load(config)
+        async with await connect(settings) as conn:
+            return [d async for d in compare_customers(
+                conn.magento, conn.odoo, conn.stores, settings.backend,
+                defaults=settings.defaults)]
+
+    return asyncio.run(run())
+
+
+def _address_binding(config: str, address_id: str) -> int | None:
+    import asyncio
+
+    from magodoo.backends import open_sqlite_stores
+
+    async def run() -> int | None:
+        async with await open_sqlite_stores(Settings.load(config).stores.path) as stores:
+            found = await stores.bindings.get_by_magento("default", "customer_addresses",
+                                                         address_id)
+            return None if found is None else found.odoo_id
+
+    return asyncio.run(run())
+
+
+def _rebind_address(config: str, address_id: str, odoo_id: int) -> None:
+    import asyncio
+
+    from magodoo.backends import Binding, open_sqlite_stores
+
+    async def run() -> None:
+        async with await open_sqlite_stores(Settings.load(config).stores.path) as stores:
+            await stores.bindings.unbind("default", "customer_addresses",
+                                         magento_id=address_id)
+            await stores.bindings.unbind("default", "customer_addresses", odoo_id=odoo_id)
+            await stores.bindings.bind(Binding("default", "customer_addresses", address_id,
+                                               odoo_id))
+
+    asyncio.run(run())
+
+
+def test_force_after_a_partner_deleted_by_hand_rebinds_its_addresses(
+        fakes: Fakes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    customer = fakes.add_customer(1)
+    other = fakes.add_customer(2)
+    config = str(fakes.write_config(tmp_path))
+    assert main(["sync", "customers", "--config", config]) == 0
+    partners = fakes.odoo.table("res.partner")
+    (first,) = [i for i, p in partners.items() if p.get("ref") == f"MAGE-CUST-{customer}"]
+    (orphan,) = [i for i, p in partners.items() if p.get("parent_id") == first]
+    address = str(partners[orphan]["ref"]).removeprefix("MAGE-ADDR-")
+    assert _address_binding(config, address) == orphan
+    assert _compare(config) == []
+
+    # deleted by hand in Odoo: the child contacts survive as top-level partners
+    del partners[first]
+    partners[orphan]["parent_id"] = False
+    capsys.readouterr()
+    assert main(["sync", "customers", "--force", "--config", config]) == 0
+    _, err = outputs(capsys)
+    partners = fakes.odoo.table("res.partner")  # (the fake replaces its tables on writes)
+    (second,) = [i for i, p in partners.items() if p.get("ref") == f"MAGE-CUST-{customer}"]
+    (child,) = [i for i, p in partners.items()
+                if p.get("ref") == f"MAGE-ADDR-{address}" and p.get("parent_id") == second]
+    assert second != first and child != orphan
+    assert _address_binding(config, address) == child  # moved to the new partner's contact
+    assert main(["sync", "customers", "--force", "--config", config, "-v"]) == 0
+    _, err = outputs(capsys)
+    assert "address binding skipped" not in err
+    assert [d for d in _compare(config) if d.field and "binding" in d.field] == []
+
+    # a binding that points at a contact of another partner, or at the orphan: seen
+    (other_child,) = [i for i, p in partners.items()
+                      if str(p.get("ref") or "").startswith("MAGE-ADDR-")
+                      and p.get("parent_id") not in (False, None, second)
+                      and partners.get(p["parent_id"], {}).get("ref") == f"MAGE-CUST-{other}"]
+    _rebind_address(config, address, other_child)
+    partners = fakes.odoo.table("res.partner")
+    found = [d for d in _compare(config) if d.field == "addresses[0].binding"]
+    assert [(d.magento_id, d.odoo_id, d.odoo_value) for d in found] == [
+        (str(customer), second, f"contact {other_child} of partner "
+                                f"{partners[other_child]['parent_id']}")]
+    _rebind_address(config, address, orphan)
+    (diff,) = [d for d in _compare(config) if d.field == "addresses[0].binding"]
+    assert diff.odoo_value == f"contact {orphan} without a parent"
+    assert diff.magento_value == f"a contact of partner {second}"
+    # and the next --force repairs it
+    assert main(["sync", "customers", "--force", "--config", config]) == 0
+    assert _address_binding(config, address) == child
+    assert [d for d in _compare(config) if d.field and "binding" in d.field] == []

@@ -279,7 +279,29 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
             await ctx.stores.bindings.bind_many(rows)
         except BindingConflictError:
             for row in rows:
-                try:
-                    await ctx.stores.bindings.bind(row)
-                except (BindingConflictError, MagodooError) as exc:
-                    log.warning("address binding skipped: %s", exc)
+                await self._rebind(ctx, row)
+
+    async def _rebind(self, ctx: Context, row: Binding) -> None:
+        """Bind one address to the child contact that carries its ref under the customer's
+        partner. A binding left on another contact (the orphan of a partner deleted by hand,
+        recreated by ``--force``) is moved here: the contact found by ref wins."""
+        store = ctx.stores.bindings
+        try:
+            await store.bind(row)
+            return
+        except BindingConflictError:
+            pass
+        try:
+            old = await store.get_by_magento(row.backend, row.entity, row.magento_id)
+            if old is not None and old.odoo_id != row.odoo_id:
+                await store.unbind(row.backend, row.entity, magento_id=old.magento_id)
+                log.info("address binding moved from Odoo id %s to %s", old.odoo_id,
+                         row.odoo_id, extra={"entity": ADDRESS_ENTITY,
+                                             "source_id": row.magento_id})
+            other = await store.get_by_odoo(row.backend, row.entity, row.odoo_id)
+            if other is not None and other.magento_id != row.magento_id:
+                await store.unbind(row.backend, row.entity, odoo_id=row.odoo_id)
+            await store.bind(row)
+        except (BindingConflictError, MagodooError) as exc:
+            log.warning("address binding skipped: %s", exc,
+                        extra={"entity": ADDRESS_ENTITY, "source_id": row.magento_id})
