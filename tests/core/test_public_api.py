@@ -13,9 +13,11 @@ import magodoo
 PUBLIC = [
     "magodoo",
     "magodoo.backends",
+    "magodoo.cli",
     "magodoo.engine",
     "magodoo.exceptions",
     "magodoo.magento",
+    "magodoo.metrics",
     "magodoo.odoo",
     "magodoo.realtime",
     "magodoo.reconcile",
@@ -46,7 +48,7 @@ def test_top_level_public_names_are_all_exported() -> None:
 def test_library_does_not_import_the_fakes() -> None:
     code = (
         "import sys, magodoo, magodoo.engine, magodoo.backends, magodoo.mapping,"
-        " magodoo.realtime, magodoo.reconcile;"
+        " magodoo.realtime, magodoo.reconcile, magodoo.cli, magodoo.metrics;"
         "print([m for m in sys.modules if m.startswith('magodoo.testing')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
