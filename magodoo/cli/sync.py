@@ -106,7 +106,6 @@ def format_results(results: Mapping[str, SyncResult], redactor: Redactor | None 
 def summary(rows: list[Row], recovered: set[tuple[str, str, str]] | None = None) -> str:
     lines = [f"{'entity':<16} {'dir':<4} {'created':>7} {'updated':>7} {'deleted':>7} "
              f"{'skipped':>7} {'failed':>6} {'seconds':>8}"]
-    failures: list[str] = []
     for row in rows:
         r = row.result
         if r is None:
@@ -117,16 +116,23 @@ def summary(rows: list[Row], recovered: set[tuple[str, str, str]] | None = None)
                      + ("  (dry run)" if r.dry_run else "")
                      + (f"  ({row.recovered} failed, then synced on retry)"
                         if row.recovered else ""))
-        failures += [f"  {r.entity} {rec.source_id}: {rec.reason}"
-                     for rec in r.records if rec.outcome is Outcome.FAILED
-                     and (r.entity, r.direction.value, rec.source_id) not in (recovered or ())]
-    if failures:
-        lines.append(f"failures ({len(failures)}):")
-        lines += failures[:MAX_FAILURES_SHOWN]
-        if len(failures) > MAX_FAILURES_SHOWN:
-            lines.append(f"  ... and {len(failures) - MAX_FAILURES_SHOWN} more "
-                         "(see `magodoo log list --status failed`; they are queued for retry)")
-    return "\n".join(lines)
+    return "\n".join(lines + failure_lines(rows, recovered))
+
+
+def failure_lines(rows: list[Row], recovered: set[tuple[str, str, str]] | None = None
+                  ) -> list[str]:
+    """The records still failed at the end of the run, the first few of them."""
+    failures = [f"  {r.entity} {rec.source_id}: {rec.reason}"
+                for row in rows if (r := row.result) is not None for rec in r.records
+                if rec.outcome is Outcome.FAILED
+                and (r.entity, r.direction.value, rec.source_id) not in (recovered or ())]
+    if not failures:
+        return []
+    lines = [f"failures ({len(failures)}):", *failures[:MAX_FAILURES_SHOWN]]
+    if len(failures) > MAX_FAILURES_SHOWN:
+        lines.append(f"  ... and {len(failures) - MAX_FAILURES_SHOWN} more "
+                     "(see `magodoo log list --status failed`; they are queued for retry)")
+    return lines
 
 
 def _rich_summary(rows: list[Row]) -> None:
@@ -280,6 +286,8 @@ async def run_sync(args: argparse.Namespace, stop: Stop) -> int:
         return code
     if progress.mode == "bars" and sys.stdout.isatty():
         _rich_summary(rows)
+        for line in failure_lines(rows, recovered):
+            say(redact.text(line))
     else:
         say(redact.text(summary(rows, recovered)))
     if queue:

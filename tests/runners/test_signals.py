@@ -42,32 +42,40 @@ def _state(path: Path) -> tuple[dict[JobState, int], set[str], set[str]]:
     return asyncio.run(run())
 
 
-def _run_until(args: list[str], marker: str) -> tuple[int, str]:
-    """Start ``magodoo`` in a child process, SIGTERM it once ``marker`` shows on stderr."""
-    child = subprocess.Popen([sys.executable, "-m", "magodoo", *args], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+def _run_until(args: list[str], marker: str,
+               sig: signal.Signals = signal.SIGTERM) -> tuple[int, str]:
+    """Start ``magodoo`` in a child process, signal it once ``marker`` shows on stderr."""
     lines: list[str] = []
+    out: list[str] = []
     seen = threading.Event()
+    with subprocess.Popen([sys.executable, "-m", "magodoo", *args], cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env={**os.environ, "PYTHONUNBUFFERED": "1"}) as child:
 
-    def read() -> None:
-        assert child.stderr is not None
-        for line in child.stderr:
-            lines.append(line)
-            if marker in line and not seen.is_set():
-                seen.set()
-                child.send_signal(signal.SIGTERM)
+        def read() -> None:
+            assert child.stderr is not None
+            for line in child.stderr:
+                lines.append(line)
+                if marker in line and not seen.is_set():
+                    seen.set()
+                    child.send_signal(sig)
 
-    reader = threading.Thread(target=read)
-    reader.start()
-    try:
-        out, _ = child.communicate(timeout=120)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    reader.join(10)
+        def read_out() -> None:
+            assert child.stdout is not None
+            out.extend(child.stdout)
+
+        readers = [threading.Thread(target=read), threading.Thread(target=read_out)]
+        for reader in readers:
+            reader.start()
+        try:
+            child.wait(timeout=120)
+        finally:
+            if child.poll() is None:
+                child.kill()
+            for reader in readers:
+                reader.join(10)
     assert seen.is_set(), "".join(lines)
-    return child.returncode, out + "".join(lines)
+    return child.returncode, "".join(out) + "".join(lines)
 
 
 @pytest.mark.parametrize("phase", ["sync", "queue"])
@@ -109,3 +117,19 @@ def test_sigterm_stops_sync_cleanly(fakes: Fakes, tmp_path: Path, phase: str,
                 if str(p.get("ref") or "").startswith("MAGE-CUST-")]
     assert sorted(p["ref"] for p in partners) == sorted(f"MAGE-CUST-{i}" for i in ids)
     assert _state(store)[0] == dict.fromkeys(JobState, 0)
+
+
+def test_sigint_stops_sync_cleanly(fakes: Fakes, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    ids = [fakes.add_customer(n) for n in range(30)]
+    config = str(fakes.write_config(tmp_path, extra=SLOW))
+    _enqueue(tmp_path / "stores.sqlite3", ids[:3])
+    fakes.odoo.faults.latency = 0.05
+    code, text = _run_until(["sync", "customers", "--config", config],
+                            "progress: customers m2o", signal.SIGINT)
+    fakes.odoo.faults.latency = 0.0
+    assert code == 130, text
+    assert "SIGINT: stopping at the next safe point" in text
+    assert "stopped by SIGINT" in text and "Traceback" not in text
+    counts, queued, _ = _state(tmp_path / "stores.sqlite3")
+    assert counts[JobState.CLAIMED] == 0 and queued == {str(k) for k in ids[:3]}
