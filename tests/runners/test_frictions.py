@@ -391,3 +391,12 @@ def test_force_after_a_partner_deleted_by_hand_rebinds_its_addresses(
     assert main(["sync", "customers", "--force", "--config", config]) == 0
     assert _address_binding(config, address) == child
     assert [d for d in _compare(config) if d.field and "binding" in d.field] == []
+
+
+def test_demo_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    first, second = report["passes"]
+    assert {e["entity"] for e in first["entities"]} >= {"customers", "categories"}
+    assert all(e["created"] == e["updated"] == 0 for e in second["entities"])
+    assert report["store_path"] is None and report["log_entries"] > 0
