@@ -32,7 +32,9 @@ __all__ = [
     "MagentoSettings",
     "OdooSettings",
     "RealtimeSettings",
+    "PriceSettings",
     "Settings",
+    "StockSettings",
     "StoreSettings",
 ]
 
@@ -46,6 +48,7 @@ ENTITIES: tuple[str, ...] = (
     "categories",
     "attributes",
     "products",
+    "prices",
     "stock",
     "tax_rates",
     "customers",
@@ -102,6 +105,10 @@ class MagentoSettings:
     """Magento category under which Odoo's top-level eCommerce categories are created."""
     concurrency: int = attrs.field(default=8, validator=_positive)
     timeout: float = attrs.field(default=60.0, validator=_positive)
+    input_limit: int = attrs.field(default=0, validator=_not_negative)
+    """Items per array the store accepts in one synchronous call (Magento's web API input
+    limits, ``webapi/validation/complex_array_limit``, 20 when on); 0: limits off (the
+    default), batches then follow ``batch_size``."""
     password: str | None = _secret("MAGODOO_MAGENTO_PASSWORD")
     token: str | None = _secret("MAGODOO_MAGENTO_TOKEN")
     consumer_key: str | None = _secret("MAGODOO_MAGENTO_CONSUMER_KEY")
@@ -176,6 +183,37 @@ class RealtimeSettings:
     """The token in the webhook path ``/odoo/webhook/<secret>``."""
 
 
+def _source_codes(value: Mapping[str, str]) -> Mapping[str, str]:
+    for code, source in value.items():
+        if not isinstance(code, str) or not code or not isinstance(source, str) or not source:
+            raise ConfigurationError(
+                f"sources: warehouse code -> source code, got {code!r} = {source!r}")
+    return types.MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class PriceSettings:
+    """Prices Odoo -> Magento (``[prices]``)."""
+
+    pricelist: str = ""
+    """Name of the Odoo pricelist whose fixed prices with a minimum quantity become Magento
+    tier prices; empty: no tier prices."""
+    website_id: int = attrs.field(default=0, validator=_not_negative)
+    """Website scope of the tier prices (0: all websites, Magento's global price scope)."""
+
+
+@attrs.frozen
+class StockSettings:
+    """Stock Odoo -> Magento (``[stock]``; seed: "Default Warehouse")."""
+
+    quantity: Literal["on_hand", "free"] = "on_hand"
+    """``on_hand``: Odoo ``qty_available`` (as the seed); ``free``: ``free_qty`` (on hand
+    minus reserved)."""
+    sources: Mapping[str, str] = attrs.field(factory=dict, converter=_source_codes)
+    """Odoo warehouse code -> Magento MSI source code. Empty: ``defaults.warehouse`` ->
+    ``default``."""
+
+
 @attrs.frozen
 class EntitySettings:
     """Per entity type: synced at all, and in real time."""
@@ -219,6 +257,8 @@ class Settings:
     log: LogSettings = LogSettings()
     defaults: Defaults = Defaults()
     realtime: RealtimeSettings = RealtimeSettings()
+    prices: PriceSettings = PriceSettings()
+    stock: StockSettings = StockSettings()
     entities: Mapping[str, EntitySettings] = attrs.field(
         factory=_entities_default, converter=_freeze_entities
     )
@@ -336,6 +376,11 @@ def _check(type_: Any, value: Any, name: str, env: Mapping[str, str]) -> Any:
             return None
         inner = [a for a in args if a is not type(None)]
         return _check(inner[0], value, name, env)
+    if origin is Mapping or origin is dict:
+        if not isinstance(value, Mapping):
+            raise ConfigurationError(f"{name}: must be a table, got {value!r}")
+        return {_check(args[0], k, f"{name}.{k}", env): _check(args[1], v, f"{name}.{k}", env)
+                for k, v in value.items()}
     if type_ is bool:
         if not isinstance(value, bool):
             raise ConfigurationError(f"{name}: must be true or false, got {value!r}")

@@ -492,6 +492,8 @@ class SyncEngine:
             return []
         recreate: list[AnyPlan] = []
         for p in plans:
+            if p.outcome is not None:  # the handler decided (e.g. skipped: target unknown)
+                continue
             outcome = results.get(p.source_id)
             if isinstance(outcome, NotFoundError) and p.binding is not None:
                 log.info("bound target gone, creating again",
@@ -566,7 +568,7 @@ class SyncEngine:
         plans: list[AnyPlan], results: Any
     ) -> None:
         for p in plans:
-            if p.outcome is Outcome.FAILED:
+            if p.outcome is not None:  # failed already, or the handler decided (skipped)
                 continue
             outcome = results.get(p.source_id)
             if isinstance(outcome, Written):

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from magodoo.magento.models_catalog import Category
+from magodoo.magento.models_catalog import Category, SourceItem, StockItem
 from magodoo.magento.models_common import Page
 from magodoo.magento.models_customers import Customer
+from magodoo.magento.models_prices import BasePrice, PriceUpdateResult
 from magodoo.magento.search import SearchCriteria
 
 __all__ = ["MagentoPort", "OdooPort"]
@@ -88,3 +89,18 @@ class MagentoPort(Protocol):
     ) -> bool: ...
 
     async def delete_category(self, category_id: int) -> bool: ...
+
+    # prices and stock (Odoo -> Magento)
+
+    async def list_modules(self) -> list[str]: ...
+
+    async def save_base_prices(self, prices: Iterable[BasePrice]) -> list[PriceUpdateResult]:
+        ...
+
+    async def save_source_items(self, items: Iterable[SourceItem]) -> None: ...
+
+    async def list_source_items(
+        self, criteria: SearchCriteria | None = ...
+    ) -> Page[SourceItem]: ...
+
+    async def update_stock_item(self, sku: str, item: StockItem) -> int: ...

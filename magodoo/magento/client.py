@@ -20,12 +20,13 @@ from __future__ import annotations
 from magodoo.magento._bulk import BulkApi
 from magodoo.magento._catalog import CatalogApi
 from magodoo.magento._customers import CustomersApi
+from magodoo.magento._prices import PricesApi
 from magodoo.magento._sales import SalesApi
 
 __all__ = ["MagentoClient"]
 
 
-class MagentoClient(CatalogApi, CustomersApi, SalesApi, BulkApi):
+class MagentoClient(CatalogApi, CustomersApi, SalesApi, BulkApi, PricesApi):
     """Magento admin REST client: ``MagentoClient(base_url, *, auth, store_code="default",
     session=None, limit=8, timeouts=Timeouts(), retry=RetryPolicy(), capture=None)``.
 

@@ -30,7 +30,7 @@ from magodoo.magento.models_catalog import (
 )
 from magodoo.magento.models_common import CustomAttribute, Page, custom_attributes
 from magodoo.magento.models_customers import Customer, CustomerAddress, Region
-from magodoo.magento.models_prices import BasePrice, PriceUpdateResult
+from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierPrice
 from magodoo.magento.models_sales import (
     CreditMemo,
     CreditMemoComment,
@@ -110,6 +110,7 @@ __all__ = [
     "ShipmentComment",
     "ShipmentItem",
     "ShipmentPackage",
+    "SkuTierPrice",
     "Source",
     "SourceCarrierLink",
     "SourceItem",

@@ -17,7 +17,7 @@ import attrs
 
 from magodoo.magento._base import ApiModel
 
-__all__ = ["BasePrice", "PriceUpdateResult"]
+__all__ = ["BasePrice", "PriceUpdateResult", "SkuTierPrice"]
 
 _PLACEHOLDER = re.compile(r"%([A-Za-z_][A-Za-z0-9_]*|\d+)")
 
@@ -30,6 +30,21 @@ class BasePrice(ApiModel):
     price: float | None = None
     store_id: int | None = None
     sku: str | None = None
+    extension_attributes: Mapping[str, Any] | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class SkuTierPrice(ApiModel):
+    """TierPrice of the price storage (``catalog-data-tier-price-interface``): ``price_type``
+    ``fixed`` or ``discount``, ``customer_group`` a group code or ``ALL GROUPS``."""
+
+    sku: str | None = None
+    price: float | None = None
+    price_type: str | None = None
+    website_id: int | None = None
+    customer_group: str | None = None
+    quantity: float | None = None
     extension_attributes: Mapping[str, Any] | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 

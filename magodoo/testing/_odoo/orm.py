@@ -81,9 +81,13 @@ class Env:
     context: dict[str, Any]
     now: datetime
     outbox: list[tuple[str, str]] = attrs.Factory(list)
+    memo: dict[Any, Any] | None = None
+    """Per-read cache for computes that scan whole tables (stock figures); only set while a
+    large ``read`` runs, when nothing changes between rows."""
 
     def ctx(self, **extra: Any) -> Env:
-        return Env(self.db, self.uid, {**self.context, **extra}, self.now, self.outbox)
+        return Env(self.db, self.uid, {**self.context, **extra}, self.now, self.outbox,
+                   self.memo)
 
 
 @attrs.define
@@ -253,6 +257,8 @@ class Database:
             name: self._inverse_index(env, model, name) for name in names
             if name in spec.o2m and name not in spec.computes and len(ids) > 10
         }
+        if len(ids) > 10 and env.memo is None:
+            env = Env(env.db, env.uid, env.context, env.now, env.outbox, {})
         out = []
         for rid in ids:
             row = table.get(rid)

@@ -222,28 +222,71 @@ def _variant_after_write(env: Env, ids: list[int], vals: dict[str, Any]) -> None
             env.db.get("product.template", tmpl_id)["default_code"] = False
 
 
-def stock_figures(env: Env, product_id: int) -> dict[str, float]:
+def internal_locations(env: Env) -> set[int]:
+    """The internal locations (``usage='internal'``), only those of the warehouse in the
+    context (``warehouse_id``: an id or a list of ids) when there is one, as Odoo's
+    ``_get_domain_locations`` does: a warehouse holds its stock location and what lies under
+    it."""
+    locations = env.db.table("stock.location")
+    found = {lid for lid, loc in locations.items() if loc.get("usage") == "internal"}
+    found |= INTERNAL_LOCATIONS
+    wanted = env.context.get("warehouse_id")
+    if not wanted:
+        return found
+    ids = wanted if isinstance(wanted, list) else [wanted]
+    warehouses = env.db.table("stock.warehouse")
+    roots = {warehouses[w].get("lot_stock_id") for w in ids if w in warehouses}
+    roots |= {warehouses[w].get("view_location_id") for w in ids if w in warehouses}
+    roots.discard(None)
+
+    def under(lid: int) -> bool:
+        seen = 0
+        current: Any = lid
+        while current and seen < 50:
+            if current in roots:
+                return True
+            current = locations.get(current, {}).get("location_id")
+            seen += 1
+        return False
+
+    return {lid for lid in found if under(lid)}
+
+
+def _figures_index(env: Env) -> dict[int, dict[str, float]]:
     db = env.db
-    on_hand = 0.0
-    reserved = 0.0
+    inside = internal_locations(env)
+    totals: dict[int, list[float]] = {}
     for quant in db.table("stock.quant").values():
-        if quant.get("product_id") == product_id and quant.get("location_id") in INTERNAL_LOCATIONS:
-            on_hand += float(quant.get("quantity") or 0.0)
-            reserved += float(quant.get("reserved_quantity") or 0.0)
-    outgoing = 0.0
+        if quant.get("location_id") in inside:
+            t = totals.setdefault(quant.get("product_id") or 0, [0.0, 0.0, 0.0])
+            t[0] += float(quant.get("quantity") or 0.0)
+            t[1] += float(quant.get("reserved_quantity") or 0.0)
     for move in db.table("stock.move").values():
-        if move.get("product_id") != product_id or move.get("state") in ("done", "cancel", "draft"):
+        if move.get("state") in ("done", "cancel", "draft"):
             continue
-        if move.get("location_id") in INTERNAL_LOCATIONS:
-            outgoing += float(move.get("product_uom_qty") or 0.0)
+        if move.get("location_id") in inside:
+            t = totals.setdefault(move.get("product_id") or 0, [0.0, 0.0, 0.0])
+            t[2] += float(move.get("product_uom_qty") or 0.0)
             if move.get("state") in ("assigned", "partially_available"):
-                reserved += float(move.get("reserved") or 0.0)
-    return {
-        "qty_available": on_hand,
-        "free_qty": on_hand - reserved,
-        "virtual_available": on_hand - outgoing,
-        "outgoing_qty": outgoing,
-    }
+                t[1] += float(move.get("reserved") or 0.0)
+    return {pid: {"qty_available": on_hand, "free_qty": on_hand - reserved,
+                  "virtual_available": on_hand - outgoing, "outgoing_qty": outgoing}
+            for pid, (on_hand, reserved, outgoing) in totals.items()}
+
+
+def stock_figures(env: Env, product_id: int) -> dict[str, float]:
+    """On hand, free, forecast and outgoing quantities of a product (in the context's
+    warehouse, if any). Within one large read, computed once for every product."""
+    if env.memo is not None:
+        key = ("stock_figures", repr(env.context.get("warehouse_id")))
+        index = env.memo.get(key)
+        if index is None:
+            index = env.memo[key] = _figures_index(env)
+    else:
+        index = _figures_index(env)
+    zero = {"qty_available": 0.0, "free_qty": 0.0, "virtual_available": 0.0,
+            "outgoing_qty": 0.0}
+    return dict(index.get(product_id, zero))
 
 
 # -- attributes ------------------------------------------------------------------------------

@@ -272,9 +272,10 @@ def _wizard(cancel_rest: bool) -> Any:
 
 
 def _quant_add(env: Env, product_id: int, location_id: int, qty: float) -> None:
+    inside = product_mod.internal_locations(env.ctx(warehouse_id=False))
     quants = sorted(
         (q for q in env.db.table("stock.quant").values() if q.get("product_id") == product_id
-         and q.get("location_id") in product_mod.INTERNAL_LOCATIONS),
+         and q.get("location_id") in inside),
         key=lambda q: (q.get("location_id") != location_id, q["id"]),
     )
     if qty < 0:  # take from the quants that hold stock (any internal location), oldest first
