@@ -82,8 +82,12 @@ def default_registry() -> Registry:
     """The handlers magodoo ships."""
     from magodoo.engine.entities.categories import CategoryExporter
     from magodoo.engine.entities.customers import CustomerImporter
+    from magodoo.engine.entities.prices import PriceExporter
+    from magodoo.engine.entities.stock import StockExporter
 
     registry = Registry()
     registry.register(CustomerImporter())
     registry.register(CategoryExporter())
+    registry.register(PriceExporter())
+    registry.register(StockExporter())
     return registry

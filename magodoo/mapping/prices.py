@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import attrs
+import cattrs
 
 from magodoo.exceptions import MappingError
 from magodoo.odoo.models import ProductProduct
@@ -26,6 +27,7 @@ __all__ = [
     "chunks",
     "clean_sku",
     "product_price",
+    "read_variant",
 ]
 
 ENTITY = "prices"
@@ -74,6 +76,22 @@ def clean_sku(value: str | None, *, entity: str, record: int) -> str:
         raise MappingError(f"SKU {sku!r} is longer than Magento's 64 characters",
                            entity=entity, record=record, field="default_code")
     return sku
+
+
+def read_variant(row: Any) -> ProductProduct:
+    """A ``product.product`` row as read from Odoo, or :class:`MappingError` naming the id
+    and the field that cannot be read (the other rows of the page go on)."""
+    record = row.get("id") if isinstance(row, dict) else None
+    try:
+        return ProductProduct.from_api(row)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        if isinstance(exc, cattrs.BaseValidationError):
+            problems = cattrs.transform_error(exc, path="$")
+        else:
+            problems = [str(exc)]
+        field = problems[0].rpartition(" @ $.")[2] if " @ $." in problems[0] else None
+        raise MappingError("the Odoo record cannot be read: " + "; ".join(problems),
+                           entity=ENTITY, record=record, field=field) from exc
 
 
 def product_price(product: ProductProduct, ctx: PriceContext) -> PriceValues:

@@ -111,6 +111,10 @@ async def _dispatch(fake: FakeMagento, request: web.Request) -> web.StreamRespon
     code, store_id, path = _split_store(fake, request.match_info["tail"])
     is_async = path.startswith("/async/")
     found = None if is_async else fake.router.match(request.method, path)
+    if found is not None and path.startswith("/V1/inventory/") and (
+        "Magento_InventoryApi" not in fake.state.modules
+    ):
+        found = None  # a store without Multi-Source Inventory has no MSI routes at all
     fake.counters[found[0].key if found else f"{request.method} {path}"] += 1
     faulty = await _faults(fake, request)
     if faulty is not None:

@@ -1,0 +1,291 @@
+"""Prices and stock, Odoo -> Magento, over both fakes (the Odoo demo catalog, every SKU of it
+known to the fake Magento)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import attrs
+import pytest
+
+from magodoo.backends import Direction, LogFilter, memory_stores
+from magodoo.engine import connect
+from magodoo.engine.result import Outcome
+from magodoo.settings import StockSettings
+from magodoo.testing import serve
+from magodoo.testing._magento.products import save_product
+from magodoo.testing.fake_magento import FakeMagento
+from magodoo.testing.fake_odoo import FakeOdoo
+from tests.engine.conftest import FAST_RETRY, Clock, World, make_settings
+
+O2M = Direction.ODOO_TO_MAGENTO
+PRICES = "POST /V1/products/base-prices"
+SOURCE_ITEMS = "POST /V1/inventory/source-items"
+UNKNOWN = "NOT-IN-MAGENTO"
+
+
+class open_catalog_world:
+    """The demo Odoo, a fake Magento holding one simple product per Odoo SKU."""
+
+    def __init__(self, clock: Clock, *, skip: tuple[str, ...] = (), **extra: Any) -> None:
+        self.clock, self.skip, self.extra = clock, skip, extra
+        self._exits: list[Any] = []
+
+    async def __aenter__(self) -> World:
+        magento = FakeMagento(seed=None, now=self.clock)
+        odoo = FakeOdoo(seed="demo", now=self.clock.naive)
+        rows, _ = odoo.execute("product.product", "search_read",
+                               [[("default_code", "!=", False)]], {"fields": ["default_code"]})
+        for row in rows:
+            if row["default_code"] not in self.skip:
+                save_product(magento.state, {
+                    "sku": row["default_code"], "name": row["default_code"], "price": 1,
+                    "type_id": "simple", "attribute_set_id": 4})
+        for cm in (serve(magento.app), serve(odoo.app)):
+            self._exits.append(cm)
+        murl = await self._exits[0].__aenter__()
+        ourl = await self._exits[1].__aenter__()
+        settings = make_settings(murl, ourl, magento.admin_token(), **self.extra)
+        self._conn = await connect(settings, stores=memory_stores(now=self.clock),
+                                   retry=FAST_RETRY)
+        self._conn.engine.clock = self.clock
+        return World(magento, odoo, self._conn, self.clock)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._conn.aclose()
+        for cm in reversed(self._exits):
+            await cm.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def world(clock: Clock) -> AsyncIterator[World]:
+    async with open_catalog_world(clock) as w:
+        yield w
+
+
+def odoo_rows(world: World, model: str, domain: list[Any], fields: list[str],
+              **context: Any) -> list[dict[str, Any]]:
+    kwargs: dict[str, Any] = {"fields": fields}
+    if context:
+        kwargs["context"] = context
+    rows, _ = world.odoo.execute(model, "search_read", [domain], kwargs)
+    return list(rows)
+
+
+def magento_price(world: World, sku: str) -> float:
+    product = world.magento.state.product_by_sku(sku)
+    assert product is not None
+    return float(product["price"])
+
+
+def source_qty(world: World, sku: str, source: str = "default") -> tuple[float, int] | None:
+    row = world.magento.state.source_items.get((sku, source))
+    return None if row is None else (float(row["quantity"]), int(row["status"]))
+
+
+def calls(world: World, key: str) -> int:
+    return int(world.magento.counters[key])
+
+
+# ---- prices ----------------------------------------------------------------------------------
+
+async def test_full_pass_sends_every_price_then_nothing(world: World) -> None:
+    variants = odoo_rows(world, "product.product", [("default_code", "!=", False)],
+                         ["default_code", "lst_price"])
+    result = await world.engine.sync("prices", O2M)
+    assert result.failed == 0
+    assert result.updated == len(variants)
+    for v in variants:
+        assert magento_price(world, v["default_code"]) == pytest.approx(v["lst_price"])
+    assert calls(world, PRICES) == 1  # 38 SKUs in one call (batch_size 50)
+    world.clock.advance(120)
+    again = await world.engine.sync("prices", O2M)
+    assert again.updated == 0 and again.failed == 0
+    assert calls(world, PRICES) == 1
+    full = await world.engine.sync("prices", O2M, full=True)
+    assert full.updated == 0 and calls(world, PRICES) == 1
+
+
+async def test_a_variant_price_extra_and_a_template_price_send_only_those(world: World) -> None:
+    await world.engine.sync("prices", O2M)
+    world.clock.advance(600)
+    # E-COM13 (product 24) carries a price_extra of 6.4 (template 33.0): raise the extra
+    (variant,) = odoo_rows(world, "product.product", [("id", "=", 24)],
+                           ["product_template_attribute_value_ids", "lst_price"])
+    ptav = variant["product_template_attribute_value_ids"][0]
+    world.odoo.execute("product.template.attribute.value", "write",
+                       [[ptav], {"price_extra": 10.0}], {})
+    world.odoo.execute("product.template", "write", [[18], {"list_price": 17.5}], {})
+    (tmpl18,) = odoo_rows(world, "product.product", [("product_tmpl_id", "=", 18)],
+                          ["default_code", "lst_price"])
+    before = calls(world, PRICES)
+    result = await world.engine.sync("prices", O2M)
+    assert calls(world, PRICES) == before + 1
+    written = {r.source_id for r in result.records if r.outcome is Outcome.UPDATED}
+    assert written == {"24", str(tmpl18["id"])}
+    assert magento_price(world, "E-COM13") == pytest.approx(43.0)
+    assert magento_price(world, tmpl18["default_code"]) == pytest.approx(17.5)
+
+
+async def test_input_limit_splits_the_calls(world: World) -> None:
+    world.engine.settings = attrs.evolve(
+        world.engine.settings, magento=attrs.evolve(world.engine.settings.magento, input_limit=5))
+    result = await world.engine.sync("prices", O2M)
+    assert result.updated == 38
+    assert calls(world, PRICES) == 8  # ceil(38 / 5)
+
+
+async def test_unknown_sku_price_is_skipped_and_logged_once(
+    clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with open_catalog_world(clock, skip=("E-COM08",)) as world:
+        with caplog.at_level(logging.WARNING, logger="magodoo.engine"):
+            result = await world.engine.sync("prices", O2M)
+        outcome = result.by_source()["18"]
+        assert outcome.outcome is Outcome.SKIPPED
+        assert "unknown to Magento" in outcome.reason
+        assert result.failed == 0 and result.updated == 37
+        warned = [r for r in caplog.records if "E-COM08" in r.getMessage()]
+        assert len(warned) == 1
+        assert await world.stores.jobs.dead() == [] and not await _waiting_jobs(world)
+
+
+async def _waiting_jobs(world: World) -> int:
+    counts = await world.stores.jobs.counts()
+    return sum(counts.values())
+
+
+# ---- stock -----------------------------------------------------------------------------------
+
+def storable(world: World, warehouse: int = 1) -> list[dict[str, Any]]:
+    return odoo_rows(world, "product.product",
+                     [("is_storable", "=", True), ("default_code", "!=", False)],
+                     ["default_code", "qty_available", "free_qty"], warehouse_id=warehouse)
+
+
+async def test_full_stock_pass_sends_every_quantity_then_nothing(world: World) -> None:
+    products = storable(world)
+    result = await world.engine.sync("stock", O2M)
+    assert result.failed == 0 and result.updated == len(products) == 33
+    for p in products:
+        qty = max(0.0, p["qty_available"])
+        assert source_qty(world, p["default_code"]) == (qty, 1 if qty > 0 else 0)
+    assert calls(world, SOURCE_ITEMS) == 1
+    assert calls(world, "GET /V1/modules") == 1
+    # the service product is not storable: no stock sent
+    assert source_qty(world, "Delivery_010") is None or source_qty(
+        world, "Delivery_010") == (0.0, 0)
+    world.clock.advance(120)
+    again = await world.engine.sync("stock", O2M)
+    assert again.updated == 0 and again.failed == 0
+    assert calls(world, SOURCE_ITEMS) == 1
+
+
+async def test_free_quantity_setting(clock: Clock) -> None:
+    async with open_catalog_world(clock, stock=StockSettings(quantity="free")) as world:
+        await world.engine.sync("stock", O2M)
+        assert source_qty(world, "E-COM07") == (266.0, 1)  # 500 on hand, 234 reserved
+        assert source_qty(world, "FURN_6667") == (0.0, 0)  # 16 on hand, all reserved
+
+
+async def test_validated_transfer_sends_only_its_skus(world: World) -> None:
+    await world.engine.sync("stock", O2M)
+    world.clock.advance(600)
+    (order,), _ = world.odoo.execute("sale.order", "create", [[{
+        "partner_id": 11, "order_line": [(0, 0, {"product_id": 18, "product_uom_qty": 3})]}]], {})
+    world.odoo.execute("sale.order", "action_confirm", [[order]], {})
+    pickings = odoo_rows(world, "stock.picking", [("sale_id", "=", order)], ["state"])
+    world.odoo.execute("stock.picking", "button_validate", [[pickings[0]["id"]]],
+                       {"context": {"skip_sms": True}})
+    before = calls(world, SOURCE_ITEMS)
+    result = await world.engine.sync("stock", O2M)
+    written = {r.source_id for r in result.records if r.outcome is Outcome.UPDATED}
+    assert written == {"18"}
+    assert calls(world, SOURCE_ITEMS) == before + 1
+    assert source_qty(world, "E-COM08") == (15.0, 1)  # 18 - 3
+
+
+async def test_inventory_adjustment_to_zero_sets_out_of_stock(world: World) -> None:
+    await world.engine.sync("stock", O2M)
+    world.clock.advance(600)
+    quants = odoo_rows(world, "stock.quant", [("product_id", "=", 26)], ["quantity"])
+    ids = [q["id"] for q in quants]
+    world.odoo.execute("stock.quant", "write", [ids, {"inventory_quantity": 0}],
+                       {"context": {"inventory_mode": True}})
+    world.odoo.execute("stock.quant", "action_apply_inventory", [ids], {})
+    result = await world.engine.sync("stock", O2M)
+    assert {r.source_id for r in result.records if r.outcome is Outcome.UPDATED} == {"26"}
+    assert source_qty(world, "FURN_1118") == (0.0, 0)
+
+
+async def test_two_warehouses_land_in_their_sources(clock: Clock) -> None:
+    stock = StockSettings(sources={"WH": "default", "My Co": "chicago"})
+    async with open_catalog_world(clock, stock=stock) as world:
+        world.magento.state.sources.add(
+            {"source_code": "chicago", "name": "Chicago", "enabled": True,
+             "country_id": "US", "postcode": "60601"}, key="source_code")
+        world.odoo.execute("stock.quant", "create", [[{
+            "product_id": 18, "location_id": 28, "inventory_quantity_auto_apply": 7}]],
+            {"context": {"inventory_mode": True}})
+        result = await world.engine.sync("stock", O2M)
+        assert result.failed == 0
+        assert source_qty(world, "E-COM08", "default") == (18.0, 1)
+        assert source_qty(world, "E-COM08", "chicago") == (7.0, 1)
+        assert source_qty(world, "E-COM07", "chicago") == (0.0, 0)
+        assert calls(world, SOURCE_ITEMS) == 1
+
+
+async def test_unknown_warehouse_code_is_a_configuration_error(clock: Clock) -> None:
+    stock = StockSettings(sources={"NOPE": "default"})
+    async with open_catalog_world(clock, stock=stock) as world:
+        result = await _sync_error(world)
+        assert "stock.sources" in result and "NOPE" in result
+
+
+async def _sync_error(world: World) -> str:
+    from magodoo.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError) as info:
+        await world.engine.sync("stock", O2M)
+    return str(info.value)
+
+
+async def test_store_without_msi_gets_stock_items(world: World) -> None:
+    world.magento.state.modules = [m for m in world.magento.state.modules
+                                   if not m.startswith("Magento_Inventory")]
+    product = world.magento.state.product_by_sku("E-COM07")
+    assert product is not None
+    before = world.magento.state.stock_items.get(product.get("stock_item_id"))
+    backorders = None if before is None else before.get("backorders")
+    result = await world.engine.sync("stock", O2M)
+    assert result.failed == 0 and result.updated == 33
+    assert calls(world, SOURCE_ITEMS) == 0
+    assert calls(world, "PUT /V1/products/{productSku}/stockItems/{itemId}") == 33
+    item = world.magento.state.stock_items.get(product["stock_item_id"])
+    assert item["qty"] == 500 and item["is_in_stock"] is True
+    if backorders is not None:
+        assert item["backorders"] == backorders
+
+
+async def test_unknown_sku_stock_is_skipped_and_logged_once(
+    clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with open_catalog_world(clock, skip=("E-COM08",)) as world:
+        with caplog.at_level(logging.WARNING, logger="magodoo.engine"):
+            result = await world.engine.sync("stock", O2M)
+        assert result.by_source()["18"].outcome is Outcome.SKIPPED
+        assert result.failed == 0
+        assert source_qty(world, "E-COM08") is None
+        assert len([r for r in caplog.records if "E-COM08" in r.getMessage()]) == 1
+
+
+async def test_last_sent_per_sku_and_source_is_recorded(world: World) -> None:
+    await world.engine.sync("stock", O2M)
+    binding = await world.stores.bindings.get_by_odoo("default", "stock", 17)
+    assert binding is not None and binding.magento_id == "E-COM07"
+    assert binding.synced_at == world.clock.now
+    entries = await world.stores.log.query(LogFilter(entity="stock", record="E-COM07"))
+    assert entries and '"source_code": "default"' in (entries[0].request or "")
+    assert '"quantity": 500' in (entries[0].request or "")
