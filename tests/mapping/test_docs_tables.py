@@ -26,3 +26,28 @@ def test_categories_table_names_every_written_field() -> None:
     for field in set(body) - {"custom_attributes"}:
         assert f"`{field}`" in text, field
     assert "`custom_attributes.url_key`" in text
+
+
+def test_prices_table_names_every_written_field() -> None:
+    from magodoo.mapping.prices import PriceContext, product_price
+    from tests.mapping.test_prices_stock import variant
+
+    text = (DOCS / "prices.md").read_text()
+    for field in product_price(variant(), PriceContext()).base_price():
+        assert f"`{field}`" in text, field
+    for field in ("default_code", "lst_price", "price_extra", "write_date"):
+        assert f"`{field}`" in text, field
+
+
+def test_stock_table_names_every_written_field() -> None:
+    from magodoo.mapping.stock import StockContext, stock_to_magento
+    from tests.mapping.test_prices_stock import stock
+
+    text = (DOCS / "stock.md").read_text()
+    mapped = stock_to_magento(stock(), StockContext())
+    for field in mapped.source_items()[0]:
+        assert f"`{field}`" in text, field
+    for field in stock_to_magento(stock(), StockContext(msi=False)).stock_item():
+        assert f"`stockItem.{field}`" in text, field
+    for field in ("qty_available", "free_qty", "default_code"):
+        assert f"`{field}`" in text, field
