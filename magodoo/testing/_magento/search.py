@@ -12,6 +12,7 @@ empty page (recorded on 2.4.6). Routes choose with ``past_end``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -251,6 +252,17 @@ def _values(column: Any) -> list[Any]:
     return column if isinstance(column, list) else [column]
 
 
+@functools.lru_cache(maxsize=64)
+def _in_keys(value: str) -> tuple[frozenset[float], frozenset[str], frozenset[str]]:
+    """An ``in`` list once parsed: the numbers, the texts of the other values (compared as
+    text with anything), the texts of the numbers (compared as text with a non-number)."""
+    wanted = [v.strip() for v in value.split(",")]
+    numbers = {w: _num(w) for w in wanted}
+    return (frozenset(n for n in numbers.values() if n is not None),
+            frozenset(w.casefold() for w, n in numbers.items() if n is None),
+            frozenset(w.casefold() for w, n in numbers.items() if n is not None))
+
+
 def matches(column: Any, f: Filter) -> bool:
     """Whether one column value satisfies one filter (lists: any element)."""
     ctype = f.condition_type
@@ -269,8 +281,13 @@ def matches(column: Any, f: Filter) -> bool:
         return hit if ctype == "finset" else not hit
     cols = _values(column)
     if ctype in ("in", "nin"):
-        wanted = [v.strip() for v in value.split(",")]
-        hit = any(_cmp(c, w) == 0 for c in cols for w in wanted)
+        nums, texts, num_texts = _in_keys(value)
+        hit = False
+        for c in cols:  # as _cmp(c, w) == 0 for some w, without the loop over the values
+            nc, tc = _num(c), _text(c).casefold()
+            if (nc is not None and nc in nums) or tc in texts or (nc is None and tc in num_texts):
+                hit = True
+                break
         return hit if ctype == "in" else not hit
     if ctype in ("like", "nlike"):
         rx = _like(value)
