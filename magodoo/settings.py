@@ -50,6 +50,7 @@ ENTITIES: tuple[str, ...] = (
     "products",
     "prices",
     "stock",
+    "stock_transfers",
     "tax_rates",
     "customers",
     "shipping_methods",

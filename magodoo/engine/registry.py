@@ -83,11 +83,12 @@ def default_registry() -> Registry:
     from magodoo.engine.entities.categories import CategoryExporter
     from magodoo.engine.entities.customers import CustomerImporter
     from magodoo.engine.entities.prices import PriceExporter
-    from magodoo.engine.entities.stock import StockExporter
+    from magodoo.engine.entities.stock import StockExporter, StockTransferListener
 
     registry = Registry()
     registry.register(CustomerImporter())
     registry.register(CategoryExporter())
     registry.register(PriceExporter())
     registry.register(StockExporter())
+    registry.register(StockTransferListener())
     return registry

@@ -218,5 +218,6 @@ async def remove_odoo_webhooks(
 
 DEFAULT_FIELDS: Mapping[str, Sequence[str]] = {
     "product.public.category": ("name", "parent_id", "sequence"),
+    "stock.picking": ("state",),
 }
 """Trigger fields per model for the entities magodoo ships."""

@@ -13,7 +13,7 @@ import pytest
 from magodoo.backends import Direction, LogFilter, memory_stores
 from magodoo.engine import connect
 from magodoo.engine.result import Outcome
-from magodoo.settings import StockSettings
+from magodoo.settings import EntitySettings, StockSettings
 from magodoo.testing import serve
 from magodoo.testing._magento.products import save_product
 from magodoo.testing.fake_magento import FakeMagento
@@ -289,3 +289,72 @@ async def test_last_sent_per_sku_and_source_is_recorded(world: World) -> None:
     entries = await world.stores.log.query(LogFilter(entity="stock", record="E-COM07"))
     assert entries and '"source_code": "default"' in (entries[0].request or "")
     assert '"quantity": 500' in (entries[0].request or "")
+
+
+# ---- realtime: a validated transfer ----------------------------------------------------------
+
+async def _eventually(check: Any) -> Any:
+    import asyncio
+
+    for _ in range(500):  # 10 s at most
+        value = check()
+        if value:
+            return value
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+async def _validate_delivery(world: World, product_id: int, qty: float) -> int:
+    odoo = world.conn.odoo
+    (order,) = await odoo.create("sale.order", [{
+        "partner_id": 11,
+        "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": qty})]}])
+    await odoo.call("sale.order", "action_confirm", [order])
+    (picking,) = await odoo.search("stock.picking", [("sale_id", "=", order)])
+    await odoo.call("stock.picking", "button_validate", [picking],
+                    context={"skip_sms": True})
+    return int(picking)
+
+
+async def test_transfer_job_syncs_the_stock_of_its_products(clock: Clock) -> None:
+    entities = {"stock_transfers": EntitySettings(realtime=True)}
+    async with open_catalog_world(clock, entities=entities) as world:
+        await world.engine.sync("stock", O2M)
+        picking = await _validate_delivery(world, 18, 2)
+        jobs = await world.engine.enqueue("stock_transfers", O2M, [picking])
+        assert len(jobs) == 1
+        assert await world.engine.work_once("test") == 1
+        assert source_qty(world, "E-COM08") == (16.0, 1)
+        assert sum((await world.stores.jobs.counts()).values()) == 0
+        entries = await world.stores.log.query(LogFilter(entity="stock_transfers"))
+        assert entries and "stock of 1 product(s) synced" in entries[-1].message
+
+
+async def test_realtime_webhook_on_validated_transfer(clock: Clock) -> None:
+    import asyncio
+
+    from magodoo.realtime import DEFAULT_FIELDS, WebhookReceiver, provision_odoo_webhooks
+    from magodoo.realtime.service import run_realtime
+
+    secret = "s3cret-webhook-token-for-stock-0042"
+    entities = {"stock_transfers": EntitySettings(realtime=True)}
+    async with open_catalog_world(clock, entities=entities, worker_poll_seconds=0.02) as world:
+        await world.engine.sync("stock", O2M)
+        stop = asyncio.Event()
+        urls: list[str] = []
+        service = asyncio.create_task(run_realtime(
+            world.engine, secret=secret, stop_event=stop, host="127.0.0.1", port=0,
+            poll_entities=[], workers=1, ready=urls.append, webhook_delay=0.0))
+        try:
+            base = await _eventually(lambda: urls and urls[0])
+            url = WebhookReceiver(world.engine, secret).url(base)
+            (hook,) = await provision_odoo_webhooks(
+                world.conn.odoo, url, {"stock.picking": DEFAULT_FIELDS["stock.picking"]})
+            assert hook.model == "stock.picking"
+            picking = await _validate_delivery(world, 18, 4)
+            assert any(body.get("_id") == picking and body.get("state") == "done"
+                       for _, body in world.odoo.webhook_calls)
+            await _eventually(lambda: source_qty(world, "E-COM08") == (14.0, 1))
+        finally:
+            stop.set()
+            await asyncio.wait_for(service, 10)

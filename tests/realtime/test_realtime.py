@@ -28,7 +28,8 @@ CATEGORY = "product.public.category"
 async def test_provision_as_notes_describe_and_idempotent(world: World) -> None:
     odoo = world.conn.odoo
     url = f"http://127.0.0.1:9/odoo/webhook/{SECRET}"
-    (first,) = await provision_odoo_webhooks(odoo, url, DEFAULT_FIELDS)
+    categories = {CATEGORY: DEFAULT_FIELDS[CATEGORY]}
+    (first,) = await provision_odoo_webhooks(odoo, url, categories)
     assert first.created and first.model == CATEGORY
     (auto,) = await odoo.read("base.automation", [first.automation_id],
                               ["model_name", "trigger", "trigger_field_ids", "action_server_ids",
@@ -49,7 +50,7 @@ async def test_provision_as_notes_describe_and_idempotent(world: World) -> None:
 
     # again, with a new URL: found by name, refreshed in place, nothing duplicated
     new_url = url.replace("127.0.0.1:9", "127.0.0.1:10")
-    (again,) = await provision_odoo_webhooks(odoo, new_url, DEFAULT_FIELDS)
+    (again,) = await provision_odoo_webhooks(odoo, new_url, categories)
     assert not again.created
     assert (again.automation_id, again.action_id) == (first.automation_id, first.action_id)
     assert len(world.odoo.table("base.automation")) == 1

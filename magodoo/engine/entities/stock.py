@@ -46,7 +46,7 @@ from magodoo.mapping.stock import (
     stock_to_magento,
 )
 
-__all__ = ["StockExporter", "has_msi"]
+__all__ = ["StockExporter", "StockTransferListener", "has_msi"]
 
 log = logging.getLogger("magodoo.engine")
 
@@ -338,3 +338,88 @@ class StockExporter(Handler[Row, StockValues]):
             if outcome is not None:
                 results[p.source_id] = outcome
         return results
+
+
+class StockTransferListener(Handler[Row, Row]):
+    """Realtime stock: a validated transfer (``stock.picking`` state ``done``, Odoo's webhook)
+    syncs the stock of the products it moved, at once (seed: "Real Time Stock Transfer
+    Sync").
+
+    A job of this entity is a picking id. Its products go through the ``stock`` handler (a
+    failure there becomes a ``stock`` retry job, so nothing is lost); the picking itself is
+    then recorded as skipped (nothing of its own is written to Magento). Batch syncs find the
+    same changes through the ``stock`` cursor, so :meth:`fetch` yields nothing.
+    """
+
+    entity: ClassVar[str] = "stock_transfers"
+    direction: ClassVar[Direction] = Direction.ODOO_TO_MAGENTO
+    odoo_model: ClassVar[str] = "stock.picking"
+
+    def source_id(self, record: Row) -> str:
+        return str(record.get("id"))
+
+    def source_stamp(self, record: Row) -> datetime | None:
+        return stamp_of(record)
+
+    async def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[Row]]:
+        return
+        yield  # an async generator that yields nothing
+
+    async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[Row]:
+        ids = [int(k) for k in keys if k.isdigit()]
+        if not ids:
+            return []
+        return await ctx.odoo.search_read_page(
+            "stock.picking", [("id", "in", ids)], ["id", "state", "move_ids", "write_date"])
+
+    async def prepare(self, ctx: Context, records: list[Row]) -> dict[int, list[int]]:
+        """Sync the stock of the done pickings' products; picking id -> product ids."""
+        done = [r for r in records if r.get("state") == "done"]
+        moves = [int(m) for r in done for m in r.get("move_ids") or []]
+        products: dict[int, list[int]] = {int(r["id"]): [] for r in records}
+        if not moves:
+            return products
+        rows = await ctx.odoo.read("stock.move", moves, ["picking_id", "product_id"])
+        for row in rows:
+            picking, product = row.get("picking_id"), row.get("product_id")
+            pid = picking[0] if isinstance(picking, list | tuple) and picking else picking
+            prod = product[0] if isinstance(product, list | tuple) and product else product
+            if isinstance(pid, int) and isinstance(prod, int) and prod not in products[pid]:
+                products.setdefault(pid, []).append(prod)
+        wanted = sorted({p for ids in products.values() for p in ids})
+        if wanted:
+            await ctx.ensure("stock", Direction.ODOO_TO_MAGENTO, [str(p) for p in wanted])
+        return products
+
+    def map(self, record: Row, mctx: Any) -> Row:
+        return {"picking": record.get("id"), "state": record.get("state"),
+                "products": list(mctx.get(int(record["id"]), [])) if isinstance(mctx, dict)
+                else []}
+
+    def hashable(self, mapped: Row) -> Any:
+        return mapped
+
+    def natural_key(self, mapped: Row) -> str | None:
+        return None
+
+    async def find_by_key(self, ctx: Context, plans: list[Plan[Row, Row]]) -> dict[str, str]:
+        return {}
+
+    def _done(self, plans: list[Plan[Row, Row]]) -> dict[str, Written | BaseException]:
+        for p in plans:
+            products = p.value.get("products") or []
+            if p.value.get("state") != "done":
+                p.skip(f"transfer is {p.value.get('state')!r}, not done")
+            else:
+                p.skip(f"stock of {len(products)} product(s) synced")
+        return {}
+
+    async def create(
+        self, ctx: Context, plans: list[Plan[Row, Row]]
+    ) -> Mapping[str, Written | BaseException]:
+        return self._done(plans)
+
+    async def update(
+        self, ctx: Context, plans: list[Plan[Row, Row]]
+    ) -> Mapping[str, Written | BaseException]:
+        return self._done(plans)
