@@ -164,7 +164,7 @@ class SyncEngine:
         stores first); incremental unless ``full``."""
         results: dict[str, SyncResult] = {}
         for handler in self.registry.ordered(_direction(direction)):
-            if not self.settings.is_enabled(handler.entity):
+            if not self.settings.is_enabled(handler.entity) or handler.realtime_only:
                 continue
             results[handler.entity] = await self._sync(
                 handler, keys=None, since=None, trigger=trigger, dry_run=dry_run, jobs=None,

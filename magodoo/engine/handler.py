@@ -132,6 +132,8 @@ class Handler(abc.ABC, Generic[S, M]):
     odoo_model: ClassVar[str] = ""
     """The Odoo model on the Odoo side of this entity (webhooks are provisioned on it); an
     Odoo -> Magento handler without one gets no realtime webhooks."""
+    realtime_only: ClassVar[bool] = False
+    """Synced by key only (realtime jobs, ``sync(keys=...)``); ``sync_all`` leaves it out."""
 
     # ---- 1. fetch ------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from magodoo.backends import Direction, Stores, Trigger, open_sqlite_stores
 from magodoo.engine import SyncEngine, SyncResult, connect
 from magodoo.engine.wiring import Connection
 from magodoo.settings import MagentoSettings, OdooSettings, Settings, StoreSettings
+from magodoo.testing._magento.products import save_product
 from magodoo.testing._server import serve
 from magodoo.testing.fake_magento import FakeMagento
 from magodoo.testing.fake_odoo import FakeOdoo
@@ -170,6 +171,22 @@ async def _category_example(conn: Connection, stores: Stores, say: Say) -> None:
         + f"  (catalog category {target.magento_id})")
 
 
+def _catalog_stand_in(magento: FakeMagento, odoo: FakeOdoo) -> int:
+    """One simple Magento product per Odoo SKU, what the products sync (Odoo -> Magento)
+    creates, for the prices and stock entities to have targets while no ``products`` handler
+    is registered. Returns how many were added."""
+    rows, _ = odoo.execute("product.product", "search_read", [[("default_code", "!=", False)]],
+                           {"fields": ["default_code", "display_name"]})
+    added = 0
+    for row in rows:
+        if magento.state.product_by_sku(row["default_code"]) is None:
+            save_product(magento.state, {
+                "sku": row["default_code"], "name": row["display_name"], "price": 0,
+                "type_id": "simple", "attribute_set_id": 4, "status": 1, "visibility": 4})
+            added += 1
+    return added
+
+
 async def run_demo(size: Size = "small", keep: str | None = None,
                    say: Say = print) -> DemoReport:
     """Run the demo, writing its report through ``say``; returns the figures."""
@@ -192,6 +209,10 @@ async def run_demo(size: Size = "small", keep: str | None = None,
                 entities = [f"{h.entity} ({d.value})" for d in ORDER
                             for h in conn.engine.registry.ordered(d)]
                 say("  entities: " + ", ".join(entities))
+                if "products" not in conn.engine.registry.entities():
+                    added = _catalog_stand_in(magento, odoo)
+                    say(f"  {added} Odoo SKUs added to the fake Magento as simple products "
+                        "(what the products sync would create), for prices and stock")
                 passes = []
                 for number in (1, 2):
                     say(f"pass {number} ...")

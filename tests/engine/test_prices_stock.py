@@ -96,7 +96,7 @@ async def test_full_pass_sends_every_price_then_nothing(world: World) -> None:
                          ["default_code", "lst_price"])
     result = await world.engine.sync("prices", O2M)
     assert result.failed == 0
-    assert result.updated == len(variants)
+    assert result.created == len(variants)  # the first price of a SKU binds it
     for v in variants:
         assert magento_price(world, v["default_code"]) == pytest.approx(v["lst_price"])
     assert calls(world, PRICES) == 1  # 38 SKUs in one call (batch_size 50)
@@ -133,7 +133,7 @@ async def test_input_limit_splits_the_calls(world: World) -> None:
     world.engine.settings = attrs.evolve(
         world.engine.settings, magento=attrs.evolve(world.engine.settings.magento, input_limit=5))
     result = await world.engine.sync("prices", O2M)
-    assert result.updated == 38
+    assert result.created == 38
     assert calls(world, PRICES) == 8  # ceil(38 / 5)
 
 
@@ -146,7 +146,7 @@ async def test_unknown_sku_price_is_skipped_and_logged_once(
         outcome = result.by_source()["18"]
         assert outcome.outcome is Outcome.SKIPPED
         assert "unknown to Magento" in outcome.reason
-        assert result.failed == 0 and result.updated == 37
+        assert result.failed == 0 and result.created == 37
         warned = [r for r in caplog.records if "E-COM08" in r.getMessage()]
         assert len(warned) == 1
         assert await world.stores.jobs.dead() == [] and not await _waiting_jobs(world)
@@ -168,7 +168,7 @@ def storable(world: World, warehouse: int = 1) -> list[dict[str, Any]]:
 async def test_full_stock_pass_sends_every_quantity_then_nothing(world: World) -> None:
     products = storable(world)
     result = await world.engine.sync("stock", O2M)
-    assert result.failed == 0 and result.updated == len(products) == 33
+    assert result.failed == 0 and result.created == len(products) == 33
     for p in products:
         qty = max(0.0, p["qty_available"])
         assert source_qty(world, p["default_code"]) == (qty, 1 if qty > 0 else 0)
@@ -260,7 +260,7 @@ async def test_store_without_msi_gets_stock_items(world: World) -> None:
     before = world.magento.state.stock_items.get(product.get("stock_item_id"))
     backorders = None if before is None else before.get("backorders")
     result = await world.engine.sync("stock", O2M)
-    assert result.failed == 0 and result.updated == 33
+    assert result.failed == 0 and result.created == 33
     assert calls(world, SOURCE_ITEMS) == 0
     assert calls(world, "PUT /V1/products/{productSku}/stockItems/{itemId}") == 33
     item = world.magento.state.stock_items.get(product["stock_item_id"])

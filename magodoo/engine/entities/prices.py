@@ -124,8 +124,9 @@ class PriceExporter(Handler[Row, PriceValues]):
         return mapped.sku
 
     async def find_by_key(self, ctx: Context, plans: list[PricePlan]) -> dict[str, str]:
-        """The target of a price is the SKU: no lookup."""
-        return {p.source_id: p.value.sku for p in plans}
+        """Nothing to look up: the first price sent for a SKU is its "create" (the binding
+        SKU <-> variant is made then); sending it again is harmless (an upsert)."""
+        return {}
 
     # ---- write ------------------------------------------------------------------------------
 

@@ -235,8 +235,9 @@ class StockExporter(Handler[Row, StockValues]):
         return mapped.sku
 
     async def find_by_key(self, ctx: Context, plans: list[StockPlan]) -> dict[str, str]:
-        """The target of a quantity is the SKU: no lookup."""
-        return {p.source_id: p.value.sku for p in plans}
+        """Nothing to look up: the first quantities sent for a SKU are its "create" (the
+        binding SKU <-> variant is made then); sending them again is harmless (an upsert)."""
+        return {}
 
     # ---- write ------------------------------------------------------------------------------
 
@@ -354,6 +355,7 @@ class StockTransferListener(Handler[Row, Row]):
     entity: ClassVar[str] = "stock_transfers"
     direction: ClassVar[Direction] = Direction.ODOO_TO_MAGENTO
     odoo_model: ClassVar[str] = "stock.picking"
+    realtime_only: ClassVar[bool] = True
 
     def source_id(self, record: Row) -> str:
         return str(record.get("id"))
