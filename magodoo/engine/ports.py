@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from magodoo.magento.models_catalog import Category, SourceItem, StockItem
 from magodoo.magento.models_common import Page
 from magodoo.magento.models_customers import Customer
-from magodoo.magento.models_prices import BasePrice, PriceUpdateResult
+from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierPrice
 from magodoo.magento.search import SearchCriteria
 
 __all__ = ["MagentoPort", "OdooPort"]
@@ -96,6 +96,16 @@ class MagentoPort(Protocol):
 
     async def save_base_prices(self, prices: Iterable[BasePrice]) -> list[PriceUpdateResult]:
         ...
+
+    async def get_tier_prices(self, skus: Sequence[str]) -> list[SkuTierPrice]: ...
+
+    async def replace_tier_prices(
+        self, prices: Iterable[SkuTierPrice]
+    ) -> list[PriceUpdateResult]: ...
+
+    async def delete_tier_prices(
+        self, prices: Iterable[SkuTierPrice]
+    ) -> list[PriceUpdateResult]: ...
 
     async def save_source_items(self, items: Iterable[SourceItem]) -> None: ...
 

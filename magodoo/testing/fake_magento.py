@@ -36,6 +36,7 @@ from magodoo.testing._magento import (
     sales,
     stock,
     store,
+    tier_prices,
 )
 from magodoo.testing._magento.app import build_app
 from magodoo.testing._magento.auth import Integration, TokenStore
@@ -50,7 +51,7 @@ Seed = Literal["demo", "recorded"] | None
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (
     integration, store, directory, eav, categories, products, prices, configurable, stock, bulk,
-    customers, sales,
+    customers, sales, tier_prices,
 )
 """Every route module of the fake, in registration order."""
 

@@ -13,7 +13,8 @@ import pytest
 from magodoo.backends import Direction, LogFilter, memory_stores
 from magodoo.engine import connect
 from magodoo.engine.result import Outcome
-from magodoo.settings import EntitySettings, StockSettings
+from magodoo.magento.models_prices import SkuTierPrice
+from magodoo.settings import EntitySettings, PriceSettings, StockSettings
 from magodoo.testing import serve
 from magodoo.testing._magento.products import save_product
 from magodoo.testing.fake_magento import FakeMagento
@@ -155,6 +156,49 @@ async def test_unknown_sku_price_is_skipped_and_logged_once(
 async def _waiting_jobs(world: World) -> int:
     counts = await world.stores.jobs.counts()
     return sum(counts.values())
+
+
+async def test_tier_prices_from_the_pricelist_replaced_per_sku(clock: Clock) -> None:
+    async with open_catalog_world(clock, prices=PriceSettings(pricelist="Magento tiers")) as world:
+        odoo = world.conn.odoo
+        (pricelist,) = await odoo.create("product.pricelist", [{"name": "Magento tiers"}])
+        (tmpl18,) = odoo_rows(world, "product.product", [("id", "=", 18)], ["product_tmpl_id"])
+        await odoo.create("product.pricelist.item", [
+            {"pricelist_id": pricelist, "applied_on": "1_product",
+             "product_tmpl_id": tmpl18["product_tmpl_id"][0], "min_quantity": 10,
+             "fixed_price": 14.0},
+            {"pricelist_id": pricelist, "applied_on": "0_product_variant", "product_id": 18,
+             "min_quantity": 50, "fixed_price": 12.5}])
+        # a tier put in Magento by hand on another SKU: Odoo has none there, so it goes
+        assert await world.conn.magento.replace_tier_prices([SkuTierPrice.from_api({
+            "sku": "E-COM07", "price": 300.0, "price_type": "fixed", "website_id": 0,
+            "customer_group": "ALL GROUPS", "quantity": 3})]) == []
+        result = await world.engine.sync("prices", O2M)
+        assert result.failed == 0 and result.created == 38
+        tiers = await world.conn.magento.get_tier_prices(["E-COM08", "E-COM07"])
+        assert sorted((t.sku, t.quantity, t.price) for t in tiers) == [
+            ("E-COM08", 10, 14.0), ("E-COM08", 50, 12.5)]
+        assert calls(world, "PUT /V1/products/tier-prices") == 2  # ours and the hand-made one
+        # one item changes: only its SKU is sent again, its tiers replaced as a whole
+        world.clock.advance(600)
+        items = odoo_rows(world, "product.pricelist.item", [("pricelist_id", "=", pricelist)],
+                          ["min_quantity"])
+        ten = next(i["id"] for i in items if i["min_quantity"] == 10)
+        await odoo.write("product.pricelist.item", [ten], {"min_quantity": 20,
+                                                           "fixed_price": 13.0})
+        again = await world.engine.sync("prices", O2M)
+        assert {r.source_id for r in again.records if r.outcome is Outcome.UPDATED} == {"18"}
+        tiers = await world.conn.magento.get_tier_prices(["E-COM08"])
+        assert sorted((t.quantity, t.price) for t in tiers) == [(20, 13.0), (50, 12.5)]
+        assert calls(world, "PUT /V1/products/tier-prices") == 3
+
+
+async def test_unknown_pricelist_is_a_configuration_error(clock: Clock) -> None:
+    from magodoo.exceptions import ConfigurationError
+
+    async with open_catalog_world(clock, prices=PriceSettings(pricelist="Nope")) as world:
+        with pytest.raises(ConfigurationError, match=r"prices\.pricelist"):
+            await world.engine.sync("prices", O2M)
 
 
 # ---- stock -----------------------------------------------------------------------------------

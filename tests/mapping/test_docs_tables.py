@@ -51,3 +51,15 @@ def test_stock_table_names_every_written_field() -> None:
         assert f"`stockItem.{field}`" in text, field
     for field in ("qty_available", "free_qty", "default_code"):
         assert f"`{field}`" in text, field
+
+
+def test_prices_table_names_every_tier_price_field() -> None:
+    from magodoo.mapping.prices import PriceContext, product_price
+    from tests.mapping.test_prices_stock import item, variant
+
+    text = (DOCS / "prices.md").read_text()
+    ctx = PriceContext(tiers=True, by_template={24: [item(1, 10, 30.0, template=24)]})
+    for field in product_price(variant(), ctx).tier_prices()[0]:
+        assert f"`{field}`" in text, field
+    for field in ("min_quantity", "fixed_price", "compute_price", "date_start", "date_end"):
+        assert f"`{field}`" in text, field

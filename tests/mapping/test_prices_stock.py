@@ -130,3 +130,57 @@ def test_hash_follows_the_store_kind() -> None:
     msi = stock_to_magento(stock(), StockContext()).hashable()
     legacy = stock_to_magento(stock(), StockContext(msi=False)).hashable()
     assert msi != legacy
+
+
+# ---- tier prices -----------------------------------------------------------------------------
+
+def item(iid: int, qty: float, price: float, *, variant: int | None = None,
+         template: int | None = None, **extra: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "id": iid, "applied_on": "0_product_variant" if variant else "1_product",
+        "product_id": [variant, "v"] if variant else False,
+        "product_tmpl_id": [template, "t"] if template else False,
+        "min_quantity": qty, "compute_price": "fixed", "fixed_price": price,
+        "date_start": False, "date_end": False}
+    row.update(extra)
+    return row
+
+
+def test_tiers_variant_item_wins_newest_first_sorted_by_quantity() -> None:
+    from datetime import UTC, datetime
+
+    from magodoo.mapping.prices import Tier, pricelist_tiers
+
+    items = [item(1, 10, 30.0, template=7), item(2, 10, 29.0, variant=24),
+             item(3, 5, 35.0, template=7), item(4, 5, 34.0, template=7),
+             item(5, 1, 20.0, template=7),  # quantity 1: the plain price, not a tier
+             item(6, 50, 1.0, template=7, compute_price="percentage"),
+             item(7, 20, 25.0, template=8),  # another template
+             item(8, 30, 20.0, template=7, date_end="2026-01-01 00:00:00"),  # expired
+             item(9, 40, 19.0, template=7, date_start="2027-01-01 00:00:00")]  # not yet
+    now = datetime(2026, 11, 27, tzinfo=UTC)
+    tiers = pricelist_tiers(items, product_id=24, template_id=7, now=now)
+    assert tiers == (Tier(5, 34.0), Tier(10, 29.0))
+
+
+def test_tiers_in_the_mapped_price_and_hash() -> None:
+    from magodoo.mapping.prices import PriceContext
+
+    ctx = PriceContext(tiers=True, by_template={24: [item(1, 10, 30.0, template=24)]},
+                       website_id=1)
+    mapped = product_price(variant(), ctx)
+    assert mapped.tier_prices() == [{"sku": "E-COM13", "price": 30.0, "price_type": "fixed",
+                                     "website_id": 1, "customer_group": "ALL GROUPS",
+                                     "quantity": 10.0}]
+    off = product_price(variant(), PriceContext())
+    assert off.tiers is None and "tiers" not in off.hashable()
+    assert mapped.hashable() != off.hashable()
+
+
+def test_negative_tier_price_is_a_mapping_error() -> None:
+    from magodoo.mapping.prices import PriceContext
+
+    ctx = PriceContext(tiers=True, by_variant={24: [item(1, 10, -3.0, variant=24)]})
+    with pytest.raises(MappingError) as info:
+        product_price(variant(), ctx)
+    assert info.value.field == "pricelist_item.fixed_price"

@@ -22,10 +22,10 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from magodoo._converter import format_datetime, parse_datetime
-from magodoo.backends.models import Direction
+from magodoo.backends.models import Direction, utcnow
 from magodoo.engine.handler import Context, Handler, Plan, Written
-from magodoo.exceptions import ValidationError
-from magodoo.magento.models_prices import BasePrice, PriceUpdateResult
+from magodoo.exceptions import ConfigurationError, NotFoundError, ValidationError
+from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierPrice
 from magodoo.mapping.prices import (
     PriceContext,
     PriceValues,
@@ -40,7 +40,11 @@ log = logging.getLogger("magodoo.engine")
 
 MODEL = "product.product"
 FIELDS = ["id", "default_code", "lst_price", "price_extra", "product_tmpl_id", "write_date"]
+ITEM = "product.pricelist.item"
+ITEM_FIELDS = ["id", "applied_on", "product_id", "product_tmpl_id", "min_quantity",
+               "compute_price", "fixed_price", "date_start", "date_end"]
 URL = "/V1/products/base-prices"
+TIER_URL = "/V1/products/tier-prices"
 
 Row = dict[str, Any]
 PricePlan = Plan[Row, PriceValues]
@@ -66,6 +70,7 @@ class PriceExporter(Handler[Row, PriceValues]):
 
     def __init__(self) -> None:
         self._warned: set[str] = set()
+        self._pricelist: int | None = None
 
     # ---- fetch ------------------------------------------------------------------------------
 
@@ -76,20 +81,60 @@ class PriceExporter(Handler[Row, PriceValues]):
         return stamp_of(record)
 
     @staticmethod
-    def changed_domain(since: datetime | None) -> list[Any]:
-        """Variants with a SKU, and (incremental) whose price may have moved since ``since``."""
+    def changed_domain(since: datetime | None, *, variants: Sequence[int] = (),
+                       templates: Sequence[int] = ()) -> list[Any]:
+        """Variants with a SKU, and (incremental) whose price may have moved since ``since``:
+        their own ``write_date``, their template's, their attribute values', or one of their
+        pricelist items (``variants``, ``templates``)."""
         domain: list[Any] = [("default_code", "!=", False)]
         if since is not None:
             when = format_datetime(since)
-            domain += ["|", "|", ("write_date", ">=", when),
-                       ("product_tmpl_id.write_date", ">=", when),
-                       ("product_template_attribute_value_ids.write_date", ">=", when)]
+            terms: list[Any] = [("write_date", ">=", when),
+                                ("product_tmpl_id.write_date", ">=", when),
+                                ("product_template_attribute_value_ids.write_date", ">=", when)]
+            if variants:
+                terms.append(("id", "in", sorted(variants)))
+            if templates:
+                terms.append(("product_tmpl_id", "in", sorted(templates)))
+            domain += ["|"] * (len(terms) - 1) + terms
         return domain
+
+    async def _pricelist_id(self, ctx: Context) -> int | None:
+        """The id of the pricelist named by ``prices.pricelist`` (``None``: tier prices off),
+        looked up once per run."""
+        name = ctx.settings.prices.pricelist
+        if not name:
+            return None
+        if self._pricelist is None:
+            rows = await ctx.odoo.search_read_page(
+                "product.pricelist", [("name", "=", name)], ["id"], limit=1, order="id")
+            if not rows:
+                raise ConfigurationError(f"prices.pricelist: no Odoo pricelist named {name!r}")
+            self._pricelist = int(rows[0]["id"])
+        return self._pricelist
+
+    async def _items_changed(self, ctx: Context, since: datetime) -> tuple[set[int], set[int]]:
+        """Variants and templates whose pricelist items were written since ``since``."""
+        pricelist = await self._pricelist_id(ctx)
+        if pricelist is None:
+            return set(), set()
+        rows = await ctx.odoo.search_read_page(
+            ITEM, [("pricelist_id", "=", pricelist), ("write_date", ">=", format_datetime(since))],
+            ["product_id", "product_tmpl_id"])
+        variants = {r for r in (_ref(row.get("product_id")) for row in rows) if r}
+        templates = {r for r in (_ref(row.get("product_tmpl_id")) for row in rows) if r}
+        return variants, templates
 
     async def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[Row]]:
         self._warned.clear()  # a new run: an unknown SKU is logged once again
+        self._pricelist = None
+        await self._pricelist_id(ctx)  # a pricelist that does not exist stops the run here
         size = ctx.settings.batch_size
-        base = self.changed_domain(since)
+        variants: set[int] = set()
+        templates: set[int] = set()
+        if since is not None:
+            variants, templates = await self._items_changed(ctx, since)
+        base = self.changed_domain(since, variants=sorted(variants), templates=sorted(templates))
         last_id = 0
         while True:
             domain = base + ([("id", ">", last_id)] if last_id else [])
@@ -111,7 +156,28 @@ class PriceExporter(Handler[Row, PriceValues]):
     # ---- map --------------------------------------------------------------------------------
 
     async def prepare(self, ctx: Context, records: list[Row]) -> PriceContext:
-        return PriceContext(store_id=0)
+        """Tier prices on: the pricelist items of the page's variants and templates, one
+        ``search_read``."""
+        pricelist = await self._pricelist_id(ctx)
+        if pricelist is None:
+            return PriceContext(store_id=0)
+        variants = sorted({int(r["id"]) for r in records if isinstance(r.get("id"), int)})
+        templates = sorted({t for t in (_ref(r.get("product_tmpl_id")) for r in records) if t})
+        rows = await ctx.odoo.search_read_page(
+            ITEM, [("pricelist_id", "=", pricelist), ("compute_price", "=", "fixed"),
+                   "|", ("product_id", "in", variants), ("product_tmpl_id", "in", templates)],
+            ITEM_FIELDS, order="id")
+        by_variant: dict[int, list[Row]] = {}
+        by_template: dict[int, list[Row]] = {}
+        for row in rows:
+            variant, template = _ref(row.get("product_id")), _ref(row.get("product_tmpl_id"))
+            if row.get("applied_on") == "0_product_variant" and variant:
+                by_variant.setdefault(variant, []).append(row)
+            elif row.get("applied_on") == "1_product" and template:
+                by_template.setdefault(template, []).append(row)
+        return PriceContext(store_id=0, tiers=True, by_variant=by_variant,
+                            by_template=by_template, website_id=ctx.settings.prices.website_id,
+                            now=utcnow())
 
     def map(self, record: Row, mctx: Any) -> PriceValues:
         assert isinstance(mctx, PriceContext)
@@ -163,7 +229,47 @@ class PriceExporter(Handler[Row, PriceValues]):
             if stray:  # refused rows naming no SKU of the chunk: nothing is known as saved
                 log.warning("base prices: refused rows naming no SKU: %s",
                             "; ".join(r.text for r in stray), extra={"entity": self.entity})
+            sent = [p for p in chunk if p.value.tiers is not None and p.open
+                    and isinstance(results.get(p.source_id), Written)]
+            if sent:
+                await self._tiers(ctx, sent, results)
         return results
+
+    async def _tiers(self, ctx: Context, plans: list[PricePlan],
+                     results: dict[str, Written | BaseException]) -> None:
+        """Replace each SKU's tier prices as a whole: ``PUT /V1/products/tier-prices`` for the
+        SKUs that have some (it replaces every tier of the SKUs it names), and for those left
+        without any, their current ones read and deleted."""
+        with_tiers = [p for p in plans if p.value.tiers]
+        without = [p for p in plans if not p.value.tiers]
+        refused: list[PriceUpdateResult] = []
+        if with_tiers:
+            refused += await ctx.magento.replace_tier_prices(
+                [SkuTierPrice.from_api(row) for p in with_tiers for row in p.value.tier_prices()])
+        if without:
+            try:
+                current = await ctx.magento.get_tier_prices([p.value.sku for p in without])
+            except NotFoundError as exc:  # a SKU gone since the base price: all retried
+                for p in without:
+                    results[p.source_id] = exc
+                current = []
+            if current:
+                refused += await ctx.magento.delete_tier_prices(current)
+        by_sku = {p.value.sku: p for p in plans}
+        for row in refused:
+            sku = _sku_in(row, by_sku)
+            if sku is None:
+                log.warning("tier prices: refused row naming no SKU: %s", row.text,
+                            extra={"entity": self.entity})
+                continue
+            p = by_sku[sku]
+            error = ValidationError(f"SKU {sku}: tier price refused: {row.text}", method="PUT",
+                                    url=TIER_URL, status=200, body=row.to_api())
+            error.retriable = True
+            results[p.source_id] = error
+        for p in plans:
+            if isinstance(results.get(p.source_id), Written):
+                p.response = {"saved": True, "tier_prices": len(p.value.tiers or ())}
 
     def _outcome(self, p: PricePlan, refused: list[PriceUpdateResult],
                  results: dict[str, Written | BaseException]) -> None:
@@ -186,6 +292,14 @@ class PriceExporter(Handler[Row, PriceValues]):
             method="POST", url=URL, status=200, body=p.response)
         error.retriable = True  # per-item refusals are retried by the queue, then dead
         results[p.source_id] = error
+
+
+def _ref(value: Any) -> int | None:
+    if isinstance(value, list | tuple) and value and isinstance(value[0], int):
+        return int(value[0])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
 
 
 def _sku_in(row: PriceUpdateResult, by_sku: Mapping[str, Any]) -> str | None:

@@ -26,6 +26,7 @@ def register(db: Database) -> None:
     _attributes(db)
     _categories(db)
     _images(db)
+    _pricelists(db)
     db.spec("delivery.carrier").rec_name = "name"
     # ondelete of the product relations (product, website_sale); the rest take Odoo's default
     for model, field, mode in (
@@ -428,3 +429,39 @@ def _check_image(_env: Env, row: Row) -> None:
         raw = b""
     if not raw.startswith(IMAGE_MAGIC):
         raise errors.user_error("This file could not be decoded as an image file.")
+
+
+# -- pricelists ------------------------------------------------------------------------------
+def _pricelists(db: Database) -> None:
+    pricelist = db.spec("product.pricelist")
+    pricelist.o2m["item_ids"] = "pricelist_id"
+    pricelist.defaults.update({
+        "currency_id": lambda _e, _v: 1,
+        "active": lambda _e, _v: True,
+        "sequence": lambda _e, _v: 16,
+    })
+    item = db.spec("product.pricelist.item")
+    item.order = "applied_on, min_quantity desc, categ_id desc, id desc"
+    item.defaults.update({
+        "applied_on": lambda _e, _v: "3_global",
+        "display_applied_on": lambda _e, _v: "1_product",
+        "base": lambda _e, _v: "list_price",
+        "compute_price": lambda _e, _v: "fixed",
+        "min_quantity": lambda _e, _v: 0.0,
+        "fixed_price": lambda _e, _v: 0.0,
+    })
+    item.before_create.append(_item_consistency)
+
+
+def _item_consistency(env: Env, row: Row) -> None:
+    """``product.pricelist.item.create``: the fields the scope does not use are cleared, so
+    later searches by product or category find only what applies (Odoo 18 source)."""
+    scope = row.get("applied_on")
+    if scope == "3_global":
+        row.update(product_id=None, product_tmpl_id=None, categ_id=None)
+    elif scope == "2_product_category":
+        row.update(product_id=None, product_tmpl_id=None)
+    elif scope == "1_product":
+        row.update(product_id=None, categ_id=None)
+    elif scope == "0_product_variant":
+        row.update(categ_id=None)
