@@ -402,3 +402,42 @@ async def test_realtime_webhook_on_validated_transfer(clock: Clock) -> None:
         finally:
             stop.set()
             await asyncio.wait_for(service, 10)
+
+
+# ---- per-item refusals -----------------------------------------------------------------------
+
+class Corrupting:
+    """The engine's Magento port, with one row of each base-prices call spoiled."""
+
+    def __init__(self, inner: Any, sku: str, **spoil: Any) -> None:
+        self.inner, self.sku, self.spoil = inner, sku, spoil
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def save_base_prices(self, prices: Any) -> Any:
+        rows = [attrs.evolve(p, **self.spoil) if p.sku == self.sku else p for p in prices]
+        return await self.inner.save_base_prices(rows)
+
+
+@pytest.mark.parametrize("spoil", [{"price": -1.0}, {"store_id": 99}],
+                         ids=["refused-naming-no-sku", "refused-naming-the-sku"])
+async def test_refused_price_row_fails_alone_and_is_retried(
+    world: World, spoil: dict[str, Any]
+) -> None:
+    world.engine.magento = Corrupting(world.conn.magento, "E-COM08", **spoil)
+    result = await world.engine.sync("prices", O2M)
+    outcome = result.by_source()["18"]
+    assert outcome.outcome is Outcome.FAILED and outcome.retriable
+    assert "E-COM08" in outcome.reason
+    assert result.failed == 1 and result.created == 37  # the rest of the call stands
+    assert magento_price(world, "E-COM08") == 1.0  # not saved
+    assert magento_price(world, "E-COM07") == 320.0
+    entries = await world.stores.log.query(LogFilter(entity="prices", record="E-COM08"))
+    assert entries and entries[-1].status.value == "failed"
+    # the failure went to the queue: a worker sends it once Magento takes it
+    world.engine.magento = world.conn.magento
+    world.clock.advance(60)
+    assert await world.engine.work_once("test") == 1
+    assert magento_price(world, "E-COM08") == 15.8
+    assert sum((await world.stores.jobs.counts()).values()) == 0

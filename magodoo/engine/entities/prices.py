@@ -210,6 +210,8 @@ class PriceExporter(Handler[Row, PriceValues]):
         self, ctx: Context, plans: list[PricePlan]
     ) -> dict[str, Written | BaseException]:
         results: dict[str, Written | BaseException] = {}
+        for p in plans:
+            p.target_id = p.value.sku  # the log names the SKU, whatever the outcome
         for chunk in chunks(plans, ctx.settings.magento.input_limit):
             by_sku: dict[str, list[PricePlan]] = {}
             for p in chunk:
@@ -226,14 +228,35 @@ class PriceExporter(Handler[Row, PriceValues]):
                     rows.setdefault(sku, []).append(row)
             for p in chunk:
                 self._outcome(p, rows.get(p.value.sku, []), results)
-            if stray:  # refused rows naming no SKU of the chunk: nothing is known as saved
-                log.warning("base prices: refused rows naming no SKU: %s",
-                            "; ".join(r.text for r in stray), extra={"entity": self.entity})
+            if stray:
+                await self._check_saved(ctx, chunk, stray, results)
             sent = [p for p in chunk if p.value.tiers is not None and p.open
                     and isinstance(results.get(p.source_id), Written)]
             if sent:
                 await self._tiers(ctx, sent, results)
         return results
+
+    async def _check_saved(self, ctx: Context, chunk: list[PricePlan],
+                           stray: list[PriceUpdateResult],
+                           results: dict[str, Written | BaseException]) -> None:
+        """Refused rows that name no SKU (Magento's price check says ``Price = -1`` only):
+        read the chunk's prices back; a SKU whose price is not the one sent failed."""
+        reason = "; ".join(r.text for r in stray)
+        log.warning("base prices: refused rows naming no SKU (%s): reading the prices back",
+                    reason, extra={"entity": self.entity})
+        written = [p for p in chunk if isinstance(results.get(p.source_id), Written)]
+        if not written:
+            return
+        saved = {b.sku: b.price for b in await ctx.magento.get_base_prices(
+            [p.value.sku for p in written]) if b.sku is not None}
+        for p in written:
+            price = saved.get(p.value.sku)
+            if price is None or abs(float(price) - p.value.price) > 1e-6:
+                error = ValidationError(
+                    f"SKU {p.value.sku}: base price {p.value.price} not saved ({reason})",
+                    method="POST", url=URL, status=200, body=[r.to_api() for r in stray])
+                error.retriable = True
+                results[p.source_id] = error
 
     async def _tiers(self, ctx: Context, plans: list[PricePlan],
                      results: dict[str, Written | BaseException]) -> None:

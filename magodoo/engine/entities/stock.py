@@ -249,6 +249,8 @@ class StockExporter(Handler[Row, StockValues]):
     async def update(
         self, ctx: Context, plans: list[StockPlan]
     ) -> Mapping[str, Written | BaseException]:
+        for p in plans:
+            p.target_id = p.value.sku  # the log names the SKU, whatever the outcome
         if await self._store_has_msi(ctx):
             return await self._source_items(ctx, plans)
         return await self._stock_items(ctx, plans)
