@@ -31,9 +31,9 @@ class PricesApi(ClientCore):
     async def save_base_prices(self, prices: Iterable[BasePrice]) -> list[PriceUpdateResult]:
         """``POST /V1/products/base-prices``: set the price of many SKUs (an upsert, so
         retried safely); returns the refused rows."""
-        url = "/V1/products/base-prices"
-        data = await self.post(url, {"prices": [plain(p) for p in prices]}, idempotent=True)
-        return _results(data, url)
+        data = await self.post("/V1/products/base-prices",
+                               {"prices": [plain(p) for p in prices]}, idempotent=True)
+        return _results(data, "/V1/products/base-prices")
 
     async def get_base_prices(self, skus: Sequence[str]) -> list[BasePrice]:
         """``POST /V1/products/base-prices-information`` (unknown SKUs are left out)."""
@@ -52,15 +52,14 @@ class PricesApi(ClientCore):
     ) -> list[PriceUpdateResult]:
         """``PUT /V1/products/tier-prices``: the tier prices of every SKU named in ``prices``
         become exactly these (an SKU not named keeps its own); returns the refused rows."""
-        url = "/V1/products/tier-prices"
-        data = await self.call("PUT", url, json={"prices": [plain(p) for p in prices]},
-                               idempotent=True)
-        return _results(data, url)
+        data = await self.put("/V1/products/tier-prices",
+                              {"prices": [plain(p) for p in prices]})
+        return _results(data, "/V1/products/tier-prices")
 
     async def delete_tier_prices(
         self, prices: Iterable[SkuTierPrice]
     ) -> list[PriceUpdateResult]:
         """``POST /V1/products/tier-prices-delete``: remove these tier prices."""
-        url = "/V1/products/tier-prices-delete"
-        data = await self.post(url, {"prices": [plain(p) for p in prices]}, idempotent=True)
-        return _results(data, url)
+        data = await self.post("/V1/products/tier-prices-delete",
+                               {"prices": [plain(p) for p in prices]}, idempotent=True)
+        return _results(data, "/V1/products/tier-prices-delete")

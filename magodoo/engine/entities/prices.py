@@ -221,7 +221,7 @@ class PriceExporter(Handler[Row, PriceValues]):
             rows: dict[str, list[PriceUpdateResult]] = {}
             stray: list[PriceUpdateResult] = []
             for row in refused:
-                sku = row.sku if row.sku in by_sku else _sku_in(row, by_sku)
+                sku = _sku_in(row, by_sku)
                 if sku is None:
                     stray.append(row)
                 else:
@@ -302,7 +302,7 @@ class PriceExporter(Handler[Row, PriceValues]):
             results[p.source_id] = Written(p.value.sku)
             return
         p.response = [r.to_api() for r in refused]
-        if any(r.sku == p.value.sku for r in refused):
+        if any(_unknown_sku(r) == p.value.sku for r in refused):
             p.skip("SKU unknown to Magento (or its product type has no price of its own)")
             if p.value.sku not in self._warned:
                 self._warned.add(p.value.sku)
@@ -325,10 +325,24 @@ def _ref(value: Any) -> int | None:
     return None
 
 
+def _unknown_sku(row: PriceUpdateResult) -> str | None:
+    """The SKU a row refuses as such (unknown to Magento, or a type without that price):
+    ``Invalid attribute %fieldName = %fieldValue.`` with ``["SKU", sku]`` (base prices,
+    recorded ``72``) or ``Invalid attribute SKU = %SKU. ...`` (tier prices)."""
+    params = list(row.parameters or ())
+    message = row.message or ""
+    if message.startswith("Invalid attribute %fieldName") and params[:1] == ["SKU"]:
+        return params[1] if len(params) > 1 else None
+    if message.startswith("Invalid attribute SKU = %SKU") and params:
+        return params[0]
+    return None
+
+
 def _sku_in(row: PriceUpdateResult, by_sku: Mapping[str, Any]) -> str | None:
-    """The chunk SKU a refused row names among its parameters (price or store errors name
-    the SKU in another position)."""
-    for value in row.parameters:
+    """The chunk SKU a refused row names (its ``%SKU`` placeholder, else any parameter)."""
+    if row.sku in by_sku:
+        return row.sku
+    for value in row.parameters or ():
         if value in by_sku:
             return value
     return None

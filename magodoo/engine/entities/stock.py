@@ -287,15 +287,15 @@ class StockExporter(Handler[Row, StockValues]):
         page_size = max(len(skus) * len(self._sources(ctx)), 1)
         criteria = SearchCriteria().where("sku", skus, "in").page(page_size, 1)
         page = await ctx.magento.list_source_items(criteria)
-        for item in page.items:
+        for item in page.items:  # Magento SKUs are case-insensitive
             if item.sku is not None and item.source_code is not None:
-                kept[(item.sku, item.source_code)] = item
+                kept[(item.sku.casefold(), item.source_code)] = item
         return kept
 
     def _check_kept(self, p: StockPlan, kept: Mapping[tuple[str, str], Any],
                     results: dict[str, Written | BaseException]) -> None:
         sent = p.value.items
-        found = [kept.get((p.value.sku, i.source_code)) for i in sent]
+        found = [kept.get((p.value.sku.casefold(), i.source_code)) for i in sent]
         if sent and all(f is None for f in found):
             p.response = {"kept": []}
             self._unknown(p)  # Magento drops an unknown SKU without a word (recorded)
