@@ -55,6 +55,8 @@ QTY_FIELDS = ["qty_available", "free_qty"]
 FIELDS = ["id", "default_code", "write_date", *QTY_FIELDS]
 CHANGES_PAGE = 2000
 """Rows per read when collecting the products of changed moves and quants."""
+READ_BACK_SKUS = 200
+"""SKUs per read-back (``sku in (...)`` goes in the URL: servers cap its length near 8 KB)."""
 
 Row = dict[str, Any]
 StockPlan = Plan[Row, StockValues]
@@ -284,12 +286,14 @@ class StockExporter(Handler[Row, StockValues]):
         """What Magento holds for the chunk's SKUs after the write: (sku, source) -> item."""
         skus = sorted({p.value.sku for p in chunk})
         kept: dict[tuple[str, str], Any] = {}
-        page_size = max(len(skus) * len(self._sources(ctx)), 1)
-        criteria = SearchCriteria().where("sku", skus, "in").page(page_size, 1)
-        page = await ctx.magento.list_source_items(criteria)
-        for item in page.items:  # Magento SKUs are case-insensitive
-            if item.sku is not None and item.source_code is not None:
-                kept[(item.sku.casefold(), item.source_code)] = item
+        for start in range(0, len(skus), READ_BACK_SKUS):
+            part = skus[start:start + READ_BACK_SKUS]
+            page_size = max(len(part) * len(self._sources(ctx)), 1)
+            criteria = SearchCriteria().where("sku", part, "in").page(page_size, 1)
+            page = await ctx.magento.list_source_items(criteria)
+            for item in page.items:  # Magento SKUs are case-insensitive
+                if item.sku is not None and item.source_code is not None:
+                    kept[(item.sku.casefold(), item.source_code)] = item
         return kept
 
     def _check_kept(self, p: StockPlan, kept: Mapping[tuple[str, str], Any],
