@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from magodoo._http import RetryPolicy
-from magodoo.backends import open_sqlite_stores
+from magodoo.backends import memory_stores, open_sqlite_stores
 from magodoo.engine import connect
 from magodoo.magento.auth import BearerTokenAuth
 from magodoo.magento.client import MagentoClient
@@ -119,7 +119,8 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-async def bench_engine(skus: int, latency: float, batch_size: int) -> list[Figures]:
+async def bench_engine(skus: int, latency: float, batch_size: int,
+                       kind: str = "sqlite") -> list[Figures]:
     magento, odoo = _fakes(skus)
     out: list[Figures] = []
     async with serve(magento.app) as murl, serve(odoo.app) as ourl:
@@ -132,7 +133,7 @@ async def bench_engine(skus: int, latency: float, batch_size: int) -> list[Figur
                 stores=StoreSettings(kind="sqlite", path=str(path)),
                 batch_size=batch_size,
             )
-            stores = await open_sqlite_stores(path)
+            stores = await open_sqlite_stores(path) if kind == "sqlite" else memory_stores()
             async with await connect(settings, stores=stores, retry=RETRY) as conn:
                 magento.faults.latency = odoo.faults.latency = latency
                 for label in ("first pass", "after 1% changed"):
@@ -221,8 +222,8 @@ def _projection(rows: list[Figures]) -> str:
 
 
 async def run(skus: int, naive_skus: int, latency: float,
-              batch_size: int) -> tuple[list[Figures], Figures]:
-    engine = await bench_engine(skus, latency, batch_size)
+              batch_size: int, kind: str = "sqlite") -> tuple[list[Figures], Figures]:
+    engine = await bench_engine(skus, latency, batch_size, kind)
     naive = await bench_naive(min(naive_skus, skus), latency)
     return engine, naive
 
@@ -235,10 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per request")
     parser.add_argument("--batch-size", type=int, default=500,
                         help="the engine's page size (setting batch_size)")
+    parser.add_argument("--stores", choices=["sqlite", "memory"], default="sqlite",
+                        help="bindings, log and cursors (sqlite: as a deployment)")
     args = parser.parse_args(argv)
     started = datetime.now()
-    rows, naive = asyncio.run(run(args.skus, args.naive_skus, args.latency, args.batch_size))
+    rows, naive = asyncio.run(run(args.skus, args.naive_skus, args.latency, args.batch_size,
+                                  args.stores))
     print(_table(rows, naive, args.latency, args.batch_size, _peak_mb()))
+    print(f"stores: {args.stores}")
     print(f"(ran {datetime.now() - started})")
     return 0
 

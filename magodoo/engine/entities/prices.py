@@ -247,10 +247,10 @@ class PriceExporter(Handler[Row, PriceValues]):
         written = [p for p in chunk if isinstance(results.get(p.source_id), Written)]
         if not written:
             return
-        saved = {b.sku: b.price for b in await ctx.magento.get_base_prices(
-            [p.value.sku for p in written]) if b.sku is not None}
+        saved = {b.sku.casefold(): b.price for b in await ctx.magento.get_base_prices(
+            [p.value.sku for p in written]) if b.sku is not None}  # SKUs: case-insensitive
         for p in written:
-            price = saved.get(p.value.sku)
+            price = saved.get(p.value.sku.casefold())
             if price is None or abs(float(price) - p.value.price) > 1e-6:
                 error = ValidationError(
                     f"SKU {p.value.sku}: base price {p.value.price} not saved ({reason})",
