@@ -441,3 +441,53 @@ async def test_refused_price_row_fails_alone_and_is_retried(
     assert await world.engine.work_once("test") == 1
     assert magento_price(world, "E-COM08") == 15.8
     assert sum((await world.stores.jobs.counts()).values()) == 0
+
+
+class LosingStock:
+    """The engine's Magento port, Magento keeping another quantity than sent for one SKU."""
+
+    def __init__(self, inner: Any, sku: str) -> None:
+        self.inner, self.sku = inner, sku
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def save_source_items(self, items: Any) -> None:
+        rows = [attrs.evolve(i, quantity=1.0) if i.sku == self.sku else i for i in items]
+        await self.inner.save_source_items(rows)
+
+
+async def test_quantity_not_kept_fails_that_sku_alone(world: World) -> None:
+    world.engine.magento = LosingStock(world.conn.magento, "E-COM07")
+    result = await world.engine.sync("stock", O2M)
+    outcome = result.by_source()["17"]
+    assert outcome.outcome is Outcome.FAILED and outcome.retriable
+    assert "did not keep" in outcome.reason and "E-COM07" in outcome.reason
+    assert result.failed == 1 and result.created == 32
+
+
+async def test_input_limit_counts_source_items(clock: Clock) -> None:
+    stock = StockSettings(sources={"WH": "default", "My Co": "chicago"})
+    async with open_catalog_world(clock, stock=stock) as world:
+        world.magento.state.sources.add(
+            {"source_code": "chicago", "name": "Chicago", "enabled": True,
+             "country_id": "US", "postcode": "60601"}, key="source_code")
+        world.engine.settings = attrs.evolve(
+            world.engine.settings,
+            magento=attrs.evolve(world.engine.settings.magento, input_limit=20))
+        result = await world.engine.sync("stock", O2M)
+        assert result.created == 33
+        assert calls(world, SOURCE_ITEMS) == 4  # 10 SKUs x 2 sources per call: ceil(33 / 10)
+
+
+async def test_store_without_msi_unknown_sku_is_skipped(
+    clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with open_catalog_world(clock, skip=("E-COM08",)) as world:
+        world.magento.state.modules = [m for m in world.magento.state.modules
+                                       if not m.startswith("Magento_Inventory")]
+        with caplog.at_level(logging.WARNING, logger="magodoo.engine"):
+            result = await world.engine.sync("stock", O2M)
+        assert result.by_source()["18"].outcome is Outcome.SKIPPED
+        assert result.failed == 0 and result.created == 32
+        assert len([r for r in caplog.records if "E-COM08" in r.getMessage()]) == 1

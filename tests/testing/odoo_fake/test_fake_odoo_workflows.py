@@ -105,3 +105,27 @@ async def test_recorded_workflows_replay(odoo_reference: Path) -> None:
     print(f"\nworkflow replay: {passed}/{total} calls match", counts)
     assert not failures, "\n".join(failures)
     assert passed == total - len(KNOWN)
+
+
+def test_stock_per_warehouse_context_as_recorded() -> None:
+    """WORKFLOWS.md 9: ``product.product.read(..., context={'warehouse_id': 1})``: the quantities
+    of that warehouse's stock location and what lies under it (WH/Stock/Shelf 2 is in WH)."""
+    from magodoo.testing.fake_odoo import FakeOdoo
+
+    fake = FakeOdoo(seed="demo")
+    fields = {"fields": ["qty_available", "free_qty"]}
+
+    def read(**context: object) -> dict[str, float]:
+        (row,), _ = fake.execute("product.product", "read", [[17]],
+                                 {**fields, "context": context})
+        return {"on_hand": row["qty_available"], "free": row["free_qty"]}
+
+    assert read() == read(warehouse_id=1) == {"on_hand": 500.0, "free": 266.0}
+    assert read(warehouse_id=2) == {"on_hand": 0.0, "free": 0.0}
+    fake.execute("stock.quant", "create", [[{"product_id": 17, "location_id": 28,
+                                             "inventory_quantity_auto_apply": 7}]],
+                 {"context": {"inventory_mode": True}})
+    assert read(warehouse_id=2) == {"on_hand": 7.0, "free": 7.0}
+    assert read(warehouse_id=1)["on_hand"] == 500.0
+    assert read()["on_hand"] == 507.0
+    assert read(warehouse_id=[1, 2])["on_hand"] == 507.0
