@@ -10,7 +10,13 @@ from magodoo.engine.check import CheckReport, ServerCheck
 from magodoo.engine.cursors import CursorTracker, Window, plan_window
 from magodoo.engine.echo import EchoGuard, payload_hash
 from magodoo.engine.engine import SyncEngine
-from magodoo.engine.entities import CategoryExporter, CustomerImporter
+from magodoo.engine.entities import (
+    CategoryExporter,
+    CustomerImporter,
+    PriceExporter,
+    StockExporter,
+    StockTransferListener,
+)
 from magodoo.engine.handler import Context, Handler, Plan, Written
 from magodoo.engine.locks import KeyedLocks
 from magodoo.engine.ports import MagentoPort, OdooPort
@@ -33,9 +39,12 @@ __all__ = [
     "Outcome",
     "Plan",
     "PlannedWrite",
+    "PriceExporter",
     "RecordOutcome",
     "Registry",
     "ServerCheck",
+    "StockExporter",
+    "StockTransferListener",
     "SyncEngine",
     "SyncResult",
     "Window",

@@ -10,6 +10,8 @@ from magodoo.mapping.partners import (
     PartnerValues,
     customer_to_partner,
 )
+from magodoo.mapping.prices import PriceContext, PriceValues, Tier, product_price
+from magodoo.mapping.stock import ProductStock, StockContext, StockValues, stock_to_magento
 
 __all__ = [
     "AddressValues",
@@ -17,6 +19,14 @@ __all__ = [
     "CategoryValues",
     "PartnerContext",
     "PartnerValues",
+    "PriceContext",
+    "PriceValues",
+    "ProductStock",
+    "StockContext",
+    "StockValues",
+    "Tier",
     "category_to_magento",
     "customer_to_partner",
+    "product_price",
+    "stock_to_magento",
 ]

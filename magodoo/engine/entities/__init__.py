@@ -4,5 +4,13 @@ from __future__ import annotations
 
 from magodoo.engine.entities.categories import CategoryExporter
 from magodoo.engine.entities.customers import CustomerImporter
+from magodoo.engine.entities.prices import PriceExporter
+from magodoo.engine.entities.stock import StockExporter, StockTransferListener
 
-__all__ = ["CategoryExporter", "CustomerImporter"]
+__all__ = [
+    "CategoryExporter",
+    "CustomerImporter",
+    "PriceExporter",
+    "StockExporter",
+    "StockTransferListener",
+]
