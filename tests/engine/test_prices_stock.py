@@ -491,3 +491,27 @@ async def test_store_without_msi_unknown_sku_is_skipped(
         assert result.by_source()["18"].outcome is Outcome.SKIPPED
         assert result.failed == 0 and result.created == 32
         assert len([r for r in caplog.records if "E-COM08" in r.getMessage()]) == 1
+
+
+# ---- settings --------------------------------------------------------------------------------
+
+def test_price_and_stock_settings_from_toml(tmp_path: Any) -> None:
+    from magodoo.exceptions import ConfigurationError
+    from magodoo.settings import Settings
+
+    path = tmp_path / "magodoo.toml"
+    path.write_text('[magento]\ninput_limit = 20\n[prices]\npricelist = "Tiers"\n'
+                    'website_id = 1\n[stock]\nquantity = "free"\n'
+                    'sources = { "WH" = "default", "CHI" = "chicago" }\n')
+    s = Settings.load(path, env={})
+    assert s.magento.input_limit == 20
+    assert (s.prices.pricelist, s.prices.website_id) == ("Tiers", 1)
+    assert s.stock.quantity == "free" and dict(s.stock.sources) == {"WH": "default",
+                                                                    "CHI": "chicago"}
+    assert Settings().stock.quantity == "on_hand" and not Settings().stock.sources
+    for bad, key in (({"stock": {"quantity": "forecast"}}, "stock.quantity"),
+                     ({"stock": {"sources": {"WH": 1}}}, "stock.sources.WH"),
+                     ({"stock": {"sources": ["WH"]}}, "stock.sources"),
+                     ({"magento": {"input_limit": -1}}, "input_limit")):
+        with pytest.raises(ConfigurationError, match=key.replace(".", r"\.")):
+            Settings.from_mapping(bad)
