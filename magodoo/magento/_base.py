@@ -38,6 +38,20 @@ class ApiModel:
     #: attribute name -> API key, for the few keys that are not valid Python names
     api_renames: ClassVar[Mapping[str, str]] = {}
 
+    #: fields a list route filters and sorts on besides the model's own keys (table columns
+    #: and joined fields the answer does not carry); ``None``: any field, because the
+    #: entity's EAV attributes are defined by each store (products, categories)
+    search_extra: ClassVar[frozenset[str] | None] = frozenset()
+
+    @classmethod
+    def search_fields(cls) -> frozenset[str] | None:
+        """The fields a search on this model's list route may name (``None``: any)."""
+        if cls.search_extra is None:
+            return None
+        fields: Any = attrs.fields(cls)  # type: ignore[arg-type]  # every model is attrs
+        keys = {_api_key(cls, f.name) for f in fields if f.name != "extra"}
+        return frozenset(keys) | cls.search_extra
+
     @classmethod
     def from_api(cls, payload: Mapping[str, Any]) -> Self:
         """Read a record as the API sends it.

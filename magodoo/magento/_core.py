@@ -18,7 +18,7 @@ from magodoo.magento._base import ApiModel
 from magodoo.magento.auth import MagentoAuth
 from magodoo.magento.errors import error_from_response
 from magodoo.magento.models_common import Page
-from magodoo.magento.search import SearchCriteria
+from magodoo.magento.search import SearchCriteria, check_fields
 
 __all__ = ["MAX_PAGE_SIZE", "ClientCore", "seg"]
 
@@ -240,6 +240,8 @@ class ClientCore:
     ) -> Page[M] | Page[dict[str, Any]]:
         """One page of a list route, as the criteria say (no paging added)."""
         criteria = criteria or SearchCriteria()
+        if model is not None:
+            check_fields(criteria, model.search_fields(), model.__name__)
         data = await self.get(path, criteria.to_params(), fields=list_fields(fields))
         raw_items, total, echoed = _page_parts(data)
         if model is None:
@@ -274,6 +276,7 @@ class ClientCore:
             )
         if model is None:
             return self._paginate_raw(path, criteria or SearchCriteria(), page_size, fields)
+        check_fields(criteria or SearchCriteria(), model.search_fields(), model.__name__)
         return self._paginate_models(path, criteria or SearchCriteria(), page_size, fields, model)
 
     async def _paginate_models(

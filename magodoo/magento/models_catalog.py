@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -47,6 +47,8 @@ __all__ = [
 @attrs.frozen(kw_only=True)
 class Category(HasCustomAttributes, ApiModel):
     """Category (``catalog-data-category``)."""
+
+    search_extra: ClassVar[frozenset[str] | None] = None  # EAV: each store's attributes
 
     id: int | None = None
     parent_id: int | None = None
@@ -343,6 +345,8 @@ class CategoryLink(ApiModel):
 @attrs.frozen(kw_only=True)
 class Product(HasCustomAttributes, ApiModel):
     """Product (``catalog-data-product``)."""
+
+    search_extra: ClassVar[frozenset[str] | None] = None  # EAV: each store's attributes
 
     id: int | None = None
     sku: str | None = None

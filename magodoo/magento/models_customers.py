@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
 from magodoo.magento._base import ApiModel
 from magodoo.magento.models_common import CustomAttribute, HasCustomAttributes
 
-__all__ = ["Customer", "CustomerAddress", "Region"]
+__all__ = ["CUSTOMER_SEARCH_EXTRA", "Customer", "CustomerAddress", "Region"]
+
+#: what ``/V1/customers/search`` filters on besides a customer's own keys: the entity's columns
+#: and the default billing address fields ``CustomerRepository::getList`` joins
+CUSTOMER_SEARCH_EXTRA = frozenset({
+    "entity_id", "is_active", "billing_postcode", "billing_city", "billing_telephone",
+    "billing_region", "billing_country_id", "billing_company",
+})
 
 
 @attrs.frozen(kw_only=True)
@@ -56,6 +63,8 @@ class CustomerAddress(HasCustomAttributes, ApiModel):
 @attrs.frozen(kw_only=True)
 class Customer(HasCustomAttributes, ApiModel):
     """Customer (``customer-data-customer``)."""
+
+    search_extra: ClassVar[frozenset[str] | None] = CUSTOMER_SEARCH_EXTRA
 
     id: int | None = None
     group_id: int | None = None

@@ -25,7 +25,7 @@ import attrs
 from magodoo._converter import format_datetime
 from magodoo.exceptions import ConfigurationError
 
-__all__ = ["Condition", "Direction", "Filter", "SearchCriteria", "Value"]
+__all__ = ["Condition", "Direction", "Filter", "SearchCriteria", "Value", "check_fields"]
 
 PREFIX = "searchCriteria"
 
@@ -149,6 +149,12 @@ class SearchCriteria:
             raise ConfigurationError("page size and current page start at 1")
         return attrs.evolve(self, page_size=size, current_page=current)
 
+    def fields(self) -> tuple[str, ...]:
+        """Every field the criteria name (filters, then sort orders), each once."""
+        names = [f.field for group in self.filter_groups for f in group]
+        names += [o.field for o in self.sort_orders]
+        return tuple(dict.fromkeys(names))
+
     def to_params(self) -> list[tuple[str, str]]:
         """The query-string pairs, in Magento's snake_case spelling."""
         out: list[tuple[str, str]] = []
@@ -169,3 +175,22 @@ class SearchCriteria:
             # Magento refuses a list call without searchCriteria; an empty one means "all".
             out.append((f"{PREFIX}[currentPage]", "1"))
         return out
+
+
+def check_fields(criteria: SearchCriteria, known: frozenset[str] | None, entity: str) -> None:
+    """Refuse, before sending, a filter or sort on a field ``entity`` does not have.
+
+    The real store answers 400 ``The "%1" attribute name is invalid`` (customers) or a masked
+    500 (flat tables) that names no route nor record; a typo here fails at once instead,
+    naming the field. ``known`` ``None`` lets any field through (EAV entities whose
+    attributes each store defines).
+    """
+    if known is None:
+        return
+    unknown = [name for name in criteria.fields() if name not in known]
+    if unknown:
+        raise ConfigurationError(
+            f"unknown search field {unknown[0]!r} for {entity}"
+            + (f" (and {', '.join(map(repr, unknown[1:]))})" if unknown[1:] else "")
+            + f"; known fields: {', '.join(sorted(known))}"
+        )

@@ -303,9 +303,30 @@ def update_customer(state: State, customer_id: int, data: dict[str, Any]) -> Row
     return customer
 
 
-def _customer_field(row: Row, field: str) -> Any:
+# What a customer search filters and sorts on: the customer's own keys, the entity's columns
+# and the default billing address fields CustomerRepository::getList joins.
+_SEARCH_FIELDS = frozenset({
+    "id", "entity_id", "group_id", "default_billing", "default_shipping", "confirmation",
+    "created_at", "updated_at", "created_in", "dob", "email", "firstname", "lastname",
+    "middlename", "prefix", "suffix", "gender", "store_id", "taxvat", "website_id",
+    "disable_auto_group_change", "is_active", "billing_postcode", "billing_city",
+    "billing_telephone", "billing_region", "billing_country_id", "billing_company",
+})
+
+
+def _customer_field(state: State, row: Row, field: str) -> Any:
     if field == "entity_id":
         return row["id"]
+    if field.startswith("billing_"):
+        aid = row.get("default_billing")
+        address = state.table(ADDRESSES).get(int(aid)) if aid else None
+        if address is None:
+            return None
+        if field == "billing_region":
+            return (address.get("region") or {}).get("region")
+        return address.get(field.removeprefix("billing_"))
+    if field == "is_active":
+        return 1
     return row.get(field)
 
 
@@ -322,7 +343,9 @@ def register(r: Router) -> None:
         return search(
             call.state.table(CUSTOMERS).values(),
             call.criteria,
-            get=_customer_field,
+            get=lambda row, field: _customer_field(call.state, row, field),
+            fields=lambda field: field in _SEARCH_FIELDS,
+            unknown_field=errors.invalid_attribute_name,
             render=lambda row: render(call.state, row),
         )
 

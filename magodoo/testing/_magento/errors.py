@@ -86,6 +86,13 @@ def invalid_attribute(name: str) -> MagentoError:
     return MagentoError(400, INVALID_ATTRIBUTE, [name])
 
 
+def invalid_attribute_name(name: str) -> MagentoError:
+    """400 for a filter on a field the customer entity does not have (issue 20, real 2.4.6)."""
+    return MagentoError(
+        400, 'The "%1" attribute name is invalid. Reset the name and try again.', [name]
+    )
+
+
 def unknown_column(name: str) -> MagentoError:
     """A filter on an unknown column of a flat table: an SQL error, masked as a 500."""
     return internal_error()

@@ -3,7 +3,8 @@
 Filters inside one group are ORed, groups are ANDed. Every Magento ``condition_type`` is
 supported with SQL semantics: a NULL column matches no comparison, string comparisons ignore
 case (MySQL's default collation), ``like`` uses ``%`` and ``_``, ``in``/``nin`` take
-comma-separated values and ``finset`` looks into comma-separated columns (multiselects).
+comma-separated values and ``finset`` looks into comma-separated columns (multiselects). An
+unknown ``condition_type`` is applied as ``eq`` (a real 2.4.6 does, with a 200: issue 20).
 
 Past the last page, Magento collections repeat the last page (``Collection::getCurPage``
 clamps; magento/magento2#3787 names orders, customers and carts); the product list answers an
@@ -265,7 +266,7 @@ def _in_keys(value: str) -> tuple[frozenset[float], frozenset[str], frozenset[st
 
 def matches(column: Any, f: Filter) -> bool:
     """Whether one column value satisfies one filter (lists: any element)."""
-    ctype = f.condition_type
+    ctype = f.condition_type if f.condition_type in CONDITIONS else "eq"  # as the real store
     if ctype == "null":
         return column is None or column == []
     if ctype == "notnull":
@@ -343,11 +344,6 @@ def search(
     """
     for group in criteria.filter_groups:
         for f in group:
-            if f.condition_type not in CONDITIONS:
-                raise errors.bad_request(
-                    'Invalid value of "%value" provided for the %fieldName field.',
-                    {"value": f.condition_type, "fieldName": "condition_type"},
-                )
             if fields is not None and not fields(f.field) and unknown_field is not None:
                 raise unknown_field(f.field)
     selected = [

@@ -65,8 +65,19 @@ def mentions(domain: list[Any], field: str) -> bool:
     )
 
 
+def check_form(domain: Any) -> None:
+    """``expression.normalize_domain``'s assert: a domain is a list (a string sent as the
+    domain is a ``builtins.AssertionError`` on the real server, issue 20)."""
+    if domain and not isinstance(domain, (list, tuple)):
+        raise errors.OdooError(
+            "builtins.AssertionError",
+            "Domains to normalize must have a 'domain' form: a list or tuple of domain components",
+        )
+
+
 def compile_domain(env: Env, model: str, domain: list[Any]) -> Predicate:
     """Turn ``domain`` into a predicate over raw rows of ``model``; refuse what Odoo refuses."""
+    check_form(domain)
     items = list(domain or [])
     pos = 0
 

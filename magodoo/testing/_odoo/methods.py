@@ -264,14 +264,39 @@ def _read_group(env: Env, model: str, _ids: list[int], p: dict[str, Any]) -> Any
                 item[alias] = sum(values) / len(values)
             else:
                 item[alias] = sum(values)
-        item["__domain"] = [
-            *(p.get("domain") or []), *[[k, "=", v] for k, v in zip(keys, key, strict=True)]
-        ]
+        item["__domain"] = and_domains(
+            list(p.get("domain") or []), [[k, "=", v] for k, v in zip(keys, key, strict=True)]
+        )
         out.append(item)
     out.sort(key=lambda i: tuple(str(i.get(k)) for k in keys))
     offset = _int(p.get("offset"))
     limit = p.get("limit")
     return out[offset: offset + int(limit) if limit else None]
+
+
+def normalize_domain(domain: list[Any]) -> list[Any]:
+    """``expression.normalize_domain``: every implicit ``&`` made explicit, in prefix form."""
+    result: list[Any] = []
+    expected = 1
+    arity = {"!": 1, "&": 2, "|": 2}
+    for token in domain:
+        if expected == 0:  # more terms than expected, as in [A, B]: an extra '&' in front
+            result.insert(0, "&")
+            expected = 1
+        if isinstance(token, (list, tuple)):
+            expected -= 1
+            token = list(token)
+        else:
+            expected += arity.get(str(token), 0) - 1
+        result.append(token)
+    return result
+
+
+def and_domains(*domains: list[Any]) -> list[Any]:
+    """``expression.AND``: the non-empty domains normalized, joined by prefix ``&``
+    (recorded: a ``read_group`` ``__domain`` is ``['&', [...], [...]]``, issue 20)."""
+    parts = [normalize_domain(d) for d in domains if d]
+    return ["&"] * (len(parts) - 1) + [t for part in parts for t in part]
 
 
 def _group_value(value: Any) -> Any:

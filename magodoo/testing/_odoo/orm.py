@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from . import access, commands, errors
-from .domain import compile_domain, mentions
+from .domain import check_form, compile_domain, mentions
 from .schema import (
     DESCRIPTIONS,
     TRANSIENT,
@@ -296,6 +296,7 @@ class Database:
         order: str | None = None,
     ) -> list[Row]:
         fields = self.fields(model)
+        check_form(domain)
         domain = list(domain or [])
         pred = compile_domain(env, model, domain)
         check_active = (
