@@ -5,7 +5,12 @@ Each model is an ``@attrs.frozen(kw_only=True)`` subclass of :class:`ApiModel`. 
 
 - keys the model does not name are kept in ``extra`` (never an error), so a record read and
   written back loses nothing;
-- ``null`` values are read as absent (the field's default, ``None``);
+- ``null`` values are read as absent (the field's default, ``None``), and a ``null`` inside an
+  array of scalars stays ``None`` (real stores send ``["95544", null, "0"]`` where the schema
+  says ``string[]``: scalar arrays are typed ``tuple[str | None, ...]``); in a custom
+  attribute's list of values a ``null`` is left out;
+- ``extension_attributes`` stay a raw mapping: keys the schema does not know (third-party
+  modules: ``celigo_sales_order``, ``rewards_*``...) are kept and readable;
 - ``bool | None`` fields keep ``false`` (the shared converter reads ``false`` as ``None`` for
   Odoo's sake; Magento's ``false`` is a real value);
 - numbers sent as strings, timestamps and the rest follow :mod:`magodoo._converter`.
@@ -81,8 +86,10 @@ def _mapping_error(name: str, payload: Any, exc: Exception) -> MappingError:
         record = next((payload[k] for k in ("sku", "entity_id", "id", "increment_id",
                                              "attribute_code", "code") if k in payload), None)
     field = problems[0].rpartition(" @ ")[2] if problems and " @ " in problems[0] else None
+    number = payload.get("increment_id") if isinstance(payload, Mapping) else None
+    where = f"(#{number}) " if number is not None and number != record else ""
     return MappingError(
-        "the Magento answer cannot be read: " + "; ".join(problems),
+        where + "the Magento answer cannot be read: " + "; ".join(problems),
         entity=name, record=record, field=field,
     )
 
@@ -95,8 +102,8 @@ def _opt_bool(value: Any, _: Any) -> bool | None:
 
 
 def _custom_value(value: Any, _: Any) -> str | list[str]:
-    if isinstance(value, list | tuple):
-        return [converter.structure(v, str) for v in value]
+    if isinstance(value, list | tuple):  # a null among the values says nothing: left out
+        return [converter.structure(v, str) for v in value if v is not None]
     if value is None:
         return ""
     result: str = converter.structure(value, str)

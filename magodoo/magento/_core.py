@@ -13,11 +13,11 @@ import attrs
 
 from magodoo._http import CaptureHook, Exchange, HttpTransport, Response, RetryPolicy, Timeouts
 from magodoo._redact import REDACTED, Redactor
-from magodoo.exceptions import ClientClosedError, ConfigurationError, ServerError
+from magodoo.exceptions import ClientClosedError, ConfigurationError, MappingError, ServerError
 from magodoo.magento._base import ApiModel
 from magodoo.magento.auth import MagentoAuth
 from magodoo.magento.errors import error_from_response
-from magodoo.magento.models_common import Page
+from magodoo.magento.models_common import Page, PartialPageError, read_items
 from magodoo.magento.search import SearchCriteria, check_fields
 
 __all__ = ["MAX_PAGE_SIZE", "ClientCore", "seg"]
@@ -246,7 +246,11 @@ class ClientCore:
         raw_items, total, echoed = _page_parts(data)
         if model is None:
             return Page(tuple(raw_items), total, echoed)
-        return Page(tuple(model.from_api(item) for item in raw_items), total, echoed)
+        items, failures = read_items(model, raw_items)
+        page = Page(tuple(items), total, echoed)
+        if failures:
+            raise PartialPageError(page, failures)  # the readable records ride along
+        return page
 
     @overload
     def paginate(
@@ -283,8 +287,16 @@ class ClientCore:
         self, path: str, criteria: SearchCriteria, page_size: int,
         fields: str | Iterable[str] | None, model: type[M],
     ) -> AsyncIterator[M]:
+        failures: list[MappingError] = []
         async for item in self._paginate_raw(path, criteria, page_size, fields):
-            yield model.from_api(item)
+            try:
+                record = model.from_api(item)
+            except MappingError as exc:  # fails alone: the others are still yielded
+                failures.append(exc)
+                continue
+            yield record
+        if failures:
+            raise PartialPageError(Page((), len(failures)), failures)
 
     async def _paginate_raw(
         self, path: str, criteria: SearchCriteria, page_size: int,

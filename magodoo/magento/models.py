@@ -28,7 +28,12 @@ from magodoo.magento.models_catalog import (
     StockItem,
     TierPrice,
 )
-from magodoo.magento.models_common import CustomAttribute, Page, custom_attributes
+from magodoo.magento.models_common import (
+    CustomAttribute,
+    Page,
+    PartialPageError,
+    custom_attributes,
+)
 from magodoo.magento.models_customers import Customer, CustomerAddress, Region
 from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierPrice
 from magodoo.magento.models_sales import (
@@ -99,6 +104,7 @@ __all__ = [
     "OrderItem",
     "OrderStatusHistory",
     "Page",
+    "PartialPageError",
     "Payment",
     "PriceUpdateResult",
     "Product",

@@ -60,7 +60,7 @@ class Category(HasCustomAttributes, ApiModel):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     path: str | None = None
-    available_sort_by: tuple[str, ...] | None = None
+    available_sort_by: tuple[str | None, ...] | None = None
     include_in_menu: bool | None = None
     extension_attributes: Mapping[str, Any] | None = None
     custom_attributes: tuple[CustomAttribute, ...] | None = None
@@ -160,7 +160,7 @@ class ProductAttribute(ApiModel):
     is_visible_in_grid: bool | None = None
     is_filterable_in_grid: bool | None = None
     position: int | None = None
-    apply_to: tuple[str, ...] | None = None
+    apply_to: tuple[str | None, ...] | None = None
     is_searchable: str | None = None
     is_visible_in_advanced_search: str | None = None
     is_comparable: str | None = None
@@ -292,7 +292,7 @@ class MediaGalleryEntry(ApiModel):
     label: str | None = None
     position: int | None = None
     disabled: bool | None = None
-    types: tuple[str, ...] | None = None
+    types: tuple[str | None, ...] | None = None
     file: str | None = None
     content: Mapping[str, Any] | None = None
     extension_attributes: Mapping[str, Any] | None = None

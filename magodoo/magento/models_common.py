@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 
+from magodoo.exceptions import MappingError
 from magodoo.magento._base import ApiModel
 
-__all__ = ["CustomAttribute", "HasCustomAttributes", "Page"]
+__all__ = ["CustomAttribute", "HasCustomAttributes", "Page", "PartialPageError", "read_items"]
+
+M = TypeVar("M", bound=ApiModel)
 
 T = TypeVar("T")
 
@@ -62,3 +65,37 @@ class Page(Generic[T]):
     items: tuple[T, ...]
     total_count: int
     search_criteria: Mapping[str, Any] | None = None
+
+
+class PartialPageError(MappingError):
+    """Some records of a page cannot be read; the others could, and are not lost.
+
+    ``page`` holds the readable records (its ``items`` leave the unreadable ones out),
+    ``failures`` one :class:`~magodoo.exceptions.MappingError` per unreadable record, naming it
+    (id, increment id or SKU) and the field path (``$.payment.additional_information[3]``).
+    A caller that syncs record by record takes ``page.items`` and logs and queues each
+    failure; a caller that does not catch it fails as before (it is a ``MappingError``).
+    """
+
+    def __init__(self, page: Page[Any], failures: Sequence[MappingError]) -> None:
+        first = failures[0]
+        names = ", ".join(repr(f.record) for f in failures)
+        super().__init__(
+            f"{len(failures)} record(s) of the page cannot be read ({names}); the first: "
+            f"{first.args[0] if first.args else first}",
+            entity=first.entity, record=first.record, field=first.field,
+        )
+        self.page = page
+        self.failures = tuple(failures)
+
+
+def read_items(model: type[M], raw: Iterable[Any]) -> tuple[list[M], list[MappingError]]:
+    """Read each raw record alone: ``(readable records, one MappingError per other one)``."""
+    items: list[M] = []
+    failures: list[MappingError] = []
+    for item in raw:
+        try:
+            items.append(model.from_api(item))
+        except MappingError as exc:
+            failures.append(exc)
+    return items, failures

@@ -41,7 +41,7 @@ class CustomerAddress(HasCustomAttributes, ApiModel):
     region: Region | None = None
     region_id: int | None = None
     country_id: str | None = None
-    street: tuple[str, ...] | None = None
+    street: tuple[str | None, ...] | None = None
     company: str | None = None
     telephone: str | None = None
     fax: str | None = None

@@ -74,7 +74,7 @@ class OrderAddress(ApiModel):
     region: str | None = None
     region_code: str | None = None
     region_id: int | None = None
-    street: tuple[str, ...] | None = None
+    street: tuple[str | None, ...] | None = None
     suffix: str | None = None
     telephone: str | None = None
     vat_id: str | None = None
@@ -92,7 +92,7 @@ class Payment(ApiModel):
 
     account_status: str | None = None
     additional_data: str | None = None
-    additional_information: tuple[str, ...] | None = None
+    additional_information: tuple[str | None, ...] | None = None
     address_status: str | None = None
     amount_authorized: float | None = None
     amount_canceled: float | None = None

@@ -127,9 +127,9 @@ class TaxRule(ApiModel):
     code: str | None = None
     priority: int | None = None
     position: int | None = None
-    customer_tax_class_ids: tuple[int, ...] | None = None
-    product_tax_class_ids: tuple[int, ...] | None = None
-    tax_rate_ids: tuple[int, ...] | None = None
+    customer_tax_class_ids: tuple[int | None, ...] | None = None
+    product_tax_class_ids: tuple[int | None, ...] | None = None
+    tax_rate_ids: tuple[int | None, ...] | None = None
     calculate_subtotal: bool | None = None
     extension_attributes: Mapping[str, Any] | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)

@@ -132,7 +132,7 @@ async def _customer_example(conn: Connection, stores: Stores, say: Say) -> None:
     say(f"Magento customer {customer.id}: {customer.firstname} {customer.lastname} "
         f"<{customer.email}>, {len(customer.addresses or [])} address(es)")
     for address in customer.addresses or []:
-        street = ", ".join(address.street or [])
+        street = ", ".join(line for line in address.street or () if line)
         say(f"    address {address.id}: {street}, {address.postcode} {address.city}, "
             f"{address.country_id}")
     (partner,) = await conn.odoo.read("res.partner", [binding.odoo_id],
