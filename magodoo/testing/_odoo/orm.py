@@ -333,8 +333,10 @@ class Database:
         return result
 
     def _sorter(self, env: Env, model: str, name: str) -> Callable[[Row], tuple[int, Any]]:
+        ftype = self.fields(model)[name]["type"]
+
         def key(row: Row) -> tuple[int, Any]:
-            return _sort_key(self._order_value(env, model, row, name))
+            return _sort_key(self._order_value(env, model, row, name), ftype)
 
         return key
 
@@ -350,7 +352,8 @@ class Database:
                 bits = part.strip().split()
                 if bits and bits[0] in self.fields(comodel) and \
                         self.fields(comodel)[bits[0]]["type"] != "many2one":
-                    keys.append(_sort_key(self.raw_value(env, comodel, related, bits[0])))
+                    keys.append(_sort_key(self.raw_value(env, comodel, related, bits[0]),
+                                          self.fields(comodel)[bits[0]]["type"]))
             return (*keys, (0, value))
         return value
 
@@ -635,11 +638,15 @@ class Database:
         return class_name(model)
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
+def _sort_key(value: Any, ftype: str | None = None) -> tuple[int, Any]:
+    """PostgreSQL's order: values ``(0, v)`` before NULL ``(1, "")`` ascending, so a reversed
+    (descending) sort puts NULL first. ``False`` of a boolean and ``0`` are values."""
     if isinstance(value, tuple):
         return (0, value)
-    if value in (None, False, ""):
+    if value is None or (isinstance(value, str) and value == ""):
         return (1, "")
+    if value is False and ftype != "boolean":
+        return (1, "")  # an empty many2one, char, date... is NULL in the table
     if isinstance(value, bool):
         return (0, int(value))
     if isinstance(value, (int, float)):
