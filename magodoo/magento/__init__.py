@@ -11,6 +11,7 @@ from magodoo.magento.auth import AdminTokenAuth, BearerTokenAuth, MagentoAuth, O
 from magodoo.magento.client import MagentoClient
 from magodoo.magento.errors import fill_placeholders
 from magodoo.magento.models import (
+    AddressesDroppedError,
     ApiModel,
     AttributeGroup,
     AttributeOption,
@@ -77,6 +78,7 @@ from magodoo.magento.models import (
 from magodoo.magento.search import Condition, Filter, SearchCriteria, SortOrder
 
 __all__ = [
+    "AddressesDroppedError",
     "AdminTokenAuth",
     "ApiModel",
     "AttributeGroup",

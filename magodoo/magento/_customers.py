@@ -7,7 +7,12 @@ from typing import Any
 
 from magodoo.magento._core import ClientCore, seg
 from magodoo.magento.models_common import Page
-from magodoo.magento.models_customers import Customer, CustomerAddress
+from magodoo.magento.models_customers import (
+    AddressesDroppedError,
+    Customer,
+    CustomerAddress,
+    dropped_addresses,
+)
 from magodoo.magento.models_store import TaxClass, TaxRate, TaxRule
 from magodoo.magento.search import SearchCriteria
 
@@ -42,6 +47,9 @@ class CustomersApi(ClientCore):
         """``GET /V1/customers/{customerId}``."""
         return Customer.from_api(await self.get(f"/V1/customers/{seg(customer_id)}"))
 
+    # A real store answers 200 and drops an invalid address without a word: both writes
+    # compare the answer with what was sent and raise AddressesDroppedError (which carries the
+    # saved customer) when an address is missing.
     async def create_customer(
         self, customer: Customer, *, password: str | None = None
     ) -> Customer:
@@ -52,7 +60,8 @@ class CustomersApi(ClientCore):
         body: dict[str, Any] = {"customer": customer.to_api()}
         if password:
             body["password"] = password
-        return Customer.from_api(await self.post("/V1/customers", body))
+        saved = Customer.from_api(await self.post("/V1/customers", body))
+        return _check_addresses(customer, saved)
 
     async def update_customer(self, customer_id: int, customer: Customer) -> Customer:
         """``PUT /V1/customers/{customerId}``.
@@ -65,7 +74,7 @@ class CustomersApi(ClientCore):
         payload = customer.to_api()
         payload.setdefault("id", customer_id)
         data = await self.put(f"/V1/customers/{seg(customer_id)}", {"customer": payload})
-        return Customer.from_api(data)
+        return _check_addresses(customer, Customer.from_api(data))
 
     async def delete_customer(self, customer_id: int) -> bool:
         """``DELETE /V1/customers/{customerId}``."""
@@ -151,3 +160,10 @@ class CustomersApi(ClientCore):
     ]:
         """``GET /V1/taxClasses/search`` (``class_type`` PRODUCT or CUSTOMER)."""
         return await self.fetch_page("/V1/taxClasses/search", criteria, model=TaxClass)
+
+
+def _check_addresses(sent: Customer, saved: Customer) -> Customer:
+    dropped = dropped_addresses(sent, saved)
+    if dropped:
+        raise AddressesDroppedError(saved, dropped)
+    return saved

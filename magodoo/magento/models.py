@@ -34,7 +34,12 @@ from magodoo.magento.models_common import (
     PartialPageError,
     custom_attributes,
 )
-from magodoo.magento.models_customers import Customer, CustomerAddress, Region
+from magodoo.magento.models_customers import (
+    AddressesDroppedError,
+    Customer,
+    CustomerAddress,
+    Region,
+)
 from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierPrice
 from magodoo.magento.models_sales import (
     CreditMemo,
@@ -70,6 +75,7 @@ from magodoo.magento.models_store import (
 )
 
 __all__ = [
+    "AddressesDroppedError",
     "ApiModel",
     "AttributeGroup",
     "AttributeOption",

@@ -10,6 +10,7 @@ import pytest
 
 from magodoo.exceptions import MappingError
 from magodoo.magento import (
+    AddressesDroppedError,
     Customer,
     CustomerAddress,
     MagentoClient,
@@ -99,3 +100,35 @@ async def test_one_unreadable_record_fails_alone(fake: FakeMagento,
             seen.append(customer.id)
     assert ids[2] not in seen and set(ids) - {ids[2]} <= set(seen)
     assert [f.record for f in caught.value.failures] == [ids[2]]
+
+
+def _customer(email: str, *countries: str) -> Customer:
+    addresses = tuple(
+        CustomerAddress(firstname="A", lastname="B", street=(f"{n} Main St",), city="C",
+                        postcode="1", telephone="1", country_id=country)
+        for n, country in enumerate(countries)
+    )
+    return Customer(email=email, firstname="A", lastname="B", website_id=1,
+                    addresses=addresses)
+
+
+async def test_a_dropped_address_is_an_error_carrying_the_saved_customer(
+        fake: FakeMagento, client: MagentoClient) -> None:
+    ok = await client.create_customer(_customer("kept@example.com", "US", "FR"))
+    assert len(ok.addresses or ()) == 2
+    with pytest.raises(AddressesDroppedError) as caught:
+        await client.create_customer(_customer("zz@example.com", "US", "ZZ"))
+    error = caught.value
+    assert error.customer.id is not None  # it was saved: bind it, do not create it again
+    assert [(i, a.country_id) for i, a in error.dropped] == [(1, "ZZ")]
+    assert (error.record, error.field) == (error.customer.id, "addresses[1].country_id")
+    assert "'ZZ'" in str(error)
+    saved = error.customer
+    assert saved.id is not None
+    again = Customer(email=saved.email, firstname="A", lastname="B", website_id=1,
+                     addresses=(*(saved.addresses or ()), *(_customer("x", "XX").addresses or ())))
+    with pytest.raises(AddressesDroppedError):
+        await client.update_customer(saved.id, again)
+    untouched = await client.update_customer(saved.id, Customer(
+        email=saved.email, firstname="A", lastname="C", website_id=1))
+    assert untouched.lastname == "C" and len(untouched.addresses or ()) == 1

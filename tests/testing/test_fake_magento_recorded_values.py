@@ -136,3 +136,19 @@ async def test_invalid_addresses_are_dropped_valid_ones_kept(
     status, body = await _call(magento_session, magento_url, admin_headers, "PUT",
                                f"/V1/customers/{body['id']}", {"customer": update})
     assert status == 200 and body["lastname"] == "C" and body["addresses"] == []
+
+
+async def test_category_tree_root_under_all_has_null_is_active(
+    magento_url: str, magento_session: aiohttp.ClientSession, admin_headers: dict[str, str],
+) -> None:
+    # /rest/all/ is the admin store: the tree starts at the root catalog, whose is_active is
+    # null on a real 2.4.6; a store view's tree starts at its root category (recorded: 339)
+    status, root = await _call(magento_session, magento_url, admin_headers, "GET",
+                               "/V1/categories?depth=1")
+    assert status == 200 and root["id"] == 1
+    assert "is_active" in root and root["is_active"] is None
+    assert root["children_data"][0]["is_active"] is True
+    async with magento_session.get(f"{magento_url}/rest/default/V1/categories",
+                                   headers=admin_headers) as resp:
+        tree = await resp.json()
+    assert (tree["id"], tree["is_active"]) == (2, True)

@@ -135,8 +135,8 @@ def tree(state: State, c: Row, depth: int | None, level: int = 0) -> Row:
         "product_count": len(product_links(state, c["id"])),
         "children_data": [],
     }
-    if out["is_active"] is None:
-        del out["is_active"]
+    # The tree keeps a null is_active (the root catalog's, under /rest/all/: issue 8, real
+    # 2.4.6); the category list and GET /V1/categories/{id} leave the key out (recorded: 341).
     if depth is None or level < depth:  # Magento's Tree::getChildren
         out["children_data"] = [
             tree(state, k, depth, level + 1) for k in children_of(state, c["id"])
