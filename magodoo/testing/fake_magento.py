@@ -10,6 +10,8 @@ Run it standalone with ``python -m magodoo.testing.fake_magento --port 8081 --se
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -43,6 +45,7 @@ from magodoo.testing._magento.auth import Integration, TokenStore
 from magodoo.testing._magento.faults import Faults
 from magodoo.testing._magento.routing import Router
 from magodoo.testing._magento.state import State, _utcnow
+from magodoo.testing._server import serve_forever, settings_text
 
 __all__ = ["FakeMagento", "Faults", "Integration", "main"]
 
@@ -166,17 +169,28 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.bearer_enabled:
         fake.integration = attrs.evolve(fake.integration, bearer_enabled=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_forever(fake.app, args.host, args.port,
+                                  lambda base: print(announcement(fake, base), flush=True)))
+
+
+def announcement(fake: FakeMagento, base: str) -> str:
+    """What the command line prints: the URL, the credentials, and the settings to paste
+    (``url`` is the base URL magodoo.toml takes: the client adds ``/rest/<code>/V1``)."""
     i = fake.integration
-    base = f"http://{args.host}:{args.port}"
-    print(f"fake Magento 2.4 at {base}/rest/V1/ (store views: {base}/rest/<code>/V1/)")
-    print(f"admin: {fake.admin_username} / {fake.admin_password}")
-    print(
+    return "\n".join([
+        f"fake Magento 2.4 at {base} (REST: {base}/rest/V1/, store views: {base}/rest/<code>/V1/)",
+        f"admin: {fake.admin_username} / {fake.admin_password}",
         f"integration: consumer_key={i.consumer_key} consumer_secret={i.consumer_secret} "
         f"access_token={i.access_token} access_token_secret={i.access_token_secret} "
         f"bearer_enabled={i.bearer_enabled}",
-        flush=True,
-    )
-    web.run_app(fake.app, host=args.host, port=args.port, print=None)
+        settings_text("magento", {"url": base, "auth": "integration"}, {
+            "MAGODOO_MAGENTO_CONSUMER_KEY": i.consumer_key,
+            "MAGODOO_MAGENTO_CONSUMER_SECRET": i.consumer_secret,
+            "MAGODOO_MAGENTO_ACCESS_TOKEN": i.access_token,
+            "MAGODOO_MAGENTO_ACCESS_TOKEN_SECRET": i.access_token_secret,
+        }),
+    ])
 
 
 if __name__ == "__main__":

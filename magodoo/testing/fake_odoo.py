@@ -31,6 +31,7 @@ from ._odoo.methods import describe, execute
 from ._odoo.models import register_all
 from ._odoo.orm import Database, Env
 from ._odoo.webhooks import Webhooks
+from ._server import serve_forever, settings_text
 
 __all__ = ["FakeOdoo", "Faults", "main"]
 
@@ -252,18 +253,16 @@ class FakeOdoo:
         return other
 
 
-async def _run(fake: FakeOdoo, host: str, port: int) -> None:
-    runner = web.AppRunner(fake.app)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
-    print(f"Fake Odoo {fake.version} at http://{host}:{port}/jsonrpc")
-    print(f"database: {fake.database}  login: {fake.login}  password: {fake.password}")
-    print(f"API key: {fake.api_key}")
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await runner.cleanup()
+def announcement(fake: FakeOdoo, base: str) -> str:
+    """What the command line prints: the URL, the credentials, and the settings to paste
+    (``url`` is the base URL magodoo.toml takes: the client adds ``/jsonrpc``)."""
+    return "\n".join([
+        f"Fake Odoo {fake.version} at {base} (JSON-RPC: {base}/jsonrpc)",
+        f"database: {fake.database}  login: {fake.login}  password: {fake.password}",
+        f"API key: {fake.api_key}",
+        settings_text("odoo", {"url": base, "database": fake.database, "username": fake.login},
+                      {"MAGODOO_ODOO_API_KEY": fake.api_key}),
+    ])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -277,7 +276,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     fake = FakeOdoo(seed=None if args.seed == "none" else args.seed, version=args.version)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_run(fake, args.host, args.port))
+        asyncio.run(serve_forever(fake.app, args.host, args.port,
+                                  lambda base: print(announcement(fake, base), flush=True)))
 
 
 if __name__ == "__main__":
