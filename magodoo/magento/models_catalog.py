@@ -109,6 +109,10 @@ class AttributeSet(ApiModel):
 class AttributeGroup(ApiModel):
     """AttributeGroup (``eav-data-attribute-group``)."""
 
+    # columns of eav_attribute_group the answer does not carry
+    search_extra: ClassVar[frozenset[str] | None] = frozenset(
+        {"sort_order", "default_id", "attribute_group_code", "tab_group_code"})
+
     attribute_group_id: str | None = None
     attribute_group_name: str | None = None
     attribute_set_id: int | None = None
@@ -149,6 +153,8 @@ class FrontendLabel(ApiModel):
 @attrs.frozen(kw_only=True)
 class ProductAttribute(ApiModel):
     """ProductAttribute (``catalog-data-product-attribute``)."""
+
+    search_extra: ClassVar[frozenset[str] | None] = None  # the many eav_attribute columns
 
     extension_attributes: Mapping[str, Any] | None = None
     is_wysiwyg_enabled: bool | None = None
