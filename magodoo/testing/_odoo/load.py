@@ -49,13 +49,30 @@ class _RowError(Exception):
         self.extra = extra or {}
 
 
+_INDEX: dict[str, Any] = {"key": None, "map": {}}
+
+
+def _xmlid_index(db: Database) -> dict[tuple[str, str], tuple[str, int]]:
+    """``(module, name) -> (model, res_id)`` of ``ir.model.data``, rebuilt only when the table
+    changed (another dict after a rollback, or rows added or removed), so a load of thousands
+    of rows does not scan the table once per row."""
+    table = db.table(IMD)
+    key = (id(table), len(table), db.next_ids.get(IMD))
+    if _INDEX["key"] != key:
+        _INDEX["map"] = {(str(r.get("module")), str(r.get("name"))): (str(r["model"]),
+                                                                      int(r["res_id"]))
+                         for r in table.values()}
+        _INDEX["key"] = key
+    index: dict[tuple[str, str], tuple[str, int]] = _INDEX["map"]
+    return index
+
+
 def resolve_xmlid(db: Database, xid: str) -> tuple[str, int] | None:
     """``(model, id)`` of an external id, or None."""
     module, _, name = xid.partition(".")
-    for row in db.table(IMD).values():
-        if (row.get("module"), row.get("name")) == (module, name) \
-                and row["res_id"] in db.table(row["model"]):
-            return str(row["model"]), int(row["res_id"])
+    hit = _xmlid_index(db).get((module, name))
+    if hit is not None and hit[1] in db.table(hit[0]):
+        return hit
     if xid in _FIXED:
         return _FIXED[xid]
     if module == "base":
@@ -227,7 +244,11 @@ def _save_error(db: Database, model: str, exc: errors.OdooError) -> dict[str, An
 
 def _bind(env: Env, model: str, xid: str, rid: int) -> None:
     module, _, name = xid.partition(".")
+    current = _xmlid_index(env.db)
     env.db.create(env, IMD, [{"module": module, "name": name, "model": model, "res_id": rid}])
+    table = env.db.table(IMD)
+    current[(module, name)] = (model, rid)  # keep the index in step instead of rebuilding it
+    _INDEX["key"] = (id(table), len(table), env.db.next_ids.get(IMD))
 
 
 def _save(env: Env, model: str, xid: str | None, dbid: int | None, vals: dict[str, Any],

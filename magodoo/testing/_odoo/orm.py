@@ -100,6 +100,7 @@ class Database:
     sequences: dict[str, int] = attrs.Factory(dict)
     ondelete: dict[tuple[str, str], str] = attrs.Factory(dict)
     listeners: list[Callable[[Env, str, str, list[int], set[str]], None]] = attrs.Factory(list)
+    _high: dict[str, tuple[int, int, int]] = attrs.Factory(dict)
 
     # -- registry ---------------------------------------------------------------------------
     def spec(self, model: str) -> ModelSpec:
@@ -123,8 +124,17 @@ class Database:
 
     def next_id(self, model: str) -> int:
         table = self.table(model)
-        nid = max(self.next_ids.get(model, 1), max(table, default=0) + 1)
+        # the highest id in the table, recomputed only when the table is another dict (a
+        # rollback) or its size moved by something else than this method (rows seeded or
+        # deleted): a bulk create stays linear
+        cached = self._high.get(model)
+        if cached is not None and cached[0] == id(table) and cached[1] == len(table):
+            high = cached[2]
+        else:
+            high = max(table, default=0)
+        nid = max(self.next_ids.get(model, 1), high + 1)
         self.next_ids[model] = nid + 1
+        self._high[model] = (id(table), len(table) + 1, nid)  # the caller inserts it next
         return nid
 
     def next_number(self, key: str, start: int = 1) -> int:
