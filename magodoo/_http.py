@@ -23,6 +23,7 @@ import attrs
 import backoff
 from yarl import URL
 
+from magodoo._oauth1 import encode_query
 from magodoo._redact import Redactor
 from magodoo.exceptions import ClientClosedError, OutcomeUnknownError, TransportError
 
@@ -33,6 +34,7 @@ __all__ = [
     "Response",
     "RetryPolicy",
     "Timeouts",
+    "build_url",
     "classify",
 ]
 
@@ -72,6 +74,26 @@ def classify(status: int) -> Outcome:
     if 400 <= status < 500:
         return Outcome.VALIDATION
     return Outcome.FATAL
+
+
+def build_url(url: str, params: Mapping[str, str] | list[tuple[str, str]] | None = None) -> URL:
+    """The URL exactly as it goes on the wire, marked encoded so nothing re-quotes it.
+
+    The path is percent-encoded once (segments already encoded stay as they are); the query
+    is written in RFC 3986 percent-encoding (:func:`magodoo._oauth1.encode_query`: a space is
+    ``%20``, never ``+``), appended to any query ``url`` already has. What a signer sees as
+    ``str(url)`` is byte for byte what the server receives.
+    """
+    parsed = URL(url)
+    if not params:
+        return parsed
+    pairs = list(params.items()) if isinstance(params, Mapping) else list(params)
+    query = encode_query(pairs)
+    existing = parsed.raw_query_string
+    if existing:
+        query = f"{existing}&{query}"
+    bare = str(parsed.with_query(None).with_fragment(None))
+    return URL(f"{bare}?{query}", encoded=True)
 
 
 @attrs.frozen
@@ -248,7 +270,8 @@ class HttpTransport:
         waits = self.retry.waits()
         started = time.monotonic()
         attempt = 0
-        full_url = str(URL(url).with_query(params) if params else url)
+        wire_url = build_url(url, params)
+        full_url = str(wire_url)
         while True:
             attempt += 1
             response: Response | None = None
@@ -260,7 +283,7 @@ class HttpTransport:
                 if self.auth is not None:
                     send_headers.update(await self.auth(method, full_url))
                 async with self._semaphore, session.request(
-                    method, full_url, json=json, headers=send_headers, timeout=self._timeout()
+                    method, wire_url, json=json, headers=send_headers, timeout=self._timeout()
                 ) as raw:
                     body = await raw.read()
                     response = Response(method, full_url, raw.status, dict(raw.headers), body)

@@ -17,10 +17,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from typing import Protocol
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import attrs
-from yarl import URL
 
 from magodoo import _oauth1
 
@@ -162,14 +161,17 @@ class OAuth1Auth:
              timestamp: int | None = None) -> str:
         """The ``Authorization: OAuth ...`` value for ``method url``.
 
-        The URL is signed as it goes on the wire (aiohttp re-quotes it with yarl).
+        ``url`` is the URL exactly as sent (the transport builds it with
+        :func:`magodoo._http.build_url`: RFC 3986 percent-encoding, a space as ``%20``). The
+        query is read back as Magento reads it: percent-decoded, a ``+`` a literal plus; names
+        are ordered as Magento orders them (PHP's natural order, so ``[10]`` after ``[2]``).
         """
-        url = str(URL(url))
         params = _oauth1.oauth_params(
             self.consumer_key, self.access_token, nonce=nonce, timestamp=timestamp
         )
-        query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
-        base = _oauth1.signature_base_string(method, url, [*query, *params.items()])
+        query = _oauth1.decode_query(urlsplit(url).query)
+        base = _oauth1.signature_base_string(method, url, [*query, *params.items()],
+                                             natural=True)
         params["oauth_signature"] = _oauth1.sign(
             base, self.consumer_secret, self.access_token_secret
         )

@@ -190,3 +190,41 @@ async def test_concurrent_calls_refresh_the_token_once(client: MagentoClient,
     results = await asyncio.gather(*(client.list_store_views() for _ in range(10)))
     assert all(results)
     assert fake.counters[TOKEN_ROUTE] == 2
+
+
+AWKWARD = [
+    "Jane Doe", "2026-12-07 02:55:12", "a+b", "100%", "x&y=z", "a=b", "é", "Zoë Straße 東京",
+    ":/?#[]@", "!$'()*,;", "  two  spaces ", "+ +",
+]
+
+
+@pytest.mark.parametrize("value", AWKWARD)
+async def test_oauth1_search_values_signed_and_read_back_intact(
+    oauth_client: MagentoClient, value: str
+) -> None:
+    page = await oauth_client.search_customers(
+        SearchCriteria().where("lastname", value).where("updated_at", "2026-12-07 02:55:12",
+                                                        "gteq").page(5))
+    assert page.search_criteria is not None
+    groups = page.search_criteria["filter_groups"]
+    assert groups[0]["filters"][0]["value"] == value  # the store read what was meant
+
+
+async def test_oauth1_query_sent_without_plus(
+    fake: FakeMagento, base_url: str
+) -> None:
+    seen: list[Exchange] = []
+    i = fake.integration
+    auth = OAuth1Auth(i.consumer_key, i.consumer_secret, i.access_token, i.access_token_secret)
+    async with MagentoClient(base_url, auth=auth, capture=seen.append) as c:
+        await c.search_customers(SearchCriteria().where("lastname", "Jane Doe+Co").page(1))
+    query = seen[-1].url.partition("?")[2]
+    assert "+" not in query and "Jane%20Doe%2BCo" in query
+
+
+@pytest.mark.parametrize("sku", ["A B", "A+B", "A/B#C?", "Café 50%", "x&y=z"])
+async def test_oauth1_path_segments_signed(oauth_client: MagentoClient, sku: str) -> None:
+    from magodoo.exceptions import NotFoundError
+
+    with pytest.raises(NotFoundError):  # signature accepted; no such product
+        await oauth_client.get_product(sku, store_id=0)

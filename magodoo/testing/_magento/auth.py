@@ -5,7 +5,11 @@
 - ``Authorization: Bearer <integration access token>``: only when the store enables
   ``oauth/consumer/enable_integration_as_bearer`` (off by default: 401).
 - ``Authorization: OAuth ...``: OAuth 1.0a signed with HMAC-SHA256 and verified for real;
-  another signature method is 400 ``Signature method %1 is not supported``.
+  another signature method is 400 ``Signature method %1 is not supported``. The base string
+  is built as Magento builds it: from the raw query (a ``+`` is a plus, not a space; see
+  :func:`query_parameters`), names in PHP's natural order, the path as sent (see
+  :func:`normalize_path`). A client that sends a space as ``+`` and signs it as a space is
+  refused, as a real 2.4.6 refuses it (issue 19).
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
+from urllib.parse import unquote
 
 import attrs
 from aiohttp import web
@@ -166,10 +172,12 @@ def _oauth(
     if not hmac.compare_digest(params["oauth_token"], integration.access_token):
         return ANONYMOUS
     nonce_key = (params["oauth_nonce"], params["oauth_timestamp"])
-    url = str(request.url.with_query(None))
-    pairs = [(k, v) for k, v in params.items() if k not in ("oauth_signature", "realm")]
-    pairs.extend(request.url.query.items())
-    base = _oauth1.signature_base_string(request.method, url, pairs)
+    raw_path, _, raw_query = request.raw_path.partition("?")
+    url = f"{request.scheme}://{request.host}{normalize_path(raw_path)}"
+    signed = {k: v for k, v in params.items()
+              if is_protocol_parameter(k) and k != "oauth_signature"}
+    signed.update(query_parameters(raw_query))
+    base = _oauth1.signature_base_string(request.method, url, signed.items(), natural=True)
     expected = _oauth1.sign(base, integration.consumer_secret, integration.access_token_secret)
     if not hmac.compare_digest(expected, params.get("oauth_signature", "")):
         raise errors.MagentoError(401, "The signature is invalid. Verify and try again.")
@@ -179,3 +187,43 @@ def _oauth(
         )
     tokens.nonces.add(nonce_key)
     return Principal("integration", 1)
+
+
+_PROTOCOL = re.compile(r"oauth_[a-z_-]+")
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def is_protocol_parameter(name: str) -> bool:
+    """Magento's ``_isProtocolParameter``: the (unanchored) pattern ``oauth_[a-z_-]+``."""
+    return _PROTOCOL.search(name) is not None
+
+
+def query_parameters(raw_query: str) -> dict[str, str]:
+    """The query as Magento's ``Oauth\\Helper\\Request::_extractQueryStringParams`` reads it.
+
+    Split on ``&``, then on ``=``; a part with other than exactly one ``=`` is left out;
+    names that look like protocol parameters are left out; names and values go through
+    PHP's ``rawurldecode``, so a ``+`` stays a plus (not a space as in a form); a repeated
+    name keeps its last value (a PHP array key).
+    """
+    result: dict[str, str] = {}
+    if not raw_query:
+        return result
+    for part in raw_query.split("&"):
+        pieces = part.split("=")
+        if len(pieces) == 2 and not is_protocol_parameter(pieces[0]):
+            result[unquote(pieces[0])] = unquote(pieces[1])
+    return result
+
+
+def normalize_path(raw_path: str) -> str:
+    """The request path as Magento's signature URL normalisation leaves it (2.4.7+
+    ``Oauth\\Helper\\Uri\\Http::normalizePath``): escapes of unreserved characters decoded,
+    the other escapes upper-cased, the path otherwise as sent."""
+
+    def fix(match: re.Match[str]) -> str:
+        char = chr(int(match.group(1), 16))
+        return char if char in _UNRESERVED else match.group(0).upper()
+
+    return _ESCAPE.sub(fix, raw_path) or "/"
