@@ -15,6 +15,7 @@ Models register their own renames with :func:`register_renames`.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -45,6 +46,12 @@ def parse_datetime(value: Any) -> datetime:
     if not isinstance(value, str) or not value:
         raise ValueError(f"not a timestamp: {value!r}")
     text = value.strip()
+    try:  # the common forms, fast (C); strptime below takes the looser ones
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     for fmt in _FORMATS:
         try:
             return datetime.strptime(text, fmt).replace(tzinfo=UTC)
@@ -124,11 +131,16 @@ def _is_optional(type_: Any) -> bool:
     return type(None) in args and len(args) == 2
 
 
+@functools.cache
+def _inner(type_: Any) -> Any:
+    return next(a for a in type_.__args__ if a is not type(None))
+
+
 def _structure_optional(value: Any, type_: Any) -> Any:
     # Odoo sends false for an empty field of any type; Magento sometimes "" for numbers.
     if value is None or value is False:
         return None
-    inner = next(a for a in type_.__args__ if a is not type(None))
+    inner = _inner(type_)
     if value == "" and inner in (int, float, datetime, date):
         return None
     return converter.structure(value, inner)

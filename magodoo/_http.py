@@ -28,6 +28,7 @@ from magodoo._redact import Redactor
 from magodoo.exceptions import ClientClosedError, OutcomeUnknownError, TransportError
 
 __all__ = [
+    "AdaptiveLimit",
     "Exchange",
     "HttpTransport",
     "Outcome",
@@ -36,11 +37,15 @@ __all__ = [
     "Timeouts",
     "build_url",
     "classify",
+    "overloaded",
 ]
 
 log = logging.getLogger("magodoo.http")
 
 RETRIABLE_STATUSES = frozenset({429, 502, 503, 504})
+OVERLOAD_STATUSES = frozenset({503})
+#: a 500 whose body says this was refused before any work (Odoo's psycopg2 pool)
+POOL_FULL = "connection pool is full"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
@@ -123,6 +128,68 @@ class RetryPolicy:
 NO_RETRY = RetryPolicy(max_tries=1)
 
 
+def overloaded(status: int, body: bytes) -> bool:
+    """The server refused for lack of capacity: 503, or a 500 "connection pool is full"
+    (Odoo when more calls arrive than its database pool holds; nothing was run)."""
+    if status in OVERLOAD_STATUSES:
+        return True
+    return status == 500 and POOL_FULL in body[:4096].decode("utf-8", "replace").lower()
+
+
+@attrs.define
+class AdaptiveLimit:
+    """At most ``limit`` requests in flight; fewer for a while after the server says it is
+    overloaded.
+
+    :meth:`lower` halves the current cap (never under 1); after ``cooldown`` seconds without
+    another overload the cap grows back by one, ``cooldown`` after ``cooldown``, up to
+    ``limit``. Used as ``async with limit:`` around each request.
+    """
+
+    limit: int
+    cooldown: float = 30.0
+    clock: Callable[[], float] = time.monotonic
+    _current: int = attrs.field(init=False)
+    _in_flight: int = attrs.field(init=False, default=0)
+    _changed_at: float = attrs.field(init=False, default=0.0)
+    _condition: asyncio.Condition = attrs.field(init=False, factory=asyncio.Condition)
+
+    def __attrs_post_init__(self) -> None:
+        if self.limit < 1:
+            raise ValueError(f"limit must be at least 1, not {self.limit}")
+        self._current = self.limit
+
+    @property
+    def current(self) -> int:
+        """The cap now (recovering one step per ``cooldown`` since the last change)."""
+        if self._current < self.limit:
+            steps = int((self.clock() - self._changed_at) // self.cooldown)
+            if steps > 0:
+                self._current = min(self.limit, self._current + steps)
+                self._changed_at += steps * self.cooldown
+        return self._current
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def lower(self) -> int:
+        """Halve the cap after an overload answer; returns the new cap."""
+        self._current = max(1, self.current // 2)
+        self._changed_at = self.clock()
+        return self._current
+
+    async def __aenter__(self) -> None:
+        async with self._condition:
+            await self._condition.wait_for(lambda: self._in_flight < self.current)
+            self._in_flight += 1
+
+    async def __aexit__(self, *exc: object) -> None:
+        async with self._condition:
+            self._in_flight -= 1
+            self._condition.notify_all()
+
+
 @attrs.frozen
 class Timeouts:
     """Seconds to connect, and for the whole request."""
@@ -201,8 +268,11 @@ class HttpTransport:
     """Sends requests for one server.
 
     ``session`` may be the caller's (then it is not closed here). ``limit`` bounds the
-    requests in flight to this server. ``auth`` is called before each attempt with the
-    method and the full URL and returns headers to add (tokens, OAuth signatures).
+    requests in flight to this server; an overload answer (503, or 500 "connection pool is
+    full") lowers that bound for a while (:class:`AdaptiveLimit`) and is retried, a write
+    too when the answer says nothing was run (the pool-full 500). ``auth`` is called before
+    each attempt with the method and the full URL and returns headers to add (tokens, OAuth
+    signatures).
     ``capture`` receives every attempt, redacted by ``redactor``.
     """
 
@@ -216,11 +286,17 @@ class HttpTransport:
     auth: HeadersHook | None = None
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     _owns_session: bool = attrs.field(init=False, default=False)
-    _semaphore: asyncio.Semaphore = attrs.field(init=False)
+    cooldown: float = 30.0
+    _semaphore: AdaptiveLimit = attrs.field(init=False)
     _closed: bool = attrs.field(init=False, default=False)
 
     def __attrs_post_init__(self) -> None:
-        self._semaphore = asyncio.Semaphore(self.limit)
+        self._semaphore = AdaptiveLimit(self.limit, self.cooldown)
+
+    @property
+    def concurrency(self) -> AdaptiveLimit:
+        """The in-flight cap (lowered for a while after overload answers)."""
+        return self._semaphore
 
     def _session(self) -> aiohttp.ClientSession:
         if self._closed:
@@ -297,9 +373,17 @@ class HttpTransport:
 
             retry_after: float | None = None
             if response is not None:
-                if response.status not in RETRIABLE_STATUSES:
+                busy = overloaded(response.status, response.body)
+                if busy:
+                    cap = self._semaphore.lower()
+                    log.warning(
+                        "%s answered %d (overloaded): at most %d requests in flight for %.0fs",
+                        self.name, response.status, cap, self._semaphore.cooldown,
+                        extra={"server": self.name, "status": response.status},
+                    )
+                if response.status not in RETRIABLE_STATUSES and not busy:
                     return response
-                if response.status == 429:
+                if response.status == 429 or (busy and response.status == 500):
                     retry_after = response.retry_after()
                 elif not safe:
                     raise OutcomeUnknownError(

@@ -105,11 +105,15 @@ class MagentoSettings:
     root_category_id: int = attrs.field(default=2, validator=_positive)
     """Magento category under which Odoo's top-level eCommerce categories are created."""
     concurrency: int = attrs.field(default=8, validator=_positive)
+    """Requests in flight to the store (halved for a while after a 503; docs/performance.md)."""
     timeout: float = attrs.field(default=60.0, validator=_positive)
     input_limit: int = attrs.field(default=0, validator=_not_negative)
     """Items per array the store accepts in one synchronous call (Magento's web API input
     limits, ``webapi/validation/complex_array_limit``, 20 when on); 0: limits off (the
     default), batches then follow ``batch_size``."""
+    page_size: int = attrs.field(default=1000, validator=_positive)
+    """Items per search page; a store with input limits on refuses more than its maximum
+    (300 by default) and the client then asks that maximum."""
     password: str | None = _secret("MAGODOO_MAGENTO_PASSWORD")
     token: str | None = _secret("MAGODOO_MAGENTO_TOKEN")
     consumer_key: str | None = _secret("MAGODOO_MAGENTO_CONSUMER_KEY")
@@ -128,7 +132,12 @@ class OdooSettings:
     protocol: Literal["auto", "jsonrpc", "json2"] = "auto"
     """``auto`` asks the server: JSON-2 on Odoo 19+ (with an API key), JSON-RPC before."""
     concurrency: int = attrs.field(default=4, validator=_positive)
+    """Calls in flight (a threaded Odoo on two cores saturates at about four; lowered for a
+    while after a 503 or a 500 "connection pool is full"; docs/performance.md)."""
     timeout: float = attrs.field(default=120.0, validator=_positive)
+    create_weight: int = attrs.field(default=2000, validator=_positive)
+    """Payload of one create/write call: records, each child record counted (see
+    docs/performance.md for the figures behind the default)."""
     password: str | None = _secret("MAGODOO_ODOO_PASSWORD")
     api_key: str | None = _secret("MAGODOO_ODOO_API_KEY")
 

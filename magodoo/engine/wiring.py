@@ -66,7 +66,7 @@ def magento_client(
     return MagentoClient(
         m.url, auth=magento_auth(settings), store_code=m.store_code, session=session,
         limit=m.concurrency, timeouts=Timeouts(total=m.timeout), capture=capture_hook,
-        retry=retry or RetryPolicy(),
+        retry=retry or RetryPolicy(), page_size=m.page_size,
     )
 
 
@@ -86,7 +86,7 @@ def odoo_client(
         o.url, o.database, o.username, password=o.password, api_key=o.api_key,
         protocol=o.protocol, session=session, limit=o.concurrency,
         timeouts=Timeouts(total=o.timeout), capture=capture_hook,
-        create_batch=settings.batch_size, retry=retry or RetryPolicy(),
+        create_weight=o.create_weight, retry=retry or RetryPolicy(),
     )
 
 

@@ -138,7 +138,7 @@ class CatalogApi(ClientCore):
         return await self.fetch_page("/V1/products/attributes", criteria, model=ProductAttribute)
 
     def iter_product_attributes(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None
     ) -> AsyncIterator[ProductAttribute]:
         """Every product attribute matching ``criteria``."""
         return self.paginate("/V1/products/attributes", criteria, page_size=page_size,
@@ -206,7 +206,7 @@ class CatalogApi(ClientCore):
         return await self.fetch_page("/V1/categories/list", criteria, model=Category)
 
     def iter_categories(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None,
         fields: Fields = None,
     ) -> AsyncIterator[Category]:
         """Every category matching ``criteria``, paged."""
@@ -267,7 +267,7 @@ class CatalogApi(ClientCore):
         return await self.fetch_page("/V1/products", criteria, model=Product, fields=fields)
 
     def iter_products(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None,
         fields: Fields = None,
     ) -> AsyncIterator[Product]:
         """Every product matching ``criteria``, paged."""
@@ -439,7 +439,7 @@ class CatalogApi(ClientCore):
         return await self.fetch_page("/V1/inventory/source-items", criteria, model=SourceItem)
 
     def iter_source_items(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None
     ) -> AsyncIterator[SourceItem]:
         """Every MSI source item matching ``criteria`` (e.g. ``sku in (...)``)."""
         return self.paginate("/V1/inventory/source-items", criteria, page_size=page_size,

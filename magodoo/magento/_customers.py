@@ -36,7 +36,7 @@ class CustomersApi(ClientCore):
                                      fields=fields)
 
     def iter_customers(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None,
         fields: Fields = None,
     ) -> AsyncIterator[Customer]:
         """Every customer matching ``criteria`` (e.g. ``updated_at gteq``), paged."""
@@ -106,7 +106,7 @@ class CustomersApi(ClientCore):
         return await self.fetch_page("/V1/taxRates/search", criteria, model=TaxRate)
 
     def iter_tax_rates(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None
     ) -> AsyncIterator[TaxRate]:
         """Every tax rate matching ``criteria``."""
         return self.paginate("/V1/taxRates/search", criteria, page_size=page_size,
@@ -133,7 +133,7 @@ class CustomersApi(ClientCore):
         return await self.fetch_page("/V1/taxRules/search", criteria, model=TaxRule)
 
     def iter_tax_rules(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None
     ) -> AsyncIterator[TaxRule]:
         """Every tax rule matching ``criteria``."""
         return self.paginate("/V1/taxRules/search", criteria, page_size=page_size,

@@ -71,7 +71,7 @@ class SalesApi(ClientCore):
         return await self.fetch_page("/V1/orders", criteria, model=Order, fields=fields)
 
     def iter_orders(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None,
         fields: Fields = None,
     ) -> AsyncIterator[Order]:
         """Every order matching ``criteria``, paged. Many orders share one ``updated_at``
@@ -84,7 +84,7 @@ class SalesApi(ClientCore):
         return Order.from_api(await self.get(f"/V1/orders/{seg(order_id)}"))
 
     def iter_order_items(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None
     ) -> AsyncIterator[OrderItem]:
         """``GET /V1/orders/items`` (e.g. ``order_id in (...)``), paged."""
         return self.paginate("/V1/orders/items", criteria, page_size=page_size,
@@ -161,7 +161,7 @@ class SalesApi(ClientCore):
         return await self.fetch_page("/V1/invoices", criteria, model=Invoice, fields=fields)
 
     def iter_invoices(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None,
         fields: Fields = None,
     ) -> AsyncIterator[Invoice]:
         """Every invoice matching ``criteria``, paged."""
@@ -232,7 +232,7 @@ class SalesApi(ClientCore):
                                      fields=fields)
 
     def iter_credit_memos(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None,
         fields: Fields = None,
     ) -> AsyncIterator[CreditMemo]:
         """Every credit memo matching ``criteria``, paged."""
@@ -275,7 +275,7 @@ class SalesApi(ClientCore):
         return await self.fetch_page("/V1/shipments", criteria, model=Shipment, fields=fields)
 
     def iter_shipments(
-        self, criteria: SearchCriteria | None = None, *, page_size: int = 100,
+        self, criteria: SearchCriteria | None = None, *, page_size: int | None = None,
         fields: Fields = None,
     ) -> AsyncIterator[Shipment]:
         """Every shipment matching ``criteria``, paged."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar, overload
@@ -29,6 +30,7 @@ from magodoo._http import CaptureHook, HttpTransport, RetryPolicy, Timeouts
 from magodoo._redact import Redactor
 from magodoo.exceptions import ClientClosedError, ConfigurationError, NotFoundError
 from magodoo.odoo import domain as dom
+from magodoo.odoo import sizing
 from magodoo.odoo.json2 import Json2Transport
 from magodoo.odoo.jsonrpc import JsonRpcTransport
 from magodoo.odoo.models._base import OdooRecord
@@ -55,7 +57,7 @@ def _values(values: Values, *, new: bool = False) -> dict[str, Any]:
     """Plain values; a record given to ``create`` leaves its ``None`` fields to Odoo."""
     if isinstance(values, OdooRecord):
         return values.to_values(skip_none=new)
-    return dict(values)
+    return values if type(values) is dict else dict(values)
 
 
 def _ids(value: Any) -> list[int] | None:
@@ -83,6 +85,13 @@ class OdooClient:
     ``tz``, ``active_test``, ``allowed_company_ids``...); a call's own context is merged
     over it. ``session`` may be the caller's; it is then not closed here. ``limit`` bounds
     the requests in flight. ``capture`` receives every HTTP exchange, secrets redacted.
+
+    Sizes (see :mod:`magodoo.odoo.sizing` and ``docs/performance.md``): ``create_weight`` is
+    the payload of one ``create`` or ``write`` call (records, children counted);
+    ``create_batch`` optionally caps the records per ``create`` call as well; a call that
+    takes longer than ``max_call_seconds`` halves the weight of the calls after it.
+    ``read_batch`` is the ids per ``read`` call; ``search_read`` pages are sized by the
+    number of fields unless given ``batch_size``.
     """
 
     url: str
@@ -97,14 +106,17 @@ class OdooClient:
     timeouts: Timeouts = attrs.field(factory=Timeouts, kw_only=True)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy, kw_only=True)
     capture: CaptureHook | None = attrs.field(default=None, kw_only=True)
-    create_batch: int = attrs.field(default=50, kw_only=True)
-    read_batch: int = attrs.field(default=500, kw_only=True)
+    create_batch: int | None = attrs.field(default=None, kw_only=True)
+    read_batch: int = attrs.field(default=2000, kw_only=True)
+    create_weight: int = attrs.field(default=sizing.CREATE_WEIGHT, kw_only=True)
+    max_call_seconds: float = attrs.field(default=20.0, kw_only=True)
     _http: HttpTransport = attrs.field(init=False)
     _rpc: JsonRpcTransport = attrs.field(init=False)
     _transport: OdooTransport | None = attrs.field(init=False, default=None)
     _version: dict[str, Any] | None = attrs.field(init=False, default=None)
     _pick_lock: asyncio.Lock = attrs.field(init=False, factory=asyncio.Lock)
     _closed: bool = attrs.field(init=False, default=False)
+    _weight: int = attrs.field(init=False, default=sizing.CREATE_WEIGHT)
 
     def __attrs_post_init__(self) -> None:
         secret = self.api_key or self.password
@@ -116,8 +128,13 @@ class OdooClient:
             )
         if self.protocol == "json2" and not self.api_key:
             raise ConfigurationError("protocol='json2' needs an api_key (JSON-2 has no password)")
-        if self.create_batch < 1 or self.read_batch < 1:
-            raise ConfigurationError("create_batch and read_batch must be at least 1")
+        if ((self.create_batch is not None and self.create_batch < 1) or self.read_batch < 1
+                or self.create_weight < 1):
+            raise ConfigurationError(
+                "create_batch, create_weight and read_batch must be at least 1")
+        if self.max_call_seconds <= 0:
+            raise ConfigurationError("max_call_seconds must be positive")
+        self._weight = self.create_weight
         self._http = HttpTransport(
             name="odoo", session=self.session, limit=self.limit, timeouts=self.timeouts,
             retry=self.retry, capture=self.capture,
@@ -341,15 +358,17 @@ class OdooClient:
     @overload
     def search_read(
         self, model: type[R], domain: dom.DomainLike = ..., fields: Sequence[str] | None = ...,
-        *, batch_size: int = ..., order: str = ..., paging: Literal["id", "offset"] = ...,
-        limit: int | None = ..., context: Mapping[str, Any] | None = ...,
+        *, batch_size: int | None = ..., order: str = ...,
+        paging: Literal["id", "offset"] = ..., limit: int | None = ...,
+        context: Mapping[str, Any] | None = ...,
     ) -> AsyncIterator[R]: ...
 
     @overload
     def search_read(
         self, model: str, domain: dom.DomainLike = ..., fields: Sequence[str] | None = ...,
-        *, batch_size: int = ..., order: str = ..., paging: Literal["id", "offset"] = ...,
-        limit: int | None = ..., context: Mapping[str, Any] | None = ...,
+        *, batch_size: int | None = ..., order: str = ...,
+        paging: Literal["id", "offset"] = ..., limit: int | None = ...,
+        context: Mapping[str, Any] | None = ...,
     ) -> AsyncIterator[dict[str, Any]]: ...
 
     def search_read(
@@ -358,20 +377,22 @@ class OdooClient:
         domain: dom.DomainLike = (),
         fields: Sequence[str] | None = None,
         *,
-        batch_size: int = 500,
+        batch_size: int | None = None,
         order: str = "id",
         paging: Literal["id", "offset"] = "id",
         limit: int | None = None,
         context: Mapping[str, Any] | None = None,
     ) -> AsyncIterator[Any]:
-        """Every record matching ``domain``, fetched ``batch_size`` at a time.
+        """Every record matching ``domain``, fetched ``batch_size`` at a time (by default
+        as many as :func:`magodoo.odoo.sizing.page_size` gives for the fields read: 10,000
+        records of 8 fields). One page is held at a time.
 
         ``paging="id"`` (the default) asks for ``id > last id`` ordered by id, so only one
         page is held at a time and records inserted meanwhile do not shift the pages; it
         needs ``order="id"``. ``paging="offset"`` follows ``order`` with offset/limit.
         ``limit`` stops after that many records.
         """
-        if batch_size < 1:
+        if batch_size is not None and batch_size < 1:
             raise ConfigurationError("batch_size must be at least 1")
         if paging == "id" and order.strip().lower() not in ("id", "id asc"):
             raise ConfigurationError(
@@ -387,7 +408,7 @@ class OdooClient:
         model: Model,
         domain: list[Any],
         fields: Sequence[str] | None,
-        batch_size: int,
+        batch_size: int | None,
         order: str,
         paging: str,
         limit: int | None,
@@ -396,6 +417,8 @@ class OdooClient:
         wanted = self._fields(model, fields)
         if "id" not in wanted and wanted:
             wanted = ["id", *wanted]
+        if batch_size is None:
+            batch_size = sizing.page_size(wanted)
         last_id = 0
         offset = 0
         seen = 0
@@ -512,7 +535,8 @@ class OdooClient:
         *,
         context: Mapping[str, Any] | None = None,
     ) -> list[int]:
-        """Create records, ``create_batch`` per call; returns their ids in order.
+        """Create records, ``create_weight`` of payload per call (a record's x2many children
+        count); returns their ids in order.
 
         Never retried blindly: a lost answer raises
         :class:`~magodoo.exceptions.OutcomeUnknownError`. Batches before a failed one are
@@ -520,12 +544,18 @@ class OdooClient:
         """
         values = [_values(v, new=True) for v in vals_list]
         ids: list[int] = []
-        for chunk in _chunks(values, self.create_batch):
+        start = 0
+        while start < len(values):
+            # one chunk at a time: a slow call lowers the weight of the next ones
+            chunk = sizing.first_chunk(values, start, self._weight, self.create_batch)
+            started = time.monotonic()
             result = await self._execute(OdooCall(
                 _name(model), "create", params={"vals_list": list(chunk)},
                 context=self._context(context), idempotent=False,
             ))
+            self._timed(time.monotonic() - started, _name(model), "create")
             ids.extend([int(result)] if isinstance(result, int) else [int(i) for i in result])
+            start += len(chunk)
         return ids
 
     async def load(
@@ -567,12 +597,22 @@ class OdooClient:
         *,
         context: Mapping[str, Any] | None = None,
     ) -> bool:
-        """Write the same values on records (retried: the same write twice is harmless)."""
-        result = await self._execute(OdooCall(
-            _name(model), "write", ids=list(ids), params={"vals": _values(vals)},
-            context=self._context(context), idempotent=True,
-        ))
-        return bool(result)
+        """Write the same values on records (retried: the same write twice is harmless).
+
+        Records go ``create_weight`` of payload per call: a write that creates children
+        (x2many commands) on each record counts them."""
+        plain = _values(vals)
+        id_list = list(ids)
+        per_call = max(1, self._weight // sizing.payload_weight(plain))
+        result = True
+        for chunk in _chunks(id_list, per_call) if id_list else [[]]:
+            started = time.monotonic()
+            result = bool(await self._execute(OdooCall(
+                _name(model), "write", ids=list(chunk), params={"vals": plain},
+                context=self._context(context), idempotent=True,
+            ))) and result
+            self._timed(time.monotonic() - started, _name(model), "write")
+        return result
 
     async def unlink(
         self,
@@ -589,6 +629,16 @@ class OdooClient:
         return bool(result)
 
     # -- helpers --------------------------------------------------------------------------
+
+    def _timed(self, seconds: float, model: str, method: str) -> None:
+        """A write call slower than ``max_call_seconds`` halves the weight after it."""
+        if seconds > self.max_call_seconds and self._weight > 1:
+            self._weight = max(1, self._weight // 2)
+            log.warning(
+                "%s.%s took %.1fs (over %.0fs): %d per call from now on",
+                model, method, seconds, self.max_call_seconds, self._weight,
+                extra={"model": model, "method": method, "seconds": seconds},
+            )
 
     @staticmethod
     def _fields(model: Model, fields: Sequence[str] | None) -> list[str]:

@@ -110,8 +110,8 @@ async def test_fields_projection_keeps_items_and_total(client: MagentoClient) ->
 
 
 async def test_page_size_limits(client: MagentoClient) -> None:
-    with pytest.raises(ConfigurationError):
-        client.paginate("/V1/products", page_size=301)
+    with pytest.raises(ConfigurationError):  # above the client's page size (1,000; issue 16)
+        client.paginate("/V1/products", page_size=client.page_size + 1)
     with pytest.raises(ConfigurationError):
         client.iter_products(page_size=0)
 
