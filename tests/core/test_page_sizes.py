@@ -202,3 +202,18 @@ def test_first_chunk_matches_weighted_chunks() -> None:
             got.append(list(chunk))
             start += len(chunk)
         assert got == chunks
+
+
+async def test_a_slow_write_call_halves_the_payload_after_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake = FakeOdoo(seed=None)
+
+    async def body(odoo: OdooClient) -> None:
+        fake.faults.latency = 0.05  # every call "takes" longer than max_call_seconds
+        await odoo.create("res.partner", [{"name": f"P{i}"} for i in range(70)])
+        # 40, then 20, then 10: each slow call halves the next one
+        assert _calls(fake, "create") == 3
+
+    await _with_odoo(fake, body, create_weight=40, max_call_seconds=0.01)
+    assert any("per call from now on" in r.getMessage() for r in caplog.records)
