@@ -355,17 +355,25 @@ def main(argv: list[str] | None = None) -> None:
         if args.only and name != args.only:
             continue
         medians: dict[str, Run] = {}
+        runs: dict[str, list[Run]] = {}
+        usable = []
         for client, module, prepare in clients:
             if module and not _available(module):
                 print(f"{name:<14}{client:<11}{'not installed':>19}")
                 continue
-            try:
-                runs = [_timed(make, prepare, counter) for _ in range(args.runs)]
-            except Exception as exc:  # a peer that cannot talk to the fakes
-                print(f"{name:<14}{client:<11}  failed: {type(exc).__name__}: {exc}"[:120])
-                continue
-            run = Run(statistics.median(r.seconds for r in runs),
-                      int(statistics.median(r.requests for r in runs)))
+            usable.append((client, prepare))
+            runs[client] = []
+        for _ in range(args.runs):  # interleaved, so a change of machine load hits all alike
+            for client, prepare in list(usable):
+                try:
+                    runs[client].append(_timed(make, prepare, counter))
+                except Exception as exc:  # a peer that cannot talk to the fakes
+                    print(f"{name:<14}{client:<11}  failed: {type(exc).__name__}: {exc}"[:120])
+                    usable.remove((client, prepare))
+                    del runs[client]
+        for client, done in runs.items():
+            run = Run(statistics.median(r.seconds for r in done),
+                      int(statistics.median(r.requests for r in done)))
             medians[client] = run
             print(f"{name:<14}{client:<11}{run.seconds:>9.3f}{run.requests:>10}")
         peers = {k: v for k, v in medians.items() if k not in ("magodoo", "typed")}
