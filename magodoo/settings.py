@@ -26,6 +26,8 @@ from magodoo.exceptions import ConfigurationError
 __all__ = [
     "ENTITIES",
     "ENV_SECRETS",
+    "ConsoleAccount",
+    "ConsoleSettings",
     "Defaults",
     "EntitySettings",
     "LogSettings",
@@ -225,6 +227,54 @@ class StockSettings:
 
 
 @attrs.frozen
+class ConsoleAccount:
+    """One person who may sign in to the web console (``[console.accounts.<name>]``)."""
+
+    role: Literal["user", "admin", "technical_admin"] = "user"
+    password_hash: str = attrs.field(default="", repr=False)
+    """An argon2 hash (``magodoo console hash-password``); empty: only through the trusted
+    reverse proxy's user header."""
+
+
+def _accounts_default() -> Mapping[str, ConsoleAccount]:
+    return types.MappingProxyType({})
+
+
+def _freeze_accounts(value: Mapping[str, ConsoleAccount]) -> Mapping[str, ConsoleAccount]:
+    return types.MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class ConsoleSettings:
+    """The web console (``magodoo console``; docs/console.md). Off unless ``enabled``."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = attrs.field(default=8081, validator=_not_negative)
+    """0 picks a free port."""
+    with_realtime: bool = False
+    """``magodoo realtime`` serves the console too (on ``host``/``port``)."""
+    workers: int = attrs.field(default=1, validator=_not_negative)
+    """Queue workers ``magodoo console`` runs for the mass syncs it queues (0: leave the queue
+    to ``magodoo realtime`` or ``magodoo sync``)."""
+    secure_cookie: bool = False
+    """Send the session cookie only over HTTPS (turn on behind a TLS reverse proxy)."""
+    session_minutes: int = attrs.field(default=480, validator=_positive)
+    login_attempts: int = attrs.field(default=5, validator=_positive)
+    """Failed logins allowed per client address and per account within ``login_window``."""
+    login_window_seconds: float = attrs.field(default=900.0, validator=_positive)
+    proxy_user_header: str = ""
+    """Off when empty. When set (e.g. ``X-Remote-User``), a request from ``trusted_proxy``
+    carrying this header is signed in as that account, without a password."""
+    trusted_proxy: str = "127.0.0.1"
+    """The only peer address whose ``proxy_user_header`` is believed."""
+    accounts: Mapping[str, ConsoleAccount] = attrs.field(
+        factory=_accounts_default, converter=_freeze_accounts)
+    secret_key: str | None = _secret("MAGODOO_CONSOLE_SECRET_KEY")
+    """Signs and encrypts the session cookies (at least 32 characters)."""
+
+
+@attrs.frozen
 class EntitySettings:
     """Per entity type: synced at all, and in real time."""
 
@@ -269,6 +319,7 @@ class Settings:
     realtime: RealtimeSettings = RealtimeSettings()
     prices: PriceSettings = PriceSettings()
     stock: StockSettings = StockSettings()
+    console: ConsoleSettings = ConsoleSettings()
     entities: Mapping[str, EntitySettings] = attrs.field(
         factory=_entities_default, converter=_freeze_entities
     )
@@ -339,6 +390,7 @@ ENV_SECRETS: Mapping[str, str] = types.MappingProxyType({
     "MAGODOO_ODOO_API_KEY": "odoo.api_key",
     "MAGODOO_POSTGRES_DSN": "stores.postgres_dsn",
     "MAGODOO_WEBHOOK_SECRET": "realtime.secret",
+    "MAGODOO_CONSOLE_SECRET_KEY": "console.secret_key",
 })
 """Environment variable -> the secret setting it fills."""
 

@@ -48,7 +48,7 @@ def redactor(settings: Settings | None = None) -> Redactor:
         m, o = settings.magento, settings.odoo
         secrets += [m.password, m.token, m.consumer_key, m.consumer_secret, m.access_token,
                     m.access_token_secret, o.password, o.api_key, settings.stores.postgres_dsn,
-                    settings.realtime.secret]
+                    settings.realtime.secret, settings.console.secret_key]
     return Redactor(secrets)
 
 
