@@ -9,6 +9,7 @@
     magodoo queue status|list|retry|dead|requeue|purge
     magodoo bindings list|show|unbind
     magodoo webhooks install|remove|list
+    magodoo console [--host ...] [--port ...] | console hash-password
 
 Every command takes ``--config FILE`` (default ``$MAGODOO_CONFIG``), ``--json`` (one JSON
 document with the keys listed in docs/runners.md), ``-v`` and ``--log-format text|json``.
@@ -32,7 +33,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from types import ModuleType
 
-from magodoo.cli import bindings, check, demo, log, queue, realtime, sync, webhooks
+from magodoo.cli import bindings, check, console, demo, log, queue, realtime, sync, webhooks
 from magodoo.cli._common import (
     CONFIG_ENV,
     EXIT_CONFIG,
@@ -72,7 +73,8 @@ __all__ = [
     "version",
 ]
 
-GROUPS: tuple[ModuleType, ...] = (demo, check, sync, realtime, log, queue, bindings, webhooks)
+GROUPS: tuple[ModuleType, ...] = (demo, check, sync, realtime, log, queue, bindings, webhooks,
+                                  console)
 """The command groups, in the order ``magodoo --help`` lists them."""
 
 

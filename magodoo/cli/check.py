@@ -16,6 +16,16 @@ from magodoo.cli._common import (
 )
 
 
+def check_json(report: Any) -> list[dict[str, Any]]:
+    """The two sides of a :class:`~magodoo.engine.check.CheckReport` in the stable ``--json``
+    shape (the web console shows the same)."""
+    return [{"server": side.server, "ok": side.ok, "reachable": side.reachable,
+             "authenticated": side.authenticated, "version": side.version,
+             "modules": len(side.modules or ()), "features": dict(side.features),
+             "error": side.error}
+            for side in (report.magento, report.odoo)]
+
+
 async def run_check(args: argparse.Namespace, stop: Stop) -> int:
     from magodoo.engine.wiring import connect
 
@@ -24,12 +34,7 @@ async def run_check(args: argparse.Namespace, stop: Stop) -> int:
         report = await conn.engine.check()
     code = EXIT_OK if report.ok else EXIT_UNREACHABLE
     if args.json:
-        emit_json({"ok": report.ok, "exit_code": code, "servers": [
-            {"server": side.server, "ok": side.ok, "reachable": side.reachable,
-             "authenticated": side.authenticated, "version": side.version,
-             "modules": len(side.modules or ()), "features": dict(side.features),
-             "error": side.error}
-            for side in (report.magento, report.odoo)]})
+        emit_json({"ok": report.ok, "exit_code": code, "servers": check_json(report)})
         return code
     for side in (report.magento, report.odoo):
         state = "ok" if side.ok else "FAILED"

@@ -72,6 +72,22 @@ def need_secret(secret: str | None) -> str:
     return secret
 
 
+async def _serve_console(conn: Connection, metrics: Any) -> Any:
+    """The web console beside the service when ``console.enabled`` and
+    ``console.with_realtime`` (its queue is drained by the service's workers)."""
+    c = conn.settings.console
+    if not (c.enabled and c.with_realtime):
+        return None
+    from magodoo.backends.models import utcnow
+    from magodoo.cli._common import local_time
+    from magodoo.cli.console import bound_url, realtime_info, start_console
+
+    runner = await start_console(conn.engine, conn.settings, host=c.host, port=c.port,
+                                 workers=0, service=realtime_info(metrics, local_time(utcnow())))
+    say(f"console on {bound_url(runner, c.host)}")
+    return runner
+
+
 async def run_realtime_cli(args: argparse.Namespace, stop: Stop) -> int:
     from magodoo.engine.capture import observe
     from magodoo.engine.wiring import connect, open_stores
@@ -112,10 +128,15 @@ async def run_realtime_cli(args: argparse.Namespace, stop: Stop) -> int:
                         "/readyz, /metrics); stop with SIGINT or SIGTERM")
                     sys.stdout.flush()
 
-                stats = await run_realtime(
-                    conn.engine, secret=secret, stop_event=stop.event, host=host,
-                    port=port, poll_interval=poll_interval, workers=workers,
-                    ready=ready, webhook_delay=webhook_delay, metrics=metrics)
+                console = await _serve_console(conn, metrics)
+                try:
+                    stats = await run_realtime(
+                        conn.engine, secret=secret, stop_event=stop.event, host=host,
+                        port=port, poll_interval=poll_interval, workers=workers,
+                        ready=ready, webhook_delay=webhook_delay, metrics=metrics)
+                finally:
+                    if console is not None:
+                        await console.cleanup()
     finally:
         await raw.aclose()
     if args.json:
