@@ -180,7 +180,6 @@ def test_user_reads_dashboard_and_log_and_is_refused_the_rest(b: Any, served: Se
     assert "ursula (User)" in text(b)
     nav = b.find_element(By.TAG_NAME, "nav").text
     assert "Sync log" in nav and "Mass sync" not in nav and "Settings" not in nav
-    shot(b, "console-dashboard.png")
 
     b.find_element(By.LINK_TEXT, "Sync log").click()
     wait_for(b, lambda d: d.find_elements(By.ID, "total"))
@@ -191,7 +190,6 @@ def test_user_reads_dashboard_and_log_and_is_refused_the_rest(b: Any, served: Se
     wait_for(b, lambda d: "1 entries" in text(d))
     assert "status=failed" in b.current_url
     assert "email: already used" in text(b)
-    shot(b, "console-log.png")
     b.find_element(By.LINK_TEXT, str(failed)).click()
     wait_for(b, lambda d: d.find_elements(By.ID, "request"))
     shown = b.find_element(By.ID, "request").text
@@ -256,6 +254,11 @@ def test_admin_dry_runs_then_runs_a_mass_sync_retries_a_job_and_clears_the_log(
         time.sleep(0.05)
     assert served.call(served.engine.stores.bindings.get_by_magento(
         "default", "customers", broken)) is not None
+
+    b.get(served.url + "/")
+    shot(b, "console-dashboard.png")
+    b.get(served.url + "/log")
+    shot(b, "console-log.png")
 
     # admin clears the log, and may not test connections nor read the settings
     b.get(served.url + "/log")

@@ -14,6 +14,7 @@ PUBLIC = [
     "magodoo",
     "magodoo.backends",
     "magodoo.cli",
+    "magodoo.console",
     "magodoo.engine",
     "magodoo.exceptions",
     "magodoo.magento",
