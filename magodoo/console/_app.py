@@ -68,6 +68,10 @@ def check_settings(settings: Settings) -> None:
     if not c.accounts:
         raise ConfigurationError("console.accounts: no account; add [console.accounts.<name>] "
                                  "with role and password_hash (magodoo console hash-password)")
+    for name, account in c.accounts.items():
+        if account.password_hash and not account.password_hash.startswith("$argon2"):
+            raise ConfigurationError(f"console.accounts.{name}.password_hash: not an argon2 "
+                                     "hash; make one with `magodoo console hash-password`")
 
 
 def who(request: web.Request) -> str:

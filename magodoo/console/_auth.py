@@ -73,6 +73,9 @@ class Viewer:
         return allowed(self.role, action)
 
 
+MAX_KEYS = 10_000
+
+
 @attrs.define
 class LoginLimiter:
     """At most ``attempts`` failed logins per key (client address, account) in ``window``
@@ -98,6 +101,9 @@ class LoginLimiter:
 
     def failed(self, keys: Iterable[str]) -> None:
         now = self.clock()
+        if len(self._failures) > MAX_KEYS:  # many addresses or names: forget the stale ones
+            for stale in list(self._failures):
+                self._recent(stale)
         for key in keys:
             self._recent(key)
             self._failures.setdefault(key, deque()).append(now)

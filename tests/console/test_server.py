@@ -23,6 +23,7 @@ from magodoo.backends.models import (
     utcnow,
 )
 from magodoo.console import CSP, allowed, check_password, console_app, hash_password
+from magodoo.settings import ConsoleAccount
 
 from .conftest import (
     ODOO_KEY,
@@ -359,6 +360,10 @@ def test_console_is_refused_without_key_or_accounts(world: World) -> None:
     with pytest.raises(ConfigurationError, match=r"console\.accounts"):
         console_app(world.engine, settings=attrs.evolve(
             s, console=attrs.evolve(s.console, accounts={})))
+    plain = {"ann": ConsoleAccount(role="admin", password_hash="plain-text-password")}
+    with pytest.raises(ConfigurationError, match=r"console\.accounts\.ann\.password_hash"):
+        console_app(world.engine, settings=attrs.evolve(
+            s, console=attrs.evolve(s.console, accounts=plain)))
 
 
 def test_library_does_not_import_the_console() -> None:
@@ -368,3 +373,51 @@ def test_library_does_not_import_the_console() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_login_limiter_forgets_failures_after_the_window() -> None:
+    from magodoo.console._auth import LoginLimiter
+
+    now = [0.0]
+    limiter = LoginLimiter(attempts=2, window=60.0, clock=lambda: now[0])
+    keys = ["addr:1.2.3.4", "user:adam"]
+    limiter.failed(keys)
+    assert not limiter.blocked(keys)
+    limiter.failed(keys)
+    assert limiter.blocked(keys) and limiter.blocked(["user:adam"])
+    assert not limiter.blocked(["user:tess", "addr:5.6.7.8"])
+    now[0] = 61.0
+    assert not limiter.blocked(keys)
+    limiter.failed(keys)
+    limiter.succeeded(keys)
+    assert not limiter.blocked(keys)
+
+
+async def test_dashboard_counts_jobs_bindings_and_errors(world: World) -> None:
+    queue = world.engine.stores.jobs
+    later = utcnow() + timedelta(hours=1)
+    jobs = await queue.enqueue_many([
+        Job(entity="customers", direction=Direction.MAGENTO_TO_ODOO, record_key=str(n),
+            not_before=later) for n in range(4)])
+    await queue.fail(jobs[0].id, "boom", max_attempts=1)
+    await queue.fail(jobs[1].id, "again", max_attempts=5, backoff_base=timedelta(hours=1))
+    await world.engine.stores.log.add(entry(5, status=LogStatus.FAILED))
+    from magodoo.console.views.dashboard import overview
+
+    [line] = [x for x in await overview(world.engine) if x.entity == "customers"]
+    assert (line.waiting, line.failed, line.dead, line.errors_24h) == (2, 1, 1, 1)
+    assert line.last is not None and line.last.status is LogStatus.FAILED
+    c = world.client
+    await login(c, "ursula")
+    text = await (await c.get("/")).text()
+    assert 'href="/queue?state=dead&amp;entity=customers"' in text
+    assert "3 waiting" in text and "1 dead" in text  # the failed one waits for its retry
+
+
+async def test_test_connection_shows_a_failing_server(world: World) -> None:
+    world.odoo.faults.fail_next = [503] * 20
+    c = world.client
+    token = await login(c, "tess")
+    text = await (await c.post("/check", data={"csrf_token": token})).text()
+    world.odoo.faults.fail_next = []
+    assert "A server failed." in text and "FAILED" in text

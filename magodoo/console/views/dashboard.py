@@ -3,7 +3,7 @@ jobs, errors of the last 24 h; and the realtime service when it runs in this pro
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
@@ -29,6 +29,8 @@ class Line:
     failed: int = 0
     dead: int = 0
     errors_24h: int = 0
+    cursor: datetime | None = None
+    """Changes are read up to here (the incremental sync's stored cursor)."""
 
 
 async def overview(engine: Any) -> list[Line]:
@@ -43,6 +45,7 @@ async def overview(engine: Any) -> list[Line]:
             line = Line(entity, direction.value, settings.is_enabled(entity),
                         settings.entity(entity).realtime)
             line.bound = await stores.bindings.count(backend, entity)
+            line.cursor = await stores.cursors.get(backend, entity, direction)
             where = LogFilter(backend=backend, entity=entity, direction=direction)
             newest = await stores.log.query(where, limit=1, newest_first=True)
             line.last = newest[0] if newest else None
