@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, str] = {
     "sync.run": "admin",         # mass sync (dry run and run)
     "check": "technical_admin",  # test connection
     "settings": "technical_admin",
+    "webhooks": "technical_admin",  # the Odoo automations (read-only)
 }
 """Action -> the lowest role allowed to do it (checked on the server for every request)."""
 

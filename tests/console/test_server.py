@@ -41,6 +41,7 @@ PAGES = [
     ("GET", "/", "user"), ("GET", "/log", "user"), ("GET", "/queue", "user"),
     ("GET", "/sync", "admin"), ("GET", "/check", "technical_admin"),
     ("GET", "/settings", "technical_admin"), ("GET", "/log/clear", "admin"),
+    ("GET", "/webhooks", "technical_admin"),
 ]
 ACTIONS = [
     ("/log/clear", "admin"), ("/log/delete", "admin"), ("/log/1/delete", "admin"),
@@ -421,3 +422,17 @@ async def test_test_connection_shows_a_failing_server(world: World) -> None:
     text = await (await c.post("/check", data={"csrf_token": token})).text()
     world.odoo.faults.fail_next = []
     assert "A server failed." in text and "FAILED" in text
+
+
+async def test_webhooks_page_lists_the_automations_without_the_secret(world: World) -> None:
+    from magodoo.realtime import provision_odoo_webhooks
+
+    secret = "webhook-secret-never-shown-0123456789"
+    await provision_odoo_webhooks(world.engine.odoo,
+                                  f"https://sync.example.com/odoo/webhook/{secret}",
+                                  {"product.public.category": ["name", "parent_id"]})
+    c = world.client
+    await login(c, "tess")
+    text = await (await c.get("/webhooks")).text()
+    assert "product.public.category" in text and "sync.example.com" in text
+    assert secret not in text

@@ -28,4 +28,5 @@ ROUTES: list[web.RouteDef] = [
     web.get("/check", admin.check_form),
     web.post("/check", admin.check_run),
     web.get("/settings", admin.settings_page),
+    web.get("/webhooks", admin.webhooks_page),
 ]

@@ -1,5 +1,5 @@
-"""Technical admin pages: test connection (the report of ``magodoo check``) and the settings
-(read-only, never a secret)."""
+"""Technical admin pages: test connection (the report of ``magodoo check``), the settings
+(read-only, never a secret) and the Odoo webhooks (as ``magodoo webhooks list``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aiohttp import web
 
 from magodoo.cli.check import check_json
 from magodoo.console._app import ENGINE, SETTINGS, needs
-from magodoo.console.views._render import page
+from magodoo.console.views._render import page, pretty
 from magodoo.exceptions import MagodooError
 from magodoo.settings import Settings
 
@@ -60,3 +60,18 @@ async def settings_page(request: web.Request) -> web.StreamResponse:
                 for name, a in sorted(settings.console.accounts.items())]
     return page(request, "settings.html", title="Settings", rows=visible(settings),
                 entities=entities, accounts=accounts)
+
+
+@needs("webhooks")
+async def webhooks_page(request: web.Request) -> web.StreamResponse:
+    from magodoo.realtime import list_odoo_webhooks
+
+    settings = request.app[SETTINGS]
+    try:
+        found = await list_odoo_webhooks(request.app[ENGINE].odoo)
+    except MagodooError as exc:
+        return page(request, "webhooks.html", title="Odoo webhooks", hooks=[],
+                    error=pretty(f"{type(exc).__name__}: {exc}", settings))
+    hooks = [(w.model, w.automation_id, ", ".join(map(str, w.action_ids)), w.active,
+              pretty(w.url or "", settings)) for w in found]
+    return page(request, "webhooks.html", title="Odoo webhooks", hooks=hooks)
