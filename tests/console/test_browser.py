@@ -41,7 +41,11 @@ if CHROMIUM is None or DRIVER is None:
     pytest.skip("chromium and chromium-driver are not installed (apt-get install chromium "
                 "chromium-driver; .ci/run installs them)", allow_module_level=True)
 
-from selenium.common.exceptions import TimeoutException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
@@ -145,7 +149,9 @@ def text(b: Any) -> str:
 
 def wait_for(b: Any, condition: Any, within: float = 20) -> Any:
     try:
-        return WebDriverWait(b, within, poll_frequency=0.1).until(condition)
+        # the progress page reloads itself: an element may go stale between two looks
+        return WebDriverWait(b, within, poll_frequency=0.1, ignored_exceptions=(
+            StaleElementReferenceException, NoSuchElementException)).until(condition)
     except TimeoutException:
         raise AssertionError(f"page never got there: {b.current_url}\n{text(b)}") from None
 
@@ -224,8 +230,12 @@ def test_admin_dry_runs_then_runs_a_mass_sync_retries_a_job_and_clears_the_log(
     assert "create" in text(b)
     assert served.call(served.engine.stores.bindings.count("default", "customers")) == 0
     b.find_element(By.ID, "run").click()
-    wait_for(b, lambda d: "finished" in d.find_element(By.ID, "run-state").text)
-    assert "3 of 3 done" in b.find_element(By.ID, "run-state").text
+
+    def finished(d: Any) -> str | None:
+        shown = str(d.find_element(By.ID, "run-state").text)
+        return shown if "finished" in shown else None
+
+    assert "3 of 3 done" in wait_for(b, finished)
     assert served.call(served.engine.stores.bindings.count("default", "customers")) == 3
 
     # a job that fails on Odoo (500s), goes dead, and is retried from the queue page
