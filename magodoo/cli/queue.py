@@ -40,14 +40,28 @@ async def _stores(args: argparse.Namespace) -> Stores:
     return await open_stores(load_settings(args))
 
 
-async def _all(queue: JobQueue, state: JobState | None = None,
-               entity: str | None = None) -> AsyncIterator[Job]:
+async def all_jobs(queue: JobQueue, state: JobState | None = None,
+                   entity: str | None = None) -> AsyncIterator[Job]:
+    """Every job (of ``state``, of ``entity``), read page by page."""
     after: int | None = None
     while batch := await queue.list_jobs(state=state, entity=entity, after_id=after,
                                          limit=PAGE):
         for job in batch:
             yield job
         after = batch[-1].id
+
+
+async def picked(queue: JobQueue, pick: JobState) -> list[int]:
+    """What ``retry --failed`` (``pick`` waiting: those that failed at least once) and
+    ``requeue --all-dead`` (``pick`` dead) act on."""
+    return [j.id async for j in all_jobs(queue, pick)
+            if j.id is not None and (pick is JobState.DEAD or j.attempts > 0)]
+
+
+async def dead_before(queue: JobQueue, cutoff: datetime) -> list[int]:
+    """The dead jobs last changed before ``cutoff`` (what ``purge`` deletes)."""
+    return [j.id async for j in all_jobs(queue, JobState.DEAD)
+            if j.id is not None and (j.updated_at or j.created_at or cutoff) < cutoff]
 
 
 def job_json(job: Job) -> dict[str, Any]:
@@ -81,7 +95,7 @@ async def queue_status(args: argparse.Namespace, stop: Stop) -> int:
     now = utcnow()
     async with stores:
         counts = await stores.jobs.counts()
-        async for job in _all(stores.jobs):
+        async for job in all_jobs(stores.jobs):
             row = by_entity.setdefault(job.entity, {s.value: 0 for s in JobState})
             row[job.state.value] += 1
             if job.state is not JobState.WAITING:
@@ -142,8 +156,7 @@ async def _requeue(args: argparse.Namespace, pick: JobState | None, word: str) -
     missing: list[int] = []
     async with stores:
         if pick is not None:
-            ids = [j.id async for j in _all(stores.jobs, pick)
-                   if j.id is not None and (pick is JobState.DEAD or j.attempts > 0)]
+            ids = await picked(stores.jobs, pick)
         else:
             ids = list(args.ids)
         for job_id in ids:
@@ -178,8 +191,7 @@ async def queue_purge(args: argparse.Namespace, stop: Stop) -> int:
     cutoff: datetime = utcnow() - age
     stores = await _stores(args)
     async with stores:
-        ids = [j.id async for j in _all(stores.jobs, JobState.DEAD)
-               if j.id is not None and (j.updated_at or j.created_at or cutoff) < cutoff]
+        ids = await dead_before(stores.jobs, cutoff)
         if ids and not confirm(f"delete {len(ids)} dead jobs?", args.yes):
             say("nothing deleted")
             return EXIT_OK

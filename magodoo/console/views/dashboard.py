@@ -11,7 +11,7 @@ from aiohttp import web
 
 from magodoo.backends import LogFilter, LogStatus
 from magodoo.backends.models import Direction, JobState, LogEntry, utcnow
-from magodoo.cli.queue import _all as all_jobs
+from magodoo.cli.queue import all_jobs
 from magodoo.console._app import ENGINE, SERVICE, needs
 from magodoo.console.views._render import page
 

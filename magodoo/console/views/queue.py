@@ -8,7 +8,7 @@ from aiohttp import web
 
 from magodoo.backends.models import JobState, utcnow
 from magodoo.cli._common import parse_age
-from magodoo.cli.queue import _all as all_jobs
+from magodoo.cli.queue import dead_before, picked
 from magodoo.console._app import ENGINE, log, needs, who
 from magodoo.console.views._render import flash_and_go, ids, page
 from magodoo.exceptions import ConfigurationError, JobNotFoundError
@@ -45,8 +45,7 @@ async def _requeue(request: web.Request, pick: JobState, word: str) -> web.Strea
     form = await request.post()
     queue = request.app[ENGINE].stores.jobs
     if form.get("all"):
-        chosen = [j.id async for j in all_jobs(queue, pick)
-                  if j.id is not None and (pick is JobState.DEAD or j.attempts > 0)]
+        chosen = await picked(queue, pick)
     else:
         chosen = ids(form)
     done, missing = 0, []
@@ -82,8 +81,7 @@ async def queue_purge(request: web.Request) -> web.StreamResponse:
         cutoff = utcnow() - parse_age(str(form.get("older_than", "")).strip(), "older than")
     except ConfigurationError as exc:
         return await flash_and_go(request, str(exc), "/queue")
-    chosen = [j.id async for j in all_jobs(queue, JobState.DEAD)
-              if j.id is not None and (j.updated_at or j.created_at or cutoff) < cutoff]
+    chosen = await dead_before(queue, cutoff)
     deleted = await queue.complete_many(chosen) if chosen else 0
     log.info("console: dead jobs purged", extra={"user": who(request),
                                                  "job_ids": chosen})

@@ -15,7 +15,7 @@ import attrs
 from aiohttp import web
 
 from magodoo.backends.models import Direction, Job, JobState, Trigger, utcnow
-from magodoo.cli.queue import _all as all_jobs
+from magodoo.cli.queue import all_jobs
 from magodoo.console._app import ENGINE, STATE, log, needs, who
 from magodoo.console.views._render import page
 from magodoo.engine.result import PlannedWrite
