@@ -22,6 +22,7 @@ from typing import Literal
 import attrs
 from aiohttp import web
 
+from magodoo.testing import _faults
 from magodoo.testing._magento import (
     base_store,
     bulk,
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="admin tokens die after N authenticated requests each")
     parser.add_argument("--two-factor", action="store_true",
                         help="refuse the admin token route as Magento's 2FA module does")
+    _faults.add_arguments(parser)
     args = parser.parse_args(argv)
     seed: Seed = None if args.seed == "none" else args.seed
     fake = FakeMagento(
@@ -167,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
             two_factor=args.two_factor,
         ),
     )
+    _faults.apply_arguments(fake.faults, args)
     if args.bearer_enabled:
         fake.integration = attrs.evolve(fake.integration, bearer_enabled=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import _faults
 from ._odoo import errors
 from ._odoo.app import VERSION_INFO, build_app
 from ._odoo.demo import seed as seed_db
@@ -273,8 +274,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", default="demo", help="'demo' or 'none'")
     parser.add_argument("--version", default="18.0", choices=sorted(VERSION_INFO),
                         help="Odoo version to answer as (19.0 adds the JSON-2 API)")
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds to wait before each answer")
+    parser.add_argument("--error-rate", type=float, default=0.0,
+                        help="share of requests answered 503 (0..1)")
+    parser.add_argument("--rate-limit-every", type=int, default=0,
+                        help="answer every Nth request 429 with Retry-After")
+    parser.add_argument("--drop-rate", type=float, default=0.0,
+                        help="share of requests whose connection is closed unanswered (0..1)")
+    _faults.add_arguments(parser)
     args = parser.parse_args(argv)
     fake = FakeOdoo(seed=None if args.seed == "none" else args.seed, version=args.version)
+    f = fake.faults
+    f.latency, f.error_rate, f.drop_rate = args.latency, args.error_rate, args.drop_rate
+    f.rate_limit_every = args.rate_limit_every
+    _faults.apply_arguments(f, args)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(fake.app, args.host, args.port,
                                   lambda base: print(announcement(fake, base), flush=True)))

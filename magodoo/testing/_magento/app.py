@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from magodoo.testing import _faults as _faults_mod
 from magodoo.testing._magento import errors, fields, schema
 from magodoo.testing._magento.auth import authenticate
 from magodoo.testing._magento.routing import Call, Route
@@ -86,6 +87,9 @@ def _split_store(fake: FakeMagento, tail: str) -> tuple[str, int, str]:
 
 async def _faults(fake: FakeMagento, request: web.Request) -> web.StreamResponse | None:
     f = fake.faults
+    if f.in_outage():  # maintenance mode: pub/errors/503.php answers before any routing
+        return web.Response(status=503, text=_faults_mod.MAINTENANCE_PAGE,
+                            content_type="text/html")
     if f.latency > 0:
         await asyncio.sleep(f.latency)
     if f.drop_next > 0:
@@ -119,6 +123,14 @@ async def _dispatch(fake: FakeMagento, request: web.Request) -> web.StreamRespon
     faulty = await _faults(fake, request)
     if faulty is not None:
         return faulty
+    return await _faults_mod.around_work(
+        fake.faults, request, lambda: _work(fake, request, found, is_async, path, code, store_id))
+
+
+async def _work(
+    fake: FakeMagento, request: web.Request, found: Any, is_async: bool, path: str, code: str,
+    store_id: int,
+) -> web.StreamResponse:
     try:
         if is_async:
             from magodoo.testing._magento.bulk import dispatch_async
@@ -169,7 +181,7 @@ async def _serve(
     if route.auth == "self" and principal.kind != "customer":
         raise errors.unauthorized(route.resource)
     body: Any = None
-    if request.method in ("POST", "PUT", "DELETE") and request.can_read_body:
+    if request.method in ("POST", "PUT", "DELETE") and request.body_exists:
         raw = await request.read()
         if raw.strip():
             try:

@@ -6,9 +6,11 @@ import random
 
 import attrs
 
+from magodoo.testing._faults import AfterFaults
+
 
 @attrs.define
-class Faults:
+class Faults(AfterFaults):
     """Mutable switches read on every request; change them freely during a test.
 
     - ``latency``: seconds slept before each answer.
@@ -20,6 +22,9 @@ class Faults:
     - ``expire_tokens_after``: admin tokens die after that many authenticated requests each.
     - ``two_factor``: the admin token route refuses as Magento_TwoFactorAuth does.
     - ``seed``: seeds the random draws of ``error_rate`` and ``drop_rate``.
+    - ``lose_rate``/``lose_next``, ``late_by`` with ``late_rate``/``late_next``,
+      ``outage_next``/``outage_for()``: answers lost after the commit, late commits and
+      maintenance mode (see :class:`~magodoo.testing._faults.AfterFaults`).
     """
 
     latency: float = 0.0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .. import _faults
 from . import errors
 from .orm import Env
 
@@ -67,6 +68,11 @@ def _faults_middleware(fake: FakeOdoo) -> Any:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         fake.total_requests += 1
         faults = fake.faults
+        if faults.in_outage():
+            response = web.Response(status=503, text=_faults.MAINTENANCE_PAGE,
+                                    content_type="text/html")
+            response.force_close()
+            return response
         if faults.latency:
             await asyncio.sleep(faults.latency)
         action, status = faults.decide()
@@ -79,7 +85,7 @@ def _faults_middleware(fake: FakeOdoo) -> Any:
             response = web.Response(status=status, text=f"{status}", headers=headers)
             response.force_close()
             return response
-        return await handler(request)
+        return await _faults.around_work(faults, request, lambda: handler(request))
 
     return middleware
 
@@ -132,7 +138,7 @@ def _json2(fake: FakeOdoo) -> Handler:
             if database and database != fake.database:
                 raise errors.wrong_database(database)
             try:
-                body = await request.json() if request.can_read_body else {}
+                body = await request.json() if request.body_exists else {}
             except ValueError as err:
                 raise errors.OdooError(
                     "werkzeug.exceptions.BadRequest", f"could not parse the body as json: {err}"

@@ -1,4 +1,5 @@
-"""Fault injection for the fake server: latency, 503s, 429s, dropped connections."""
+"""Fault injection for the fake server: latency, 503s, 429s, dropped connections, and the
+shared faults after the work (answers lost or late, maintenance; see ``testing._faults``)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import random
 
 import attrs
 
+from magodoo.testing._faults import AfterFaults
+
 
 @attrs.define
-class Faults:
+class Faults(AfterFaults):
     """Mutable fault settings; tests change them between calls.
 
     - ``latency``: seconds to wait before answering each request.
@@ -16,6 +19,8 @@ class Faults:
     - ``rate_limit_every`` / ``retry_after``: every Nth request gets ``429`` with ``Retry-After``.
     - ``drop_rate`` / ``drop_next``: requests whose connection is closed without an answer.
     - ``fail_next``: HTTP statuses to answer the next requests with, in order.
+    - ``lose_rate``/``lose_next``, ``late_by`` with ``late_rate``/``late_next``,
+      ``outage_next``/``outage_for()``: see :class:`~magodoo.testing._faults.AfterFaults`.
     """
 
     latency: float = 0.0
