@@ -116,6 +116,10 @@ class MagentoSettings:
     page_size: int = attrs.field(default=1000, validator=_positive)
     """Items per search page; a store with input limits on refuses more than its maximum
     (300 by default) and the client then asks that maximum."""
+    request_time_limit: float = attrs.field(default=600.0, validator=_not_negative)
+    """Seconds after which the store surely finished (or abandoned) a request: a create whose
+    answer was lost is looked up again only after this (nginx's ``fastcgi_read_timeout`` in
+    Magento's sample configuration)."""
     password: str | None = _secret("MAGODOO_MAGENTO_PASSWORD")
     token: str | None = _secret("MAGODOO_MAGENTO_TOKEN")
     consumer_key: str | None = _secret("MAGODOO_MAGENTO_CONSUMER_KEY")
@@ -140,6 +144,9 @@ class OdooSettings:
     create_weight: int = attrs.field(default=2000, validator=_positive)
     """Payload of one create/write call: records, each child record counted (see
     docs/performance.md for the figures behind the default)."""
+    request_time_limit: float = attrs.field(default=120.0, validator=_not_negative)
+    """Seconds after which the server surely finished (or abandoned) a request: a create
+    whose answer was lost is looked up again only after this (Odoo's ``limit_time_real``)."""
     password: str | None = _secret("MAGODOO_ODOO_PASSWORD")
     api_key: str | None = _secret("MAGODOO_ODOO_API_KEY")
 

@@ -391,6 +391,10 @@ class MemoryJobQueue:
         ]
         return out[:limit]
 
+    async def waiting(self, identity_keys: Iterable[str]) -> dict[str, Job]:
+        ids = {k: self._waiting.get(k) for k in identity_keys}
+        return {k: self._rows[i] for k, i in ids.items() if i is not None}
+
     async def counts(self) -> dict[JobState, int]:
         out = dict.fromkeys(JobState, 0)
         for job in self._rows.values():

@@ -724,6 +724,15 @@ class PostgresJobQueue:
         )
         return [_job(r) for r in rows]
 
+    async def waiting(self, identity_keys: Iterable[str]) -> dict[str, Job]:
+        keys = builtins.list(dict.fromkeys(identity_keys))
+        if not keys:
+            return {}
+        rows = await self.db.fetch(
+            "SELECT * FROM {s}.jobs WHERE state = 'waiting' AND identity_key = ANY($1::text[])",
+            keys)
+        return {r["identity_key"]: _job(r) for r in rows}
+
     async def counts(self) -> dict[JobState, int]:
         out = dict.fromkeys(JobState, 0)
         for row in await self.db.fetch("SELECT state, count(*) FROM {s}.jobs GROUP BY state"):

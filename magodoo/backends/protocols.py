@@ -239,6 +239,10 @@ class JobQueue(Protocol):
         after ``after_id`` (for ``magodoo queue list`` and the metrics)."""
         ...
 
+    async def waiting(self, identity_keys: Iterable[str]) -> dict[str, Job]:
+        """The WAITING jobs with these identity keys, keyed by identity key (absent: none)."""
+        ...
+
     async def counts(self) -> dict[JobState, int]:
         """Number of jobs in each state (every state present, zeros included)."""
         ...

@@ -703,6 +703,17 @@ class SqliteJobQueue:
         )
         return [_job(r) for r in rows]
 
+    async def waiting(self, identity_keys: Iterable[str]) -> dict[str, Job]:
+        keys = builtins.list(dict.fromkeys(identity_keys))
+        out: dict[str, Job] = {}
+        for i in range(0, len(keys), _CHUNK):
+            chunk = keys[i : i + _CHUNK]
+            rows = await self.db.fetchall(
+                f"SELECT * FROM jobs WHERE state = 'waiting'"
+                f" AND identity_key IN ({_in(len(chunk))})", chunk)
+            out.update((r["identity_key"], _job(r)) for r in rows)
+        return out
+
     async def counts(self) -> dict[JobState, int]:
         out = dict.fromkeys(JobState, 0)
         for row in await self.db.fetchall("SELECT state, count(*) FROM jobs GROUP BY state"):

@@ -28,6 +28,7 @@ from magodoo.backends.models import (
     JobAction,
     LogEntry,
     Trigger,
+    default_identity,
     utcnow,
 )
 from magodoo.engine.capture import exchange_request, exchange_response, to_text
@@ -84,6 +85,24 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
 
 def _source_side(direction: Direction) -> Side:
     return "magento" if direction is Direction.MAGENTO_TO_ODOO else "odoo"
+
+
+SETTLE_KEY = "settle_until"
+"""Job payload key: the record's last write has an unknown outcome; not before this time."""
+
+
+def settle_time(job: Job) -> datetime | None:
+    """When a waiting job's unknown write outcome has settled (``None``: nothing unknown)."""
+    unknown = SETTLE_KEY in job.payload or (job.last_error or "").startswith(
+        OutcomeUnknownError.__name__)
+    return job.not_before if unknown else None
+
+
+def _failed_dependencies(ctx: Context) -> str:
+    """The dependencies synced for this page that failed retriably (``""``: none)."""
+    failed = [f"{dep.entity} {r.source_id}" for dep in ctx.dependencies for r in dep.records
+              if r.outcome is Outcome.FAILED and r.retriable]
+    return ", ".join(failed[:5])
 
 
 @attrs.define
@@ -196,6 +215,14 @@ class SyncEngine:
                 priority=priority, not_before=not_before)
             for key in dict.fromkeys(str(k) for k in keys)
         ]
+        # a job collapsing into one that waits for an unknown outcome must not make it early
+        settling = await self.stores.jobs.waiting(j.identity_key for j in jobs)
+        now = self.clock()
+        for i, job in enumerate(jobs):
+            other = settling.get(job.identity_key)
+            until = settle_time(other) if other is not None else None
+            if until is not None and until > max(now, job.not_before or now):
+                jobs[i] = attrs.evolve(job, not_before=until)
         return await self.stores.jobs.enqueue_many(jobs)
 
     async def run_worker(
@@ -309,7 +336,7 @@ class SyncEngine:
                 cursor_value = tracker.value
         outcomes = tuple(
             RecordOutcome(p.source_id, p.outcome or Outcome.FAILED, p.target_id, p.reason,
-                          p.retriable, p.log_id)
+                          p.retriable, p.log_id, p.wait_until)
             for p in plans
         )
         result = attrs.evolve(result, records=outcomes, planned=tuple(planned),
@@ -361,6 +388,7 @@ class SyncEngine:
                     side, entity, p.source_id, p.stamp
                 ):
                     p.skip("echo")
+            await self._skip_settling(handler, [p for p in plans if p.open])
             live = [p for p in plans if p.open]
             if not live:
                 return
@@ -370,12 +398,16 @@ class SyncEngine:
                 for p in live:
                     p.fail(exc)
                 return
+            waiting_for = _failed_dependencies(ctx)
             refresh: list[AnyPlan] = []
             for p in live:
                 try:
                     p.mapped = handler.map(p.record, mctx)
                 except MappingError as exc:
                     p.fail(exc)
+                    if waiting_for:  # its parent failed for now: it waits for it, then runs
+                        p.retriable = True
+                        p.reason = f"waiting for {waiting_for}: {p.reason}"
                     continue
                 except Exception as exc:  # a mapper bug on one record must not stop the page
                     log.exception("mapper crashed", extra={"entity": entity,
@@ -533,18 +565,24 @@ class SyncEngine:
             return
         unknown = [p for p in plans if isinstance(results.get(p.source_id), OutcomeUnknownError)]
         if unknown:
-            log.warning("create outcome unknown, looking the records up before any retry",
+            log.warning("create outcome unknown: adopting the records found now, the others "
+                        "wait for the server's time limit before they are looked up again",
                         extra={"entity": handler.entity, "count": len(unknown)})
-            results.update(await self._recover_create(handler, ctx, unknown))
+            results.update(await self._recover_create(handler, ctx, unknown, results))
         self._apply_created(plans, results)
 
     async def _recover_create(
-        self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan]
+        self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan],
+        errors: dict[str, Written | BaseException],
     ) -> dict[str, Written | BaseException]:
+        """Look up creates whose answer was lost. Those found are adopted; the others are
+        *not* created again now (the server may still be committing them: a late commit
+        would make a duplicate): they fail as unknown and wait in the queue until the
+        server's request time limit has passed, then the lookup runs again."""
         try:
             found = await handler.find_by_key(ctx, plans)
-        except MagodooError as exc:
-            return {p.source_id: exc for p in plans}
+        except MagodooError:
+            return {p.source_id: errors[p.source_id] for p in plans}
         results: dict[str, Written | BaseException] = {}
         adopted = [p for p in plans if p.source_id in found]
         for p in adopted:
@@ -555,12 +593,9 @@ class SyncEngine:
                 if p.outcome is Outcome.UPDATED and p.target_id is not None:
                     results[p.source_id] = Written(p.target_id, p.target_stamp)
                     p.outcome, p.reason = None, "created (outcome was unknown; found it)"
-        rest = [p for p in plans if p.source_id not in found]
-        if rest:
-            try:
-                results.update(await handler.create(ctx, rest))
-            except MagodooError as exc:
-                results.update({p.source_id: exc for p in rest})
+        for p in plans:
+            if p.source_id not in found:
+                results[p.source_id] = errors[p.source_id]
         return results
 
     @staticmethod
@@ -716,6 +751,7 @@ class SyncEngine:
     ) -> None:
         if ctx.dry_run or not plans:
             return
+        self._settle_later(handler, plans)
         await self._log(handler, ctx, plans)
         if jobs is None:
             failed = [p for p in plans if p.outcome is Outcome.FAILED]
@@ -757,14 +793,48 @@ class SyncEngine:
         )
 
     async def _requeue_failed(self, handler: AnyHandler, plans: list[AnyPlan]) -> None:
-        """Failed records of a direct sync go to the queue, so a moved cursor loses nothing."""
-        delay = timedelta(seconds=self.settings.retry_backoff_seconds)
-        jobs = [Job(entity=handler.entity, direction=handler.direction,
-                    record_key=p.source_id, trigger=Trigger.RETRY,
-                    backend=self.settings.backend, not_before=self.clock() + delay,
-                    payload={"error": p.reason[:500]})
-                for p in plans]
+        """Failed records of a direct sync go to the queue, so a moved cursor loses nothing.
+        A record whose write has an unknown outcome is not claimable before its settle time."""
+        soon = self.clock() + timedelta(seconds=self.settings.retry_backoff_seconds)
+        jobs = []
+        for p in plans:
+            payload: dict[str, Any] = {"error": self._redactor.text(p.reason)[:500]}
+            if p.wait_until is not None:
+                payload[SETTLE_KEY] = p.wait_until.isoformat()
+            jobs.append(Job(entity=handler.entity, direction=handler.direction,
+                            record_key=p.source_id, trigger=Trigger.RETRY,
+                            backend=self.settings.backend,
+                            not_before=max(soon, p.wait_until or soon), payload=payload))
         await self.stores.jobs.enqueue_many(jobs)
+
+    def _time_limit(self, handler: AnyHandler) -> timedelta:
+        """How long the target side may still be working on a request we gave up on."""
+        side = (self.settings.odoo if handler.direction is Direction.MAGENTO_TO_ODOO
+                else self.settings.magento)
+        return timedelta(seconds=side.request_time_limit)
+
+    def _settle_later(self, handler: AnyHandler, plans: list[AnyPlan]) -> None:
+        """Records whose write has an unknown outcome wait out the server's time limit."""
+        until = self.clock() + self._time_limit(handler)
+        for p in plans:
+            if p.outcome is Outcome.FAILED and p.unknown and p.wait_until is None:
+                p.wait_until = until
+                p.reason += f" (looked up again after {until.isoformat(timespec='seconds')})"
+
+    async def _skip_settling(self, handler: AnyHandler, plans: list[AnyPlan]) -> None:
+        """Records with an unknown write outcome still settling in the queue wait: writing
+        them now could duplicate what the server is still committing."""
+        if not plans:
+            return
+        ids = {default_identity(self.settings.backend, handler.entity, handler.direction,
+                                JobAction.SYNC, p.source_id): p for p in plans}
+        waiting = await self.stores.jobs.waiting(ids)
+        now = self.clock()
+        for key, job in waiting.items():
+            until = settle_time(job)
+            if until is not None and until > now:
+                ids[key].skip(f"waiting: an earlier write's outcome is unknown; queued until "
+                              f"{until.isoformat(timespec='seconds')}")
 
     async def _run_jobs(self, jobs: list[Job]) -> None:
         groups: dict[tuple[str, Direction, Trigger], list[Job]] = {}
@@ -777,33 +847,60 @@ class SyncEngine:
                     handler, keys=[j.record_key for j in group], since=None, trigger=trigger,
                     dry_run=False, jobs={j.record_key: j for j in group},
                 )
-            except Exception as exc:  # the whole group failed: every job counts an attempt
-                log.warning("job group failed: %s", exc, extra={"entity": entity})
-                for job in group:
-                    await self._fail_job(job, f"{type(exc).__name__}: {exc}",
-                                         retriable=bool(getattr(exc, "retriable", False)))
+            except Exception as exc:
+                if len(group) > 1:  # find the culprit: each job alone, so only it fails
+                    log.warning("job group failed, running its jobs one by one: %s", exc,
+                                extra={"entity": entity})
+                    for job in group:
+                        await self._run_jobs([job])
+                    continue
+                log.warning("job failed: %s", self._redactor.text(str(exc)),
+                            extra={"entity": entity, "job_id": group[0].id})
+                await self._log_job_error(group[0], exc)
+                await self._fail_job(group[0], f"{type(exc).__name__}: {exc}",
+                                     retriable=bool(getattr(exc, "retriable", False)))
                 continue
             outcomes = result.by_source()
             done: list[int] = []
-            failed: list[tuple[Job, str, bool]] = []
+            failed: list[tuple[Job, RecordOutcome]] = []
             for job in group:
                 o = outcomes.get(job.record_key)
                 if o is not None and o.outcome is Outcome.FAILED:
-                    failed.append((job, o.reason, o.retriable))
+                    failed.append((job, o))
                 else:
                     assert job.id is not None
                     done.append(job.id)
             if done:  # the group's successes leave the queue in one transaction
                 await self.stores.jobs.complete_many(done)
-            for job, reason, retriable in failed:
-                await self._fail_job(job, reason, retriable=retriable)
+            for job, o in failed:
+                await self._fail_job(job, o.reason, retriable=o.retriable,
+                                     wait_until=o.wait_until)
 
-    async def _fail_job(self, job: Job, error: str, *, retriable: bool) -> None:
+    async def _log_job_error(self, job: Job, exc: BaseException) -> None:
+        """A job that crashed the engine itself still leaves a line in the sync log."""
+        if not self.settings.log.enabled:
+            return
+        m2o = job.direction is Direction.MAGENTO_TO_ODOO
+        message = self._redactor.text(f"failed: {type(exc).__name__}: {exc}")[:2000]
+        with contextlib.suppress(Exception):
+            await self.stores.log.add(LogEntry(
+                entity=job.entity, direction=job.direction, trigger=job.trigger,
+                status=Outcome.FAILED.log_status, backend=job.backend, message=message,
+                magento_ref=job.record_key[:255] if m2o else None,
+                odoo_ref=None if m2o else job.record_key[:255],
+                attempt=job.attempts + 1, job_id=job.id, created_at=self.clock()))
+
+    async def _fail_job(
+        self, job: Job, error: str, *, retriable: bool, wait_until: datetime | None = None
+    ) -> None:
         assert job.id is not None
         max_attempts = self.settings.retry_count if retriable else job.attempts + 1
+        base = timedelta(seconds=self.settings.retry_backoff_seconds)
+        if wait_until is not None:  # not claimable before the unknown outcome has settled
+            base = max(base, wait_until - self.clock())
         await self.stores.jobs.fail(
             job.id, self._redactor.text(error)[:2000], max_attempts=max_attempts,
-            backoff_base=timedelta(seconds=self.settings.retry_backoff_seconds),
+            backoff_base=base,
         )
 
     async def _keep_leases(self, jobs: list[Job], worker_id: str, lease: timedelta) -> None:

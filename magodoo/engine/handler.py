@@ -38,6 +38,7 @@ from magodoo.backends.models import Binding, Direction, Trigger
 from magodoo.engine.echo import EchoGuard
 from magodoo.engine.ports import MagentoPort, OdooPort
 from magodoo.engine.result import Outcome
+from magodoo.exceptions import OutcomeUnknownError
 from magodoo.settings import Settings
 
 if TYPE_CHECKING:
@@ -81,6 +82,10 @@ class Plan(Generic[S, M]):
     response: Any = None
     exchanges: list[Exchange] = attrs.field(factory=list)
     log_id: int | None = None
+    unknown: bool = False
+    """A write for this record may or may not have happened (its answer was lost)."""
+    wait_until: datetime | None = None
+    """Not to be written again before this time (the server may still be committing)."""
 
     @property
     def open(self) -> bool:
@@ -93,6 +98,8 @@ class Plan(Generic[S, M]):
         self.outcome = Outcome.FAILED
         self.reason = f"{type(error).__name__}: {error}"
         self.retriable = bool(getattr(error, "retriable", False))
+        if isinstance(error, OutcomeUnknownError):  # settled later by a lookup, then retried
+            self.unknown, self.retriable = True, True
 
     @property
     def value(self) -> M:

@@ -53,6 +53,9 @@ class RecordOutcome:
     reason: str = ""
     retriable: bool = False
     log_id: int | None = None
+    wait_until: Any = None
+    """For a write whose outcome is unknown: the record is not written again before this
+    (a UTC ``datetime``); it waits in the job queue until then."""
 
 
 @attrs.frozen
