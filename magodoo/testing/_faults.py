@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -50,6 +51,8 @@ class AfterFaults:
     after_seed: int = 1
     _after_rng: random.Random | None = attrs.field(default=None, init=False, repr=False)
     _working: set[asyncio.Future[object]] = attrs.field(factory=set, init=False, repr=False)
+    injected: Counter[str] = attrs.field(factory=Counter, init=False, repr=False)
+    """How many requests met each shared fault: ``lost``, ``late``, ``outage``."""
 
     def _after_draw(self) -> float:
         if self._after_rng is None:
@@ -65,11 +68,15 @@ class AfterFaults:
         """Whether this request meets maintenance mode (counts down ``outage_next``)."""
         if self.outage_next > 0:
             self.outage_next -= 1
+            self.injected["outage"] += 1
             return True
         if self.outage_until is None:
             return False
         now = time.monotonic()
-        return (self.outage_from or 0.0) <= now < self.outage_until
+        if (self.outage_from or 0.0) <= now < self.outage_until:
+            self.injected["outage"] += 1
+            return True
+        return False
 
     def late(self) -> float:
         """Seconds this request's work is held (0: answered at once)."""
@@ -77,17 +84,25 @@ class AfterFaults:
             return 0.0
         if self.late_next > 0:
             self.late_next -= 1
-            return self.late_by
-        if self.late_rate > 0 and self._after_draw() < self.late_rate:
-            return self.late_by
-        return 0.0
+        elif not (self.late_rate > 0 and self._after_draw() < self.late_rate):
+            return 0.0
+        self.injected["late"] += 1
+        return self.late_by
 
     def lose(self) -> bool:
         """Whether this request's answer is lost once its work is done."""
         if self.lose_next > 0:
             self.lose_next -= 1
-            return True
-        return self.lose_rate > 0 and self._after_draw() < self.lose_rate
+        elif not (self.lose_rate > 0 and self._after_draw() < self.lose_rate):
+            return False
+        self.injected["lost"] += 1
+        return True
+
+    async def idle(self) -> None:
+        """Wait until every late request has done its work (what a server's time limit
+        guarantees once it has passed)."""
+        while self._working:
+            await asyncio.gather(*list(self._working), return_exceptions=True)
 
     def calm(self) -> None:
         """Turn every shared fault off (the older switches are left as they are)."""
