@@ -126,10 +126,16 @@ def target(world: World, scenario: Scenario) -> FakeMagento | FakeOdoo:
 async def outage_in_the_middle(world: World, scenario: Scenario, after: int) -> None:
     """Maintenance mode on the target side once it has served ``after`` more requests."""
     fake = target(world, scenario)
-    start = fake.total_requests
-    while fake.total_requests < start + after:
-        await asyncio.sleep(0.01)
+    await served(fake, fake.total_requests + after)
     fake.faults.outage_next = 12
+
+
+async def served(fake: FakeMagento | FakeOdoo, total: int, until: Any = None) -> None:
+    """Wait until ``fake`` has served ``total`` requests (or ``until`` is done)."""
+    for _ in range(3000):
+        if fake.total_requests >= total or (until is not None and until.done()):
+            return
+        await asyncio.sleep(0.01)
 
 
 async def clean_run(scenario: Scenario, tmp_path: Path) -> Any:
@@ -174,9 +180,7 @@ async def test_every_fault_on_ends_as_a_clean_run(
         doomed = asyncio.create_task(engine.run_worker(stop, worker_id="doomed"))
         other = asyncio.create_task(engine.run_worker(stop, worker_id="other"))
         fake = target(world, scenario)
-        start = fake.total_requests
-        while fake.total_requests < start + 10 and not doomed.done():
-            await asyncio.sleep(0.01)
+        await served(fake, fake.total_requests + 10, until=doomed)
         doomed.cancel()  # killed: whatever it held stays claimed until its lease expires
         with contextlib.suppress(asyncio.CancelledError):
             await doomed
