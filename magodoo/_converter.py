@@ -16,6 +16,9 @@ Models register their own renames with :func:`register_renames`.
 from __future__ import annotations
 
 import functools
+import math
+import re
+import typing
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -90,14 +93,26 @@ def _structure_float(value: Any, _: type) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a number, got {value!r}")
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        return float(value.strip())
-    raise ValueError(f"expected a number, got {value!r}")
+        number = float(value)
+    elif isinstance(value, str):
+        number = float(value.strip())
+    else:
+        raise ValueError(f"expected a number, got {value!r}")
+    if not math.isfinite(number):  # amounts must be finite: NaN and infinities are refused
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters no text field of either API holds (tab, CR and LF are kept)."""
 
 
 def _structure_str(value: Any, _: type) -> str:
     if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad:
+            raise ValueError(f"control character {bad.group()!r} at position {bad.start()} "
+                             f"in {value[:40]!r}")
         return value
     if isinstance(value, bool) or value is None:
         raise ValueError(f"expected a string, got {value!r}")
@@ -116,6 +131,20 @@ def _structure_bool(value: Any, _: type) -> bool:
     raise ValueError(f"expected a boolean, got {value!r}")
 
 
+def _is_str_sequence(type_: Any) -> bool:
+    return typing.get_origin(type_) in (list, tuple) and typing.get_args(type_) in (
+        (str,), (str, ...))
+
+
+def _structure_str_sequence(value: Any, type_: Any) -> Any:
+    # a bare string would otherwise become its characters ("0 Main St" -> "0", " ", "M", ...)
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"expected a list of strings, got {value!r}")
+    items = [_structure_str(v, str) for v in value]
+    return tuple(items) if typing.get_origin(type_) is tuple else items
+
+
+converter.register_structure_hook_func(_is_str_sequence, _structure_str_sequence)
 converter.register_structure_hook(int, _structure_int)
 converter.register_structure_hook(float, _structure_float)
 converter.register_structure_hook(str, _structure_str)

@@ -42,7 +42,7 @@ from magodoo.engine.echo import (
     tag_hash,
     written_into,
 )
-from magodoo.engine.handler import Context, Handler, Plan, Written
+from magodoo.engine.handler import Context, Handler, Plan, Unreadable, Written
 from magodoo.engine.locks import KeyedLocks
 from magodoo.engine.ports import MagentoPort, OdooPort
 from magodoo.engine.registry import Registry, default_registry
@@ -314,7 +314,8 @@ class SyncEngine:
             for chunk in _chunks(wanted, self.settings.batch_size):
                 records = await handler.fetch_keys(ctx, chunk)
                 plans += await self._page(handler, ctx, records, jobs, planned)
-                seen = {handler.source_id(r) for r in records}
+                seen = {r.source_id if isinstance(r, Unreadable) else handler.source_id(r)
+                        for r in records}
                 missing = [k for k in chunk if k not in seen]
                 if missing:
                     plans += await self._missing(handler, ctx, missing, jobs, planned)
@@ -356,9 +357,18 @@ class SyncEngine:
         planned: list[PlannedWrite],
     ) -> list[AnyPlan]:
         by_id: dict[str, Any] = {}
+        unreadable: list[AnyPlan] = []
         for record in records:
+            if isinstance(record, Unreadable):  # fails alone; the page goes on
+                job = (jobs or {}).get(record.source_id)
+                bad: AnyPlan = Plan(record=None, source_id=record.source_id, stamp=None,
+                                    attempt=(job.attempts + 1) if job else 1,
+                                    job_id=job.id if job else None)
+                bad.fail(record.error)
+                unreadable.append(bad)
+                continue
             by_id[handler.source_id(record)] = record
-        plans: list[AnyPlan] = []
+        plans: list[AnyPlan] = list(unreadable)
         index: dict[str, AnyPlan] = {}
         for sid, record in by_id.items():
             job = (jobs or {}).get(sid)

@@ -27,7 +27,7 @@ record.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -38,14 +38,14 @@ from magodoo.backends.models import Binding, Direction, Trigger
 from magodoo.engine.echo import EchoGuard
 from magodoo.engine.ports import MagentoPort, OdooPort
 from magodoo.engine.result import Outcome
-from magodoo.exceptions import OutcomeUnknownError
+from magodoo.exceptions import MappingError, OutcomeUnknownError
 from magodoo.settings import Settings
 
 if TYPE_CHECKING:
     from magodoo.backends import Stores
     from magodoo.engine.result import SyncResult
 
-__all__ = ["Context", "Handler", "Plan", "Written"]
+__all__ = ["Context", "Handler", "Plan", "Unreadable", "Written", "read_each"]
 
 S = TypeVar("S")
 M = TypeVar("M")
@@ -57,6 +57,31 @@ class Written:
 
     target_id: str
     stamp: datetime | None = None
+
+
+@attrs.frozen
+class Unreadable:
+    """A source row that cannot be read (its ``error`` names the model, id and field).
+
+    A handler's ``fetch``/``fetch_keys`` may yield it in place of a record: that record fails
+    alone (logged, queued) while the rest of its page goes on.
+    """
+
+    source_id: str
+    error: MappingError
+
+
+def read_each(rows: Sequence[Mapping[str, Any]], read: Callable[[Mapping[str, Any]], S]
+              ) -> list[S | Unreadable]:
+    """``read`` every row; a row that raises :class:`MappingError` becomes
+    :class:`Unreadable`."""
+    out: list[S | Unreadable] = []
+    for row in rows:
+        try:
+            out.append(read(row))
+        except MappingError as exc:
+            out.append(Unreadable(str(row.get("id")), exc))
+    return out
 
 
 @attrs.define

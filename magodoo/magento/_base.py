@@ -42,6 +42,8 @@ class ApiModel:
 
     #: attribute name -> API key, for the few keys that are not valid Python names
     api_renames: ClassVar[Mapping[str, str]] = {}
+    #: ``id`` must be positive when present (0 is a real id only for the admin website/store)
+    positive_id: ClassVar[bool] = False
 
     #: fields a list route filters and sorts on besides the model's own keys (table columns
     #: and joined fields the answer does not carry); ``None``: any field, because the
@@ -68,12 +70,34 @@ class ApiModel:
             result: Self = converter.structure(payload, cls)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
             raise _mapping_error(cls.__name__, payload, exc) from exc
+        bad = _bad_id(result, "$")
+        if bad is not None:
+            raise _mapping_error(cls.__name__, payload, ValueError(
+                f"ids are positive, got {bad[1]!r} @ {bad[0]}"))
         return result
 
     def to_api(self) -> dict[str, Any]:
         """The record as the API takes it (``None`` left out)."""
         result: dict[str, Any] = converter.unstructure(self)
         return result
+
+
+def _bad_id(obj: Any, path: str) -> tuple[str, Any] | None:
+    """The first non-positive ``id`` of a model (and its nested models) that forbids one."""
+    if isinstance(obj, ApiModel) and attrs.has(type(obj)):
+        rid = getattr(obj, "id", None)
+        if type(obj).positive_id and isinstance(rid, int) and rid <= 0:
+            return f"{path}.id", rid
+        for a in attrs.fields(type(obj)):  # type: ignore[arg-type]
+            found = _bad_id(getattr(obj, a.name), f"{path}.{a.name}")
+            if found is not None:
+                return found
+    elif isinstance(obj, list | tuple):
+        for i, item in enumerate(obj):
+            found = _bad_id(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
 
 
 def _mapping_error(name: str, payload: Any, exc: Exception) -> MappingError:

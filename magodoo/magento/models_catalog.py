@@ -49,6 +49,7 @@ class Category(HasCustomAttributes, ApiModel):
     """Category (``catalog-data-category``)."""
 
     search_extra: ClassVar[frozenset[str] | None] = None  # EAV: each store's attributes
+    positive_id: ClassVar[bool] = True
 
     id: int | None = None
     parent_id: int | None = None

@@ -44,6 +44,8 @@ class Region(ApiModel):
 class CustomerAddress(HasCustomAttributes, ApiModel):
     """CustomerAddress (``customer-data-address``)."""
 
+    positive_id: ClassVar[bool] = True
+
     id: int | None = None
     customer_id: int | None = None
     region: Region | None = None
@@ -73,6 +75,7 @@ class Customer(HasCustomAttributes, ApiModel):
     """Customer (``customer-data-customer``)."""
 
     search_extra: ClassVar[frozenset[str] | None] = CUSTOMER_SEARCH_EXTRA
+    positive_id: ClassVar[bool] = True
 
     id: int | None = None
     group_id: int | None = None

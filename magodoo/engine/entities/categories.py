@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from magodoo._converter import format_datetime
 from magodoo.backends.models import Binding, Direction
 from magodoo.engine.capture import collect
-from magodoo.engine.handler import Context, Handler, Plan, Written
+from magodoo.engine.handler import Context, Handler, Plan, Written, read_each
 from magodoo.exceptions import ValidationError
 from magodoo.magento.models_catalog import Category
 from magodoo.magento.search import SearchCriteria
@@ -74,7 +74,7 @@ class CategoryExporter(Handler[PublicCategory, CategoryValues]):
             rows = await ctx.odoo.search_read_page(MODEL, domain, FIELDS, limit=size,
                                                    order="id")
             if rows:
-                yield [PublicCategory.from_api(r) for r in rows]
+                yield read_each(rows, PublicCategory.from_api)  # type: ignore[misc]
             if len(rows) < size:
                 return
             last_id = int(rows[-1]["id"])
@@ -82,7 +82,7 @@ class CategoryExporter(Handler[PublicCategory, CategoryValues]):
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[PublicCategory]:
         rows = await ctx.odoo.search_read_page(MODEL, [("id", "in", [int(k) for k in keys])],
                                                FIELDS)
-        return [PublicCategory.from_api(r) for r in rows]
+        return read_each(rows, PublicCategory.from_api)  # type: ignore[return-value]
 
     async def existing_sources(self, ctx: Context, source_ids: Sequence[str]) -> set[str]:
         rows = await ctx.odoo.search_read_page(

@@ -20,8 +20,10 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Self, TypeVar
 
 import attrs
+import cattrs
 
 from magodoo._converter import converter, format_datetime
+from magodoo.exceptions import MappingError
 
 __all__ = ["OdooRecord", "Ref", "record", "to_odoo"]
 
@@ -35,13 +37,28 @@ class Ref:
 
     @classmethod
     def of(cls, value: Any) -> Ref:
+        """Read ``[id, name]`` or a bare id; ids are positive (``[false]`` is refused)."""
         if isinstance(value, Ref):
             return value
-        if isinstance(value, list | tuple) and value and isinstance(value[0], int):
+        if isinstance(value, list | tuple) and value and _is_id(value[0]):
             return cls(int(value[0]), str(value[1]) if len(value) > 1 and value[1] else "")
-        if isinstance(value, int) and not isinstance(value, bool):
+        if _is_id(value):
             return cls(value)
         raise ValueError(f"not a many2one value: {value!r}")
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _mapping_error(model: str, rid: Any, exc: Exception) -> MappingError:
+    if isinstance(exc, cattrs.BaseValidationError):
+        problems = cattrs.transform_error(exc, path="$")
+    else:
+        problems = [f"{type(exc).__name__}: {exc}"]
+    field = problems[0].rpartition(" @ $.")[2] if " @ $." in problems[0] else None
+    return MappingError("the Odoo answer cannot be read: " + "; ".join(problems),
+                        entity=model, record=rid, field=field)
 
 
 converter.register_structure_hook(Ref, lambda value, _: Ref.of(value))
@@ -74,8 +91,20 @@ class OdooRecord:
 
     @classmethod
     def from_api(cls, record: Mapping[str, Any]) -> Self:
-        """Build the record from a ``read``/``search_read`` dict (unknown keys ignored)."""
-        return converter.structure(dict(record), cls)
+        """Build the record from a ``read``/``search_read`` dict (unknown keys ignored).
+
+        Raises :class:`~magodoo.exceptions.MappingError` naming the model, the record id and
+        the field that cannot be read (never a bare cattrs, type or value error).
+        """
+        rid = record.get("id") if isinstance(record, Mapping) else None
+        try:
+            result: Self = converter.structure(dict(record), cls)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            raise _mapping_error(cls.MODEL, rid, exc) from exc
+        if "id" in record and not _is_id(getattr(result, "id", None)):
+            raise MappingError(f"the Odoo answer cannot be read: not a record id: {rid!r}",
+                               entity=cls.MODEL, record=rid, field="id")
+        return result
 
     def to_values(
         self,
