@@ -14,6 +14,7 @@ later (default 2 s): by then Odoo has committed (it waited for our answer, at mo
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -49,6 +50,12 @@ MAX_BODY = 256 * 1024
 
 DEFAULT_DELAY = 2.0
 """Seconds between a webhook and its job being due (Odoo commits after our answer)."""
+
+MAX_ODOO_ID = 2**31 - 1
+"""Odoo ids are PostgreSQL ``integer`` (``serial``) values."""
+
+BODY_TIMEOUT = 10.0
+"""Seconds a request may take to send its body (Odoo sends it at once, with a 1 s timeout)."""
 
 
 def odoo_models(engine: SyncEngine) -> dict[str, str]:
@@ -101,6 +108,8 @@ class WebhookReceiver:
     secret: str = attrs.field(repr=False, validator=_check_secret)
     models: Mapping[str, str] | None = None
     delay: float = attrs.field(default=DEFAULT_DELAY, validator=attrs.validators.ge(0.0))
+    body_timeout: float = attrs.field(default=BODY_TIMEOUT, validator=attrs.validators.gt(0.0))
+    """A request that declares a body and does not send it within this is answered 408."""
     received: int = attrs.field(default=0, init=False)
     queued: int = attrs.field(default=0, init=False)
     rejected: int = attrs.field(default=0, init=False)
@@ -120,8 +129,9 @@ class WebhookReceiver:
         return app
 
     async def handle(self, request: web.Request) -> web.Response:
-        """One webhook POST: 404 on a wrong token, 400 on a bad body, 422 on an unknown
-        model, otherwise 200 once the job is queued."""
+        """One webhook POST: 404 on a wrong token, 400 on a bad body (not JSON, nested too
+        deep, ``_id`` not an integer), 408 on a body that does not come, 422 on an ``_id``
+        out of Odoo's range or an unknown model, otherwise 200 once the job is queued."""
         token = request.match_info.get("token", "")
         if not hmac.compare_digest(token.encode(), self.secret.encode()):
             self.rejected += 1
@@ -130,16 +140,29 @@ class WebhookReceiver:
             raise web.HTTPNotFound()
         self.received += 1
         try:
-            body = json.loads(await request.read())
+            async with asyncio.timeout(self.body_timeout):
+                raw = await request.read()
+        except TimeoutError:
+            log.warning("webhook body not sent in time", extra={"remote": request.remote})
+            response = _bad(f"the body did not arrive within {self.body_timeout:g} s", 408)
+            response.force_close()
+            return response
+        try:
+            body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             return _bad("the body is not JSON")
+        except RecursionError:
+            return _bad("the body is nested too deeply")
         if not isinstance(body, dict):
             return _bad("the body is not a JSON object")
         model, record_id = body.get("_model"), body.get("_id")
         if not isinstance(model, str) or not model:
             return _bad("_model: missing")
-        if isinstance(record_id, bool) or not isinstance(record_id, int) or record_id <= 0:
+        if isinstance(record_id, bool) or not isinstance(record_id, int):
             return _bad("_id: must be a positive integer")
+        if not 0 < record_id <= MAX_ODOO_ID:
+            log.warning("webhook with an id out of range refused", extra={"model": model})
+            return _bad(f"_id: {record_id} is out of range (1 to {MAX_ODOO_ID})", status=422)
         entity = (self.models or {}).get(model)
         if entity is None:
             log.warning("webhook for a model no entity syncs", extra={"model": model})
