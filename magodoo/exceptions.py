@@ -8,6 +8,7 @@ The tree::
     ├── MappingError                a record cannot be mapped (names the record and field)
     ├── BindingConflictError        a record is already bound to another one
     ├── JobNotFoundError            no queued job has this id
+    ├── StoreUnavailableError       the stores' database cannot be reached or refused us
     ├── ClientClosedError           a client used after ``aclose()``
     ├── TransportError              no usable answer: connection refused or dropped, timeout
     │   └── OutcomeUnknownError     a non-idempotent write may or may not have happened
@@ -48,6 +49,7 @@ __all__ = [
     "RateLimitedError",
     "RemoteError",
     "ServerError",
+    "StoreUnavailableError",
     "TransportError",
     "TwoFactorRequiredError",
     "UnknownFieldError",
@@ -101,6 +103,13 @@ class BindingConflictError(MagodooError):
 
 class JobNotFoundError(MagodooError, LookupError):
     """No job has this id (completed jobs are removed from the queue)."""
+
+
+class StoreUnavailableError(MagodooError):
+    """The stores' database cannot be reached or refused the credentials (the message names
+    the server, never the password)."""
+
+    retriable = True
 
 
 class ClientClosedError(MagodooError):

@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import re
+import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from magodoo._redact import Redactor
 from magodoo.backends import _common
 from magodoo.backends._migrations import POSTGRES, check_not_newer
 from magodoo.backends._stores import Stores
@@ -36,7 +38,7 @@ from magodoo.backends.models import (
     Trigger,
     utcnow,
 )
-from magodoo.exceptions import ConfigurationError
+from magodoo.exceptions import ConfigurationError, StoreUnavailableError
 
 __all__ = [
     "PostgresBindingStore",
@@ -50,6 +52,20 @@ __all__ = [
 logger = logging.getLogger("magodoo.backends")
 
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _server_of(dsn: str) -> str:
+    """``user@host:port/database`` of a DSN, without its password."""
+    url = urllib.parse.urlsplit(dsn)
+    user = f"{url.username}@" if url.username else ""
+    port = f":{url.port}" if url.port else ""
+    return f"{user}{url.hostname or 'localhost'}{port}{url.path or ''}"
+
+
+def _secrets(dsn: str) -> list[str | None]:
+    url = urllib.parse.urlsplit(dsn)
+    query = urllib.parse.parse_qs(url.query).get("password", [])
+    return [dsn, url.password, *query]
 
 
 def _asyncpg() -> Any:
@@ -792,7 +808,12 @@ async def open_postgres(
             f"schema {schema!r}: use lower-case letters, digits and underscores"
         )
     pg = _asyncpg()
-    pool = await pg.create_pool(dsn, min_size=min_size, max_size=max_size)
+    try:
+        pool = await pg.create_pool(dsn, min_size=min_size, max_size=max_size)
+    except (pg.PostgresError, OSError, pg.InterfaceError) as exc:
+        raise StoreUnavailableError(
+            f"PostgreSQL at {_server_of(dsn)}: {Redactor(_secrets(dsn)).text(str(exc))}"
+        ) from None
     db = PostgresDatabase(pool, schema, now=now, pg=pg)
     try:
         await db.migrate()

@@ -141,3 +141,16 @@ def test_command_line_flags() -> None:
     assert faults.outage_from is not None and faults.outage_until is not None
     assert faults.outage_until - faults.outage_from == 10.0
     assert not faults.in_outage()  # it begins in 30 s
+
+
+@pytest.mark.parametrize("password", ["pässwörd", "密码", "magodoo123\u00e9"])
+async def test_magento_token_route_answers_401_to_a_non_ascii_password(password: str) -> None:
+    import aiohttp
+
+    fake = FakeMagento()
+    async with serve(fake.app) as url, aiohttp.ClientSession() as session, session.post(
+        f"{url}/rest/V1/integration/admin/token",
+        json={"username": "admin", "password": password},
+    ) as response:
+        assert response.status == 401
+        assert "sign-in was incorrect" in (await response.json())["message"]

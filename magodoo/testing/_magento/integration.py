@@ -21,9 +21,9 @@ def register(r: Router) -> None:
         now = call.state.now().timestamp()
         failures = [t for t in fake.login_failures.get(username, []) if now - t < LOCK_SECONDS]
         fake.login_failures[username] = failures
-        good = hmac.compare_digest(username, fake.admin_username) and hmac.compare_digest(
-            password, fake.admin_password
-        )
+        # bytes: compare_digest refuses non-ASCII str, and Magento answers 401 to them
+        good = hmac.compare_digest(username.encode(), fake.admin_username.encode()) and (
+            hmac.compare_digest(password.encode(), fake.admin_password.encode()))
         if not good or len(failures) >= MAX_FAILURES:
             if not good:
                 failures.append(now)
