@@ -9,7 +9,7 @@ from types import TracebackType
 import attrs
 
 from magodoo.backends.models import Clock, utcnow
-from magodoo.backends.protocols import BindingStore, CursorStore, JobQueue, SyncLog
+from magodoo.backends.protocols import BindingStore, CursorStore, JobQueue, RecordLocks, SyncLog
 
 __all__ = ["Stores", "memory_stores", "open_postgres_stores", "open_sqlite_stores"]
 
@@ -31,6 +31,8 @@ class Stores:
     cursors: CursorStore
     closer: Callable[[], Awaitable[None]] = _nothing
     closed: bool = False
+    locks: RecordLocks | None = None
+    """Per-record locks across processes (``None``: the engine locks inside its process only)."""
 
     async def aclose(self) -> None:
         """Close the connections behind the stores (idempotent)."""
@@ -56,6 +58,7 @@ def memory_stores(*, now: Clock = utcnow, log_enabled: bool = True) -> Stores:
         MemoryBindingStore,
         MemoryCursorStore,
         MemoryJobQueue,
+        MemoryRecordLocks,
         MemorySyncLog,
     )
 
@@ -64,6 +67,7 @@ def memory_stores(*, now: Clock = utcnow, log_enabled: bool = True) -> Stores:
         log=MemorySyncLog(now=now, enabled=log_enabled),
         jobs=MemoryJobQueue(now=now),
         cursors=MemoryCursorStore(),
+        locks=MemoryRecordLocks(now=now),
     )
 
 

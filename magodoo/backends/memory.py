@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import heapq
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 import attrs
@@ -419,3 +419,26 @@ class MemoryCursorStore:
 
     async def all(self) -> Mapping[tuple[str, str, Direction], datetime]:
         return dict(self._rows)
+
+
+@attrs.define
+class MemoryRecordLocks:
+    """Record locks in a dictionary (shared by the engines of one process)."""
+
+    now: Clock = utcnow
+    _held: dict[str, tuple[str, datetime]] = attrs.field(factory=dict, init=False)
+
+    async def acquire(self, owner: str, keys: Sequence[str], ttl: timedelta) -> builtins.list[str]:
+        now = self.now()
+        busy = [k for k in keys if (h := self._held.get(k)) and h[0] != owner and h[1] > now]
+        if busy:
+            return busy
+        for key in keys:
+            self._held[key] = (owner, now + ttl)
+        return []
+
+    async def release(self, owner: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            held = self._held.get(key)
+            if held is not None and held[0] == owner:
+                del self._held[key]

@@ -13,7 +13,7 @@ import logging
 import random
 import re
 import urllib.parse
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -826,4 +826,65 @@ async def open_postgres(
         jobs=PostgresJobQueue(db),
         cursors=PostgresCursorStore(db),
         closer=db.close,
+        locks=PostgresRecordLocks(db),
     )
+
+
+_PG_LOCK_TABLE = (
+    "CREATE TABLE IF NOT EXISTS {s}.record_locks"
+    " (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires TIMESTAMPTZ NOT NULL)"
+)
+_PG_LOCK_TAKE = (
+    "INSERT INTO {s}.record_locks AS l (key, owner, expires)"
+    " SELECT k, $2, $3 FROM unnest($1::text[]) AS k"
+    " ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires = excluded.expires"
+    " WHERE l.owner = excluded.owner OR l.expires <= $4"
+    " RETURNING key"
+)
+
+
+class _PgBusy(Exception):
+    pass
+
+
+@attrs.define
+class PostgresRecordLocks:
+    """Record locks in a table of the schema: one ``INSERT ... ON CONFLICT`` takes them all
+    or the transaction is rolled back (a concurrent taker of the same key waits for the
+    first's commit, then sees it held). Rows rather than session advisory locks, so no pool
+    connection stays tied to a lock and a crashed holder's locks expire."""
+
+    db: PostgresDatabase
+    _ready: bool = attrs.field(default=False, init=False)
+
+    async def _create(self) -> None:
+        if not self._ready:
+            async with self.db.tx() as conn:
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))",
+                                   f"magodoo:{self.db.schema}:locks")
+                await conn.execute(self.db.sql(_PG_LOCK_TABLE))
+            self._ready = True
+
+    async def acquire(self, owner: str, keys: Sequence[str], ttl: timedelta) -> builtins.list[str]:
+        await self._create()
+        now = self.db.now()
+        wanted = builtins.list(dict.fromkeys(keys))
+        busy: builtins.list[str] = []
+        try:
+            async with self.db.tx() as conn:
+                rows = await conn.fetch(self.db.sql(_PG_LOCK_TAKE), wanted, owner, now + ttl, now)
+                taken = {r["key"] for r in rows}
+                busy = [k for k in wanted if k not in taken]
+                if busy:
+                    raise _PgBusy
+        except _PgBusy:
+            return busy
+        return []
+
+    async def release(self, owner: str, keys: Iterable[str]) -> None:
+        items = builtins.list(dict.fromkeys(keys))
+        if not items or not self._ready:
+            return
+        await self.db.execute(
+            "DELETE FROM {s}.record_locks WHERE owner = $1 AND key = ANY($2::text[])",
+            owner, items)

@@ -14,7 +14,7 @@ Conventions shared by all stores:
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
@@ -27,7 +27,7 @@ from magodoo.backends.models import (
     LogFilter,
 )
 
-__all__ = ["BindingStore", "CursorStore", "JobQueue", "SyncLog"]
+__all__ = ["BindingStore", "CursorStore", "JobQueue", "RecordLocks", "SyncLog"]
 
 
 @runtime_checkable
@@ -263,4 +263,23 @@ class CursorStore(Protocol):
 
     async def all(self) -> Mapping[tuple[str, str, Direction], datetime]:
         """Every cursor (for a status page or a notebook)."""
+        ...
+
+
+@runtime_checkable
+class RecordLocks(Protocol):
+    """Per-record locks shared by every process using the same stores.
+
+    A lock is a key held by an ``owner`` until released or until ``ttl`` has passed (a
+    crashed process's locks expire). Taking is all or nothing and never waits: the caller
+    retries, so two processes taking overlapping sets cannot deadlock.
+    """
+
+    async def acquire(self, owner: str, keys: Sequence[str], ttl: timedelta) -> builtins.list[str]:
+        """Take every key for ``owner`` (its own and expired locks are taken over); returns
+        ``[]`` on success, else the keys other owners hold (then nothing was taken)."""
+        ...
+
+    async def release(self, owner: str, keys: Iterable[str]) -> None:
+        """Drop the locks ``owner`` holds on ``keys`` (others' are left alone)."""
         ...

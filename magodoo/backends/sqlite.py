@@ -790,4 +790,59 @@ async def open_sqlite(path: str | Path, *, now: Clock = utcnow, log_enabled: boo
         jobs=SqliteJobQueue(db),
         cursors=SqliteCursorStore(db),
         closer=db.close,
+        locks=SqliteRecordLocks(db),
     )
+
+
+_LOCK_TABLE = (
+    "CREATE TABLE IF NOT EXISTS record_locks"
+    " (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL)"
+)
+_LOCK_TAKE = (
+    "INSERT INTO record_locks (key, owner, expires) VALUES (?, ?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires = excluded.expires"
+    " WHERE record_locks.owner = excluded.owner OR record_locks.expires <= ?"
+)
+
+
+class _Busy(Exception):
+    pass
+
+
+@attrs.define
+class SqliteRecordLocks:
+    """Record locks in a table of the same file (``BEGIN IMMEDIATE`` serialises the takers;
+    every process opening the file sees them)."""
+
+    db: SqliteDatabase
+    _ready: bool = attrs.field(default=False, init=False)
+
+    async def acquire(self, owner: str, keys: Sequence[str], ttl: timedelta) -> builtins.list[str]:
+        now = _us(self.db.now())
+        expires = now + int(ttl.total_seconds() * 1_000_000)
+        busy: builtins.list[str] = []
+        try:
+            async with self.db.write() as conn:
+                if not self._ready:
+                    await conn.execute(_LOCK_TABLE)
+                    self._ready = True
+                for key in dict.fromkeys(keys):
+                    async with conn.execute(_LOCK_TAKE, (key, owner, expires, now)) as cur:
+                        if cur.rowcount == 0:
+                            busy.append(key)
+                if busy:
+                    raise _Busy
+        except _Busy:
+            return busy
+        return []
+
+    async def release(self, owner: str, keys: Iterable[str]) -> None:
+        items = builtins.list(dict.fromkeys(keys))
+        if not items or not self._ready:
+            return
+        async with self.db.write() as conn:
+            for i in range(0, len(items), _CHUNK):
+                chunk = items[i : i + _CHUNK]
+                await conn.execute(
+                    f"DELETE FROM record_locks WHERE owner = ? AND key IN ({_in(len(chunk))})",
+                    [owner, *chunk])

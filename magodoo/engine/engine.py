@@ -13,8 +13,10 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import socket
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -122,10 +124,15 @@ class SyncEngine:
     echo: EchoGuard = attrs.field(factory=EchoGuard)
     checker: Any = None
     """Optional object with ``async check() -> CheckReport`` (set by the wiring)."""
+    lock_wait: float = 30.0
+    """Seconds to wait for another process holding a record's lock before leaving that
+    record to the queue."""
     _locks: KeyedLocks = attrs.field(factory=KeyedLocks, init=False)
+    _owner: str = attrs.field(init=False)
     _redactor: Redactor = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         m, o, s = self.settings.magento, self.settings.odoo, self.settings.stores
         self._redactor = Redactor([
             m.password, m.token, m.consumer_key, m.consumer_secret, m.access_token,
@@ -390,7 +397,12 @@ class SyncEngine:
         entity, direction = handler.entity, handler.direction
         keys = [f"{self.settings.backend}|{entity}|{direction.value}|{p.source_id}"
                 for p in plans]
-        async with self._locks.hold(keys):
+        async with self._locks.hold(keys), self._shared_locks(keys) as elsewhere:
+            for p, key in zip(plans, keys, strict=True):
+                if key in elsewhere:  # another process is still at it: retried from the queue
+                    p.outcome, p.retriable = Outcome.FAILED, True
+                    p.reason = "locked by another process (retried later)"
+            plans = [p for p in plans if p.open]
             await self._lookup_bindings(handler, plans)
             side = _source_side(direction)
             for p in plans:
@@ -452,6 +464,36 @@ class SyncEngine:
             await self._store_bindings(handler, ctx, [
                 p for p in plans if p.outcome in (Outcome.CREATED, Outcome.UPDATED)
             ])
+
+    @contextlib.asynccontextmanager
+    async def _shared_locks(self, keys: list[str]) -> AsyncIterator[set[str]]:
+        """Hold the records' locks across processes (the stores' ``locks``), waiting up to
+        :attr:`lock_wait` seconds for another process to let go; yields the keys still held
+        elsewhere after that (their records are not run now)."""
+        locks = self.stores.locks
+        if locks is None or not keys:
+            yield set()
+            return
+        ttl = timedelta(seconds=self.settings.lease_seconds)
+        wanted = sorted(set(keys))
+        elsewhere: set[str] = set()
+        deadline = time.monotonic() + self.lock_wait
+        pause = 0.02
+        while wanted:
+            busy = await locks.acquire(self._owner, wanted, ttl)
+            if not busy:
+                break
+            if time.monotonic() >= deadline:
+                elsewhere |= set(busy)
+                wanted = [k for k in wanted if k not in elsewhere]
+                continue
+            await asyncio.sleep(pause * (1 + random.random()))
+            pause = min(pause * 2, 0.5)
+        try:
+            yield elsewhere
+        finally:
+            if wanted:
+                await locks.release(self._owner, wanted)
 
     # ---- steps -----------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 """Per-record locks inside one process.
 
-Two syncs of the same record in one process run one after the other; across processes the
-binding store's uniqueness (and the job queue's leases) keep them apart.
+Two syncs of the same record in one process run one after the other. Across processes the
+engine also takes the stores' record locks (``Stores.locks``: a lock table in the SQLite
+file or the PostgreSQL schema, with an expiry so a killed process's locks do not stay), and
+waits for another process holding one; the binding store's uniqueness and the job queue's
+leases remain the last line.
 """
 
 from __future__ import annotations

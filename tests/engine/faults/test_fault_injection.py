@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,7 +27,7 @@ from typing import Any
 import attrs
 import pytest
 
-from magodoo.backends import JobState, Stores, memory_stores, open_sqlite_stores
+from magodoo.backends import JobState, Stores
 from magodoo.engine import connect
 from magodoo.exceptions import MagodooError
 from magodoo.settings import Settings
@@ -38,42 +36,10 @@ from magodoo.testing.fake_magento import FakeMagento
 from magodoo.testing.fake_odoo import FakeOdoo
 from tests.engine.conftest import FAST_RETRY, Clock, World, make_settings
 from tests.engine.faults.scenarios import SCENARIOS, Scenario
+from tests.engine.shared_stores import open_site
 
-DSN_ENV = "MAGODOO_TEST_POSTGRES_DSN"
 TIMEOUT = 0.5
 """The clients' timeout; a late commit takes twice as long."""
-
-
-@asynccontextmanager
-async def open_stores(kind: str, clock: Clock, tmp_path: Path) -> AsyncIterator[Stores]:
-    if kind == "memory":
-        yield memory_stores(now=clock)
-        return
-    if kind == "sqlite":
-        stores = await open_sqlite_stores(tmp_path / "faults.sqlite3", now=clock)
-        try:
-            yield stores
-        finally:
-            await stores.aclose()
-        return
-    dsn = os.environ.get(DSN_ENV)
-    if not dsn:
-        pytest.skip(f"{DSN_ENV} is not set")
-    import asyncpg
-
-    from magodoo.backends import open_postgres_stores
-
-    schema = f"faults_{uuid.uuid4().hex[:10]}"
-    stores = await open_postgres_stores(dsn, schema=schema, now=clock, max_size=4)
-    try:
-        yield stores
-    finally:
-        await stores.aclose()
-        conn = await asyncpg.connect(dsn)
-        try:
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        finally:
-            await conn.close()
 
 
 @asynccontextmanager
@@ -140,7 +106,7 @@ async def served(fake: FakeMagento | FakeOdoo, total: int, until: Any = None) ->
 
 async def clean_run(scenario: Scenario, tmp_path: Path) -> Any:
     clock = Clock()
-    async with open_stores("memory", clock, tmp_path) as stores, \
+    async with open_site("memory", clock, tmp_path) as (stores, _), \
             open_world(stores, clock) as world:
         scenario.populate(world)
         result = await world.engine.sync(scenario.entity, scenario.direction)
@@ -155,7 +121,8 @@ async def test_every_fault_on_ends_as_a_clean_run(
 ) -> None:
     expected = await clean_run(scenario, tmp_path)
     clock = Clock()
-    async with open_stores(kind, clock, tmp_path) as stores, open_world(stores, clock) as world:
+    async with open_site(kind, clock, tmp_path) as (stores, _), \
+            open_world(stores, clock) as world:
         engine = world.engine
         keys = scenario.populate(world)
         all_faults_on(world)
