@@ -445,6 +445,9 @@ class SyncEngine:
                         refresh.append(p)
             if refresh and not ctx.dry_run:
                 await self._store_bindings(handler, ctx, refresh, refresh_only=True)
+            if not ctx.dry_run:
+                await self._repair_children(handler, ctx, [
+                    p for p in live if p.reason == "unchanged" and p.target_id is not None])
             live = [p for p in live if p.open]
             unbound = [p for p in live if p.binding is None]
             if unbound:
@@ -717,6 +720,24 @@ class SyncEngine:
                 await handler.after_bind(ctx, ok)
             except MagodooError as exc:
                 log.warning("after_bind failed: %s", exc, extra={"entity": handler.entity})
+
+    async def _repair_children(
+        self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan]
+    ) -> None:
+        """Bind again the children of unchanged records whose child bindings are missing."""
+        if not plans:
+            return
+        try:
+            missing = await handler.missing_children(ctx, plans)
+            if missing:
+                log.warning("child bindings missing, binding them again",
+                            extra={"entity": handler.entity, "count": len(missing)})
+                await handler.after_bind(ctx, missing)
+                for p in missing:
+                    p.reason = "unchanged; child bindings repaired"
+        except MagodooError as exc:
+            log.warning("could not check child bindings: %s", exc,
+                        extra={"entity": handler.entity})
 
     async def _lost_race(
         self, handler: AnyHandler, ctx: Context, p: AnyPlan, exc: BindingConflictError

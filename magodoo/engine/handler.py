@@ -234,6 +234,12 @@ class Handler(abc.ABC, Generic[S, M]):
     async def after_bind(self, ctx: Context, plans: list[Plan[S, M]]) -> None:
         """Extra bindings once the main ones are stored (child records)."""
 
+    async def missing_children(self, ctx: Context, plans: list[Plan[S, M]]) -> list[Plan[S, M]]:
+        """Of these bound records skipped as unchanged, those whose child bindings are
+        missing (a crash between storing a record's binding and its children's): the engine
+        runs :meth:`after_bind` for them again. Default: none."""
+        return []
+
     async def delete(self, ctx: Context, binding: Binding) -> None:
         """Remove the target of a source record that no longer exists."""
         raise NotImplementedError

@@ -260,6 +260,18 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
         ids = [pid, *sorted(kids.get(pid, {}).values())]
         await ctx.odoo.write(PARTNER, ids, {"active": False}, context=WRITE_CONTEXT)
 
+    async def missing_children(
+        self, ctx: Context, plans: list[CustomerPlan]
+    ) -> list[CustomerPlan]:
+        """Customers some of whose addresses have no binding (one store query)."""
+        wanted = {p.source_id: [str(a.address_id) for a in p.value.addresses] for p in plans
+                  if p.mapped is not None}
+        ids = [i for group in wanted.values() for i in group]
+        if not ids:
+            return []
+        bound = await ctx.stores.bindings.get_many_by_magento(ctx.backend, ADDRESS_ENTITY, ids)
+        return [p for p in plans if any(i not in bound for i in wanted.get(p.source_id, []))]
+
     async def after_bind(self, ctx: Context, plans: list[CustomerPlan]) -> None:
         pids = [int(p.target_id) for p in plans if p.target_id is not None]
         children = await self._children(ctx, pids)
