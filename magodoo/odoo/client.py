@@ -71,6 +71,18 @@ def _ids(value: Any) -> list[int] | None:
     return None
 
 
+def _creates_records(vals: Mapping[str, Any]) -> bool:
+    """Whether x2many values hold a create command ``(0, 0, values)``: writing them twice
+    creates the children twice, so such a write is not idempotent."""
+    for value in vals.values():
+        if isinstance(value, list | tuple):
+            for command in value:
+                if (isinstance(command, list | tuple) and command
+                        and command[0] == 0 and not isinstance(command[0], bool)):
+                    return True
+    return False
+
+
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -600,8 +612,14 @@ class OdooClient:
         """Write the same values on records (retried: the same write twice is harmless).
 
         Records go ``create_weight`` of payload per call: a write that creates children
-        (x2many commands) on each record counts them."""
+        (x2many commands) on each record counts them.
+
+        Not retried when the values hold an x2many create command ``(0, 0, values)``: such a
+        write is not idempotent, a lost answer raises
+        :class:`~magodoo.exceptions.OutcomeUnknownError` (look the children up first).
+        """
         plain = _values(vals)
+        idempotent = not _creates_records(plain)
         id_list = list(ids)
         per_call = max(1, self._weight // sizing.payload_weight(plain))
         result = True
@@ -609,7 +627,7 @@ class OdooClient:
             started = time.monotonic()
             result = bool(await self._execute(OdooCall(
                 _name(model), "write", ids=list(chunk), params={"vals": plain},
-                context=self._context(context), idempotent=True,
+                context=self._context(context), idempotent=idempotent,
             ))) and result
             self._timed(time.monotonic() - started, _name(model), "write")
         return result

@@ -205,29 +205,41 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
 
     async def _children(self, ctx: Context, parent_ids: list[int]) -> dict[int, dict[str, int]]:
         """Active child contacts carrying an address ref: parent id -> {ref: child id}."""
+        return (await self._children_and_twins(ctx, parent_ids))[0]
+
+    async def _children_and_twins(
+        self, ctx: Context, parent_ids: list[int]
+    ) -> tuple[dict[int, dict[str, int]], dict[int, list[int]]]:
+        """As :meth:`_children`, and per parent the later children repeating a ref (a
+        retried create command made them): those are archived by the next update."""
         prefix = ctx.settings.defaults.address_ref_prefix
         rows = await ctx.odoo.search_read_page(
             PARTNER, [("parent_id", "in", parent_ids)], ["id", "parent_id", "ref"], order="id")
         out: dict[int, dict[str, int]] = {pid: {} for pid in parent_ids}
+        twins: dict[int, list[int]] = {pid: [] for pid in parent_ids}
         for row in rows:
             ref = row.get("ref") or ""
             parent = row.get("parent_id")
             pid = parent[0] if isinstance(parent, list | tuple) else parent
             if isinstance(ref, str) and ref.startswith(prefix) and pid in out:
-                out[pid].setdefault(ref, int(row["id"]))
-        return out
+                if ref in out[pid]:
+                    twins[pid].append(int(row["id"]))
+                else:
+                    out[pid][ref] = int(row["id"])
+        return out, twins
 
     async def update(
         self, ctx: Context, plans: list[CustomerPlan]
     ) -> Mapping[str, Written | BaseException]:
         pids = [int(p.target_id or 0) for p in plans]
-        children = await self._children(ctx, pids)
+        children, twins = await self._children_and_twins(ctx, pids)
         limit = asyncio.Semaphore(ctx.settings.odoo.concurrency)
 
         async def one(p: CustomerPlan, pid: int) -> None:
             existing = children.get(pid, {})
             keep = {a.ref for a in p.value.addresses}
             stale = [cid for ref, cid in existing.items() if ref not in keep]
+            stale += twins.get(pid, [])  # duplicates of one address: the first one stays
             vals = p.value.write_values(existing, stale)
             with collect() as exchanges:
                 try:
