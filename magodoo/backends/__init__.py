@@ -20,6 +20,7 @@ from magodoo.backends.memory import (
     MemoryBindingStore,
     MemoryCursorStore,
     MemoryJobQueue,
+    MemoryRecordLocks,
     MemorySyncLog,
 )
 from magodoo.backends.models import (
@@ -35,7 +36,7 @@ from magodoo.backends.models import (
     Trigger,
     utcnow,
 )
-from magodoo.backends.protocols import BindingStore, CursorStore, JobQueue, SyncLog
+from magodoo.backends.protocols import BindingStore, CursorStore, JobQueue, RecordLocks, SyncLog
 
 __all__ = [
     "Binding",
@@ -55,8 +56,10 @@ __all__ = [
     "MemoryBindingStore",
     "MemoryCursorStore",
     "MemoryJobQueue",
+    "MemoryRecordLocks",
     "MemorySyncLog",
     "MissingExtraError",
+    "RecordLocks",
     "Stores",
     "SyncLog",
     "Trigger",

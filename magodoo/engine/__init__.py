@@ -17,7 +17,7 @@ from magodoo.engine.entities import (
     StockExporter,
     StockTransferListener,
 )
-from magodoo.engine.handler import Context, Handler, Plan, Written
+from magodoo.engine.handler import Context, Handler, Plan, Unreadable, Written, read_each
 from magodoo.engine.locks import KeyedLocks
 from magodoo.engine.ports import MagentoPort, OdooPort
 from magodoo.engine.registry import Registry, default_registry
@@ -47,6 +47,7 @@ __all__ = [
     "StockTransferListener",
     "SyncEngine",
     "SyncResult",
+    "Unreadable",
     "Window",
     "Written",
     "connect",
@@ -54,4 +55,5 @@ __all__ = [
     "open_stores",
     "payload_hash",
     "plan_window",
+    "read_each",
 ]

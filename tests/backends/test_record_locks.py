@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from magodoo.backends import Stores
-from magodoo.backends.protocols import RecordLocks
+from magodoo.backends import RecordLocks, Stores
 from tests.backends.conftest import FakeClock
 
 TTL = timedelta(seconds=60)
