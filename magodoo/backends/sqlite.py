@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import json
 import logging
 import os
@@ -84,11 +85,15 @@ class SqliteDatabase:
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction (``BEGIN IMMEDIATE``), committed unless the block raises."""
         async with self.lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
             try:
+                # inside the try: a task cancelled while BEGIN is queued on the connection's
+                # thread must still roll it back, or the shared connection stays in a
+                # transaction and every later write fails
+                await self.conn.execute("BEGIN IMMEDIATE")
                 yield self.conn
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.OperationalError):  # BEGIN never ran
+                    await self.conn.execute("ROLLBACK")
                 raise
             await self.conn.execute("COMMIT")
 
