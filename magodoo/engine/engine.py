@@ -90,6 +90,8 @@ def _source_side(direction: Direction) -> Side:
 
 
 SETTLE_KEY = "settle_until"
+WAITING = "waiting"
+"""Reason prefix of a record skipped because an unknown write outcome is settling."""
 """Job payload key: the record's last write has an unknown outcome; not before this time."""
 
 
@@ -100,11 +102,17 @@ def settle_time(job: Job) -> datetime | None:
     return job.not_before if unknown else None
 
 
-def _failed_dependencies(ctx: Context) -> str:
-    """The dependencies synced for this page that failed retriably (``""``: none)."""
-    failed = [f"{dep.entity} {r.source_id}" for dep in ctx.dependencies for r in dep.records
-              if r.outcome is Outcome.FAILED and r.retriable]
-    return ", ".join(failed[:5])
+def _failed_dependencies(ctx: Context) -> tuple[str, datetime | None]:
+    """The dependencies synced for this page that are not done yet but will be: failed
+    retriably, or waiting for an unknown outcome to settle (``""``: none); and the latest
+    time one of them waits for."""
+    pending = [r for dep in ctx.dependencies for r in dep.records
+               if (r.outcome is Outcome.FAILED and r.retriable)
+               or (r.outcome is Outcome.SKIPPED and r.reason.startswith(WAITING))]
+    names = [f"{dep.entity} {r.source_id}" for dep in ctx.dependencies for r in dep.records
+             if r in pending]
+    waits = [r.wait_until for r in pending if r.wait_until is not None]
+    return ", ".join(names[:5]), max(waits, default=None)
 
 
 @attrs.define
@@ -420,7 +428,7 @@ class SyncEngine:
                 for p in live:
                     p.fail(exc)
                 return
-            waiting_for = _failed_dependencies(ctx)
+            waiting_for, until = _failed_dependencies(ctx)
             refresh: list[AnyPlan] = []
             for p in live:
                 try:
@@ -428,7 +436,7 @@ class SyncEngine:
                 except MappingError as exc:
                     p.fail(exc)
                     if waiting_for:  # its parent failed for now: it waits for it, then runs
-                        p.retriable = True
+                        p.retriable, p.wait_until = True, until
                         p.reason = f"waiting for {waiting_for}: {p.reason}"
                     continue
                 except Exception as exc:  # a mapper bug on one record must not stop the page
@@ -906,7 +914,8 @@ class SyncEngine:
         for key, job in waiting.items():
             until = settle_time(job)
             if until is not None and until > now:
-                ids[key].skip(f"waiting: an earlier write's outcome is unknown; queued until "
+                ids[key].wait_until = until
+                ids[key].skip(f"{WAITING}: an earlier write's outcome is unknown; queued until "
                               f"{until.isoformat(timespec='seconds')}")
 
     async def _run_jobs(self, jobs: list[Job]) -> None:
