@@ -19,89 +19,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
-from magodoo.backends import JobState, Stores
-from magodoo.engine import connect
+from magodoo.backends import JobState
 from magodoo.exceptions import MagodooError
-from magodoo.settings import Settings
-from magodoo.testing import serve
-from magodoo.testing.fake_magento import FakeMagento
-from magodoo.testing.fake_odoo import FakeOdoo
-from tests.engine.conftest import FAST_RETRY, Clock, World, make_settings
+from tests.engine.conftest import Clock
+from tests.engine.faults.conftest import (
+    FaultProfile,
+    faults_off,
+    faults_on,
+    open_world,
+    outage_in_the_middle,
+    served,
+    settled,
+    target,
+)
 from tests.engine.faults.scenarios import SCENARIOS, Scenario
 from tests.engine.shared_stores import open_site
-
-TIMEOUT = 0.5
-"""The clients' timeout; a late commit takes twice as long."""
-
-
-@asynccontextmanager
-async def open_world(stores: Stores, clock: Clock) -> AsyncIterator[World]:
-    magento = FakeMagento(seed=None, now=clock)
-    odoo = FakeOdoo(seed=None, now=clock.naive)
-    async with serve(magento.app) as murl, serve(odoo.app) as ourl:
-        base = make_settings(murl, ourl, magento.admin_token())
-        settings: Settings = attrs.evolve(
-            base, batch_size=20,
-            magento=attrs.evolve(base.magento, timeout=TIMEOUT),
-            odoo=attrs.evolve(base.odoo, timeout=TIMEOUT),
-        )
-        conn = await connect(settings, stores=stores, retry=FAST_RETRY)
-        conn.engine.clock = clock
-        try:
-            yield World(magento, odoo, conn, clock)
-        finally:
-            await conn.aclose()
-
-
-def all_faults_on(world: World) -> None:
-    for f in (world.magento.faults, world.odoo.faults):
-        f.error_rate, f.drop_rate, f.retry_after = 0.05, 0.05, 0
-        f.lose_rate = 0.2
-        f.late_by, f.late_rate = 2 * TIMEOUT, 0.1
-    world.magento.faults.rate_limit_every = 23
-    world.odoo.faults.rate_limit_every = 23
-
-
-def all_faults_off(world: World) -> None:
-    for f in (world.magento.faults, world.odoo.faults):
-        f.error_rate = f.drop_rate = 0.0
-        f.drop_next, f.fail_next = 0, []
-        f.calm()
-    world.magento.faults.rate_limit_every = None
-    world.odoo.faults.rate_limit_every = 0
-
-
-async def settled(world: World) -> None:
-    """Both servers finished their late work (what their time limits guarantee)."""
-    await world.magento.faults.idle()
-    await world.odoo.faults.idle()
-
-
-def target(world: World, scenario: Scenario) -> FakeMagento | FakeOdoo:
-    return world.odoo if scenario.direction.value == "m2o" else world.magento
-
-
-async def outage_in_the_middle(world: World, scenario: Scenario, after: int) -> None:
-    """Maintenance mode on the target side once it has served ``after`` more requests."""
-    fake = target(world, scenario)
-    await served(fake, fake.total_requests + after)
-    fake.faults.outage_next = 12
-
-
-async def served(fake: FakeMagento | FakeOdoo, total: int, until: Any = None) -> None:
-    """Wait until ``fake`` has served ``total`` requests (or ``until`` is done)."""
-    for _ in range(3000):
-        if fake.total_requests >= total or (until is not None and until.done()):
-            return
-        await asyncio.sleep(0.01)
 
 
 async def clean_run(scenario: Scenario, tmp_path: Path) -> Any:
@@ -117,7 +54,7 @@ async def clean_run(scenario: Scenario, tmp_path: Path) -> Any:
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 async def test_every_fault_on_ends_as_a_clean_run(
-    scenario: Scenario, kind: str, tmp_path: Path
+    scenario: Scenario, kind: str, tmp_path: Path, fault_profile: FaultProfile
 ) -> None:
     expected = await clean_run(scenario, tmp_path)
     clock = Clock()
@@ -125,10 +62,11 @@ async def test_every_fault_on_ends_as_a_clean_run(
             open_world(stores, clock) as world:
         engine = world.engine
         keys = scenario.populate(world)
-        all_faults_on(world)
+        faults_on(world, fault_profile)
 
         # 1. a direct sync through every fault, with an outage in the middle
-        outage = asyncio.create_task(outage_in_the_middle(world, scenario, after=15))
+        outage = asyncio.create_task(outage_in_the_middle(
+            world, scenario, after=15, requests=fault_profile.outage_requests))
         passes = []
         for _ in range(3):  # as cron would: a pass whose source reads gave up runs again
             try:
@@ -148,7 +86,8 @@ async def test_every_fault_on_ends_as_a_clean_run(
         clock.advance(1)
         await engine.enqueue(scenario.entity, scenario.direction, keys)
         stop = asyncio.Event()
-        outage = asyncio.create_task(outage_in_the_middle(world, scenario, after=25))
+        outage = asyncio.create_task(outage_in_the_middle(
+            world, scenario, after=25, requests=fault_profile.outage_requests))
         doomed = asyncio.create_task(engine.run_worker(stop, worker_id="doomed"))
         other = asyncio.create_task(engine.run_worker(stop, worker_id="other"))
         fake = target(world, scenario)
@@ -163,7 +102,7 @@ async def test_every_fault_on_ends_as_a_clean_run(
             await outage
 
         # 3. the faults end; time passes; passes and workers until the queue is empty
-        all_faults_off(world)
+        faults_off(world)
         wait = max(engine.settings.lease_seconds, engine.settings.odoo.request_time_limit,
                    engine.settings.magento.request_time_limit) + 1
         rounds = 0

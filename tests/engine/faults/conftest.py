@@ -1,0 +1,108 @@
+"""Fixtures and helpers of the fault-injection run: a world whose clients time out fast, a
+fault profile (the ``fault_profile`` fixture) turned on and off on both fakes at once, and
+waits on the fakes' request counts and late work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import attrs
+import pytest
+
+from magodoo.backends import Stores
+from magodoo.engine import connect
+from magodoo.settings import Settings
+from magodoo.testing import serve
+from magodoo.testing.fake_magento import FakeMagento
+from magodoo.testing.fake_odoo import FakeOdoo
+from tests.engine.conftest import FAST_RETRY, Clock, World, make_settings
+from tests.engine.faults.scenarios import Scenario
+
+TIMEOUT = 0.5
+"""The clients' timeout; a late commit takes twice as long."""
+
+
+@attrs.frozen
+class FaultProfile:
+    """What both fakes inject while the faults are on (see docs/testing.md)."""
+
+    error_rate: float = 0.05
+    drop_rate: float = 0.05
+    rate_limit_every: int = 23
+    lose_rate: float = 0.2
+    late_rate: float = 0.1
+    late_by: float = 2 * TIMEOUT
+    outage_requests: int = 12
+
+
+@pytest.fixture
+def fault_profile() -> FaultProfile:
+    return FaultProfile()
+
+
+@asynccontextmanager
+async def open_world(stores: Stores, clock: Clock) -> AsyncIterator[World]:
+    """Both fakes (empty) and an engine over them whose clients give up after TIMEOUT."""
+    magento = FakeMagento(seed=None, now=clock)
+    odoo = FakeOdoo(seed=None, now=clock.naive)
+    async with serve(magento.app) as murl, serve(odoo.app) as ourl:
+        base = make_settings(murl, ourl, magento.admin_token())
+        settings: Settings = attrs.evolve(
+            base, batch_size=20,
+            magento=attrs.evolve(base.magento, timeout=TIMEOUT),
+            odoo=attrs.evolve(base.odoo, timeout=TIMEOUT),
+        )
+        conn = await connect(settings, stores=stores, retry=FAST_RETRY)
+        conn.engine.clock = clock
+        try:
+            yield World(magento, odoo, conn, clock)
+        finally:
+            await conn.aclose()
+
+
+def faults_on(world: World, profile: FaultProfile) -> None:
+    for f in (world.magento.faults, world.odoo.faults):
+        f.error_rate, f.drop_rate, f.retry_after = profile.error_rate, profile.drop_rate, 0
+        f.lose_rate = profile.lose_rate
+        f.late_by, f.late_rate = profile.late_by, profile.late_rate
+    world.magento.faults.rate_limit_every = profile.rate_limit_every
+    world.odoo.faults.rate_limit_every = profile.rate_limit_every
+
+
+def faults_off(world: World) -> None:
+    for f in (world.magento.faults, world.odoo.faults):
+        f.error_rate = f.drop_rate = 0.0
+        f.drop_next, f.fail_next = 0, []
+        f.calm()
+    world.magento.faults.rate_limit_every = None
+    world.odoo.faults.rate_limit_every = 0
+
+
+async def settled(world: World) -> None:
+    """Both servers finished their late work (what their time limits guarantee)."""
+    await world.magento.faults.idle()
+    await world.odoo.faults.idle()
+
+
+def target(world: World, scenario: Scenario) -> FakeMagento | FakeOdoo:
+    return world.odoo if scenario.direction.value == "m2o" else world.magento
+
+
+async def served(fake: FakeMagento | FakeOdoo, total: int, until: Any = None) -> None:
+    """Wait until ``fake`` has served ``total`` requests (or ``until`` is done)."""
+    for _ in range(3000):
+        if fake.total_requests >= total or (until is not None and until.done()):
+            return
+        await asyncio.sleep(0.01)
+
+
+async def outage_in_the_middle(
+    world: World, scenario: Scenario, after: int, requests: int = 12
+) -> None:
+    """Maintenance mode on the target side once it has served ``after`` more requests."""
+    fake = target(world, scenario)
+    await served(fake, fake.total_requests + after)
+    fake.faults.outage_next = requests
