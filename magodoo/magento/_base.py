@@ -83,20 +83,21 @@ class ApiModel:
 
 
 def _bad_id(obj: Any, path: str) -> tuple[str, Any] | None:
-    """The first non-positive ``id`` of a model (and its nested models) that forbids one."""
-    if isinstance(obj, ApiModel) and attrs.has(type(obj)):
-        rid = getattr(obj, "id", None)
-        if type(obj).positive_id and isinstance(rid, int) and rid <= 0:
-            return f"{path}.id", rid
-        for a in attrs.fields(type(obj)):  # type: ignore[arg-type]
-            found = _bad_id(getattr(obj, a.name), f"{path}.{a.name}")
-            if found is not None:
-                return found
-    elif isinstance(obj, list | tuple):
-        for i, item in enumerate(obj):
-            found = _bad_id(item, f"{path}[{i}]")
-            if found is not None:
-                return found
+    """The first non-positive ``id`` of a model that forbids one, or of the models of that
+    kind in its lists (a customer's addresses). Other models are not walked (cheap)."""
+    cls = type(obj)
+    if not getattr(cls, "positive_id", False):
+        return None
+    rid = getattr(obj, "id", None)
+    if isinstance(rid, int) and rid <= 0:
+        return f"{path}.id", rid
+    for a in attrs.fields(cls):
+        value = getattr(obj, a.name)
+        if isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                found = _bad_id(item, f"{path}.{a.name}[{i}]")
+                if found is not None:
+                    return found
     return None
 
 
