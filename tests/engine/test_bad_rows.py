@@ -43,3 +43,16 @@ async def test_one_unreadable_category_fails_alone(world: World) -> None:
     # by key too (a job's run)
     again = await world.engine.sync("categories", O2M, keys=[bad])
     assert again.by_source()[str(bad)].outcome is Outcome.FAILED
+
+
+async def test_one_unreadable_magento_customer_fails_alone(world: World) -> None:
+    ids = [world.add_customer(n) for n in range(5)]
+    world.update_customer(ids[3], firstname="Ja\x00ne")  # a NUL in a name is refused
+    result = await world.engine.sync("customers", Direction.MAGENTO_TO_ODOO)
+    by_id = result.by_source()
+    assert result.created == 4, result.records
+    assert by_id[str(ids[3])].outcome is Outcome.FAILED
+    assert "firstname" in by_id[str(ids[3])].reason
+    again = await world.engine.sync("customers", Direction.MAGENTO_TO_ODOO, keys=ids)
+    assert again.by_source()[str(ids[3])].outcome is Outcome.FAILED
+    assert again.skipped == 4

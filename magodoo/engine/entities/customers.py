@@ -23,13 +23,15 @@ from typing import Any, ClassVar
 from magodoo._converter import format_datetime, parse_datetime
 from magodoo.backends.models import Binding, Direction
 from magodoo.engine.capture import collect
-from magodoo.engine.handler import Context, Handler, Plan, Written
+from magodoo.engine.handler import Context, Handler, Plan, Unreadable, Written
 from magodoo.exceptions import (
     BindingConflictError,
     MagodooError,
+    MappingError,
     RemoteError,
     ValidationError,
 )
+from magodoo.magento.models_common import Page
 from magodoo.magento.models_customers import Customer
 from magodoo.magento.search import SearchCriteria
 from magodoo.mapping.partners import (
@@ -49,6 +51,25 @@ WRITE_CONTEXT: Mapping[str, Any] = {"magodoo_sync": True}
 """Context of every Odoo write the engine makes, so Odoo-side automations can tell."""
 
 CustomerPlan = Plan[Customer, PartnerValues]
+
+
+async def _search_around(
+    ctx: Context, criteria: SearchCriteria, unreadable: list[Unreadable]
+) -> Page[Customer]:
+    """One page of customers; a customer that cannot be read is left out of the page
+    (``entity_id nin``) and added to ``unreadable``, so it fails alone."""
+    skipped: list[int] = []
+    while True:
+        query = criteria.where("entity_id", skipped, "nin") if skipped else criteria
+        try:
+            return await ctx.magento.search_customers(query)
+        except MappingError as exc:
+            rid = exc.record
+            if isinstance(rid, bool) or not isinstance(rid, int | str) or not str(rid).isdigit() \
+                    or int(rid) in skipped or int(rid) <= 0:
+                raise
+            skipped.append(int(rid))
+            unreadable.append(Unreadable(str(rid), exc))
 
 
 class CustomerImporter(Handler[Customer, PartnerValues]):
@@ -75,6 +96,7 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
     async def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[Customer]]:
         size = ctx.settings.batch_size
         last_id = 0
+        unreadable: list[Unreadable] = []
         while True:
             criteria = SearchCriteria()
             if since is not None:
@@ -82,10 +104,11 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
             if last_id:
                 criteria = criteria.where("entity_id", last_id, "gt")
             criteria = criteria.order_by("entity_id", "ASC").page(size, 1)
-            page = await ctx.magento.search_customers(criteria)
+            page = await _search_around(ctx, criteria, unreadable)
             items = [c for c in page.items if c.id is not None]
-            if items:
-                yield items
+            if items or unreadable:
+                yield [*unreadable, *items]  # type: ignore[list-item]
+                unreadable = []
             if len(page.items) < size or not items:
                 return
             last_id = max(c.id for c in items if c.id is not None)
@@ -93,8 +116,9 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[Customer]:
         ids = [int(k) for k in keys]
         criteria = SearchCriteria().where("entity_id", ids, "in").page(max(1, len(ids)), 1)
-        page = await ctx.magento.search_customers(criteria)
-        return [c for c in page.items if c.id is not None]
+        unreadable: list[Unreadable] = []
+        page = await _search_around(ctx, criteria, unreadable)
+        return [*unreadable, *(c for c in page.items if c.id is not None)]  # type: ignore[list-item]
 
     # ---- dependencies, map ----------------------------------------------------------------
 
