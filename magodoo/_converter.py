@@ -131,16 +131,23 @@ def _structure_bool(value: Any, _: type) -> bool:
     raise ValueError(f"expected a boolean, got {value!r}")
 
 
+_TEXT_ITEMS = (str, str | None)
+
+
 def _is_str_sequence(type_: Any) -> bool:
-    return typing.get_origin(type_) in (list, tuple) and typing.get_args(type_) in (
-        (str,), (str, ...))
+    """``list[str]``, ``tuple[str, ...]``, and the same with ``str | None`` items."""
+    origin, args = typing.get_origin(type_), typing.get_args(type_)
+    if origin is list and len(args) == 1:
+        return args[0] in _TEXT_ITEMS
+    return origin is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] in _TEXT_ITEMS
 
 
 def _structure_str_sequence(value: Any, type_: Any) -> Any:
     # a bare string would otherwise become its characters ("0 Main St" -> "0", " ", "M", ...)
     if not isinstance(value, list | tuple):
         raise ValueError(f"expected a list of strings, got {value!r}")
-    items = [_structure_str(v, str) for v in value]
+    item = typing.get_args(type_)[0]
+    items = [converter.structure(v, item) for v in value]
     return tuple(items) if typing.get_origin(type_) is tuple else items
 
 
