@@ -56,3 +56,14 @@ async def test_one_unreadable_magento_customer_fails_alone(world: World) -> None
     again = await world.engine.sync("customers", Direction.MAGENTO_TO_ODOO, keys=ids)
     assert again.by_source()[str(ids[3])].outcome is Outcome.FAILED
     assert again.skipped == 4
+
+
+async def test_an_unreadable_customer_does_not_end_the_paging(world: World) -> None:
+    import attrs
+
+    ids = [world.add_customer(n) for n in range(7)]
+    world.update_customer(ids[1], lastname="Doe\x1b")
+    world.engine.settings = attrs.evolve(world.engine.settings, batch_size=3)
+    result = await world.engine.sync("customers", Direction.MAGENTO_TO_ODOO)
+    assert result.created == 6, result.records
+    assert result.by_source()[str(ids[1])].outcome is Outcome.FAILED

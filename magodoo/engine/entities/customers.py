@@ -27,11 +27,10 @@ from magodoo.engine.handler import Context, Handler, Plan, Unreadable, Written
 from magodoo.exceptions import (
     BindingConflictError,
     MagodooError,
-    MappingError,
     RemoteError,
     ValidationError,
 )
-from magodoo.magento.models_common import Page
+from magodoo.magento.models_common import Page, PartialPageError
 from magodoo.magento.models_customers import Customer
 from magodoo.magento.search import SearchCriteria
 from magodoo.mapping.partners import (
@@ -55,21 +54,19 @@ CustomerPlan = Plan[Customer, PartnerValues]
 
 async def _search_around(
     ctx: Context, criteria: SearchCriteria, unreadable: list[Unreadable]
-) -> Page[Customer]:
-    """One page of customers; a customer that cannot be read is left out of the page
-    (``entity_id nin``) and added to ``unreadable``, so it fails alone."""
-    skipped: list[int] = []
-    while True:
-        query = criteria.where("entity_id", skipped, "nin") if skipped else criteria
-        try:
-            return await ctx.magento.search_customers(query)
-        except MappingError as exc:
-            rid = exc.record
-            if isinstance(rid, bool) or not isinstance(rid, int | str) or not str(rid).isdigit() \
-                    or int(rid) in skipped or int(rid) <= 0:
-                raise
-            skipped.append(int(rid))
-            unreadable.append(Unreadable(str(rid), exc))
+) -> tuple[Page[Customer], int]:
+    """One page of customers and how many records it held: a customer that cannot be read
+    (``PartialPageError``) goes to ``unreadable`` and fails alone, the others come back."""
+    try:
+        page = await ctx.magento.search_customers(criteria)
+    except PartialPageError as exc:
+        for failure in exc.failures:
+            rid = failure.record
+            if isinstance(rid, bool) or not isinstance(rid, int | str) or not str(rid).isdigit():
+                raise  # a record we cannot even name: nothing to queue it by
+            unreadable.append(Unreadable(str(rid), failure))
+        return exc.page, len(exc.page.items) + len(exc.failures)
+    return page, len(page.items)
 
 
 class CustomerImporter(Handler[Customer, PartnerValues]):
@@ -104,20 +101,22 @@ class CustomerImporter(Handler[Customer, PartnerValues]):
             if last_id:
                 criteria = criteria.where("entity_id", last_id, "gt")
             criteria = criteria.order_by("entity_id", "ASC").page(size, 1)
-            page = await _search_around(ctx, criteria, unreadable)
+            page, held = await _search_around(ctx, criteria, unreadable)
             items = [c for c in page.items if c.id is not None]
+            ids = [c.id for c in items if c.id is not None]
+            ids += [int(u.source_id) for u in unreadable]
             if items or unreadable:
                 yield [*unreadable, *items]  # type: ignore[list-item]
                 unreadable = []
-            if len(page.items) < size or not items:
+            if held < size or not ids:
                 return
-            last_id = max(c.id for c in items if c.id is not None)
+            last_id = max(ids)
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[Customer]:
         ids = [int(k) for k in keys]
         criteria = SearchCriteria().where("entity_id", ids, "in").page(max(1, len(ids)), 1)
         unreadable: list[Unreadable] = []
-        page = await _search_around(ctx, criteria, unreadable)
+        page, _ = await _search_around(ctx, criteria, unreadable)
         return [*unreadable, *(c for c in page.items if c.id is not None)]  # type: ignore[list-item]
 
     # ---- dependencies, map ----------------------------------------------------------------
