@@ -154,3 +154,15 @@ async def test_magento_token_route_answers_401_to_a_non_ascii_password(password:
     ) as response:
         assert response.status == 401
         assert "sign-in was incorrect" in (await response.json())["message"]
+
+
+async def test_magento_non_ascii_bearer_token_is_a_401() -> None:
+    import aiohttp
+    import attrs
+
+    fake = FakeMagento()
+    fake.integration = attrs.evolve(fake.integration, bearer_enabled=True)
+    async with serve(fake.app) as url, aiohttp.ClientSession() as session, session.get(
+        f"{url}/rest/V1/store/websites", headers={"Authorization": "Bearer tökén"},
+    ) as response:
+        assert response.status == 401

@@ -73,6 +73,12 @@ class Token:
     uses: int = 0
 
 
+
+def _same(a: str, b: str) -> bool:
+    """Constant-time equality of two strings (as bytes: ``compare_digest`` refuses non-ASCII
+    ``str``, and a token or key with such characters is simply wrong: 401, not 500)."""
+    return hmac.compare_digest(a.encode(), b.encode())
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -140,7 +146,7 @@ def authenticate(
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() == "bearer":
         value = credentials.strip()
-        if integration.bearer_enabled and hmac.compare_digest(value, integration.access_token):
+        if integration.bearer_enabled and _same(value, integration.access_token):
             return Principal("integration", 1)
         token = tokens.lookup(value)
         if token is None:
@@ -167,9 +173,9 @@ def _oauth(
             raise errors.MagentoError(
                 400, 'oauth_problem=parameter_absent&oauth_parameters_absent="%1"', [required]
             )
-    if not hmac.compare_digest(params["oauth_consumer_key"], integration.consumer_key):
+    if not _same(params["oauth_consumer_key"], integration.consumer_key):
         return ANONYMOUS
-    if not hmac.compare_digest(params["oauth_token"], integration.access_token):
+    if not _same(params["oauth_token"], integration.access_token):
         return ANONYMOUS
     nonce_key = (params["oauth_nonce"], params["oauth_timestamp"])
     raw_path, _, raw_query = request.raw_path.partition("?")
@@ -179,7 +185,7 @@ def _oauth(
     signed.update(query_parameters(raw_query))
     base = _oauth1.signature_base_string(request.method, url, signed.items(), natural=True)
     expected = _oauth1.sign(base, integration.consumer_secret, integration.access_token_secret)
-    if not hmac.compare_digest(expected, params.get("oauth_signature", "")):
+    if not _same(expected, params.get("oauth_signature", "")):
         raise errors.MagentoError(401, "The signature is invalid. Verify and try again.")
     if nonce_key in tokens.nonces:
         raise errors.MagentoError(
