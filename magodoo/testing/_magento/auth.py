@@ -73,11 +73,11 @@ class Token:
     uses: int = 0
 
 
-
 def _same(a: str, b: str) -> bool:
     """Constant-time equality of two strings (as bytes: ``compare_digest`` refuses non-ASCII
     ``str``, and a token or key with such characters is simply wrong: 401, not 500)."""
     return hmac.compare_digest(a.encode(), b.encode())
+
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
