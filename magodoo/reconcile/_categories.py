@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from magodoo.backends import Binding, Stores
+import attrs
+
+from magodoo.backends import Binding, Direction, Stores
 from magodoo.exceptions import MappingError
 from magodoo.magento.models_catalog import Category
 from magodoo.magento.search import Filter, SearchCriteria
@@ -22,8 +24,9 @@ from magodoo.odoo.models import PublicCategory
 from magodoo.reconcile._customers import _check_page_size
 from magodoo.reconcile._difference import Difference, Kind, same
 from magodoo.reconcile._ports import MagentoReader, OdooReader
+from magodoo.reconcile._registry import Reconciler, Scope, Tally
 
-__all__ = ["ENTITY", "compare_categories"]
+__all__ = ["ENTITY", "RECONCILER", "compare_categories"]
 
 ENTITY = "categories"
 MODEL = "product.public.category"
@@ -168,9 +171,40 @@ async def compare_categories(
     category is gone.
     """
     _check_page_size(page_size)
+    async for diff in _walk(magento, odoo, stores, backend, page_size, root_category_id, None):
+        yield diff
+
+
+async def _walk(
+    magento: MagentoReader, odoo: OdooReader, stores: Stores, backend: str, page_size: int,
+    root_category_id: int, tally: Tally | None,
+) -> AsyncIterator[Difference]:
     async for records in _odoo_pages(odoo, page_size):
+        if tally is not None:
+            tally.compared += len(records)
         async for diff in _page_differences(records, magento, stores, backend,
                                             root_category_id):
+            if tally is not None:
+                tally.differ(diff.odoo_id)
             yield diff
     async for diff in _gone_from_odoo(odoo, stores, backend, page_size):
         yield diff
+
+
+def _as_report(diff: Difference) -> Difference:
+    """The report's words: a binding to a Magento category that is gone is a broken binding."""
+    if diff.kind == "missing_in_magento" and diff.magento_id is not None:
+        return attrs.evolve(diff, kind="broken_binding", field="binding",
+                            magento_value=f"category {diff.magento_id} is gone",
+                            odoo_value=f"category {diff.odoo_id}")
+    return diff
+
+
+async def _reconcile(scope: Scope, tally: Tally) -> AsyncIterator[Difference]:
+    async for diff in _walk(scope.magento, scope.odoo, scope.stores, scope.backend,
+                            scope.page_size, scope.settings.magento.root_category_id, tally):
+        yield _as_report(diff)
+
+
+RECONCILER = Reconciler(entity=ENTITY, direction=Direction.ODOO_TO_MAGENTO, compare=_reconcile,
+                        fields=("name", "parent_id", "is_active"))

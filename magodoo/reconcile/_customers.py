@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
-from magodoo.backends import Binding, Stores
+import attrs
+
+from magodoo.backends import Binding, Direction, Stores
 from magodoo.exceptions import ConfigurationError, MappingError
 from magodoo.magento.models_customers import Customer
 from magodoo.magento.search import SearchCriteria
@@ -25,9 +27,10 @@ from magodoo.mapping.partners import (
 )
 from magodoo.reconcile._difference import Difference, Kind, same
 from magodoo.reconcile._ports import MagentoReader, OdooReader
+from magodoo.reconcile._registry import Reconciler, Scope, Tally
 from magodoo.settings import Defaults
 
-__all__ = ["ADDRESS_ENTITY", "ENTITY", "compare_customers"]
+__all__ = ["ADDRESS_ENTITY", "ENTITY", "RECONCILER", "compare_customers"]
 
 ENTITY = "customers"
 ADDRESS_ENTITY = "customer_addresses"
@@ -290,9 +293,19 @@ async def compare_customers(
     bindings, ``missing_in_magento`` for partners whose customer is gone.
     """
     _check_page_size(page_size)
-    defaults = defaults or Defaults()
+    async for diff in _walk(magento, odoo, stores, backend, page_size, defaults or Defaults(),
+                            None):
+        yield diff
+
+
+async def _walk(
+    magento: MagentoReader, odoo: OdooReader, stores: Stores, backend: str, page_size: int,
+    defaults: Defaults, tally: Tally | None,
+) -> AsyncIterator[Difference]:
     geo = _Geo(odoo)
     async for customers in _magento_pages(magento, page_size):
+        if tally is not None:
+            tally.compared += len(customers)
         bindings = await stores.bindings.get_many_by_magento(
             backend, ENTITY, [str(c.id) for c in customers])
         address_ids = [str(a.id) for c in customers for a in c.addresses or ()
@@ -301,6 +314,33 @@ async def compare_customers(
             backend, ADDRESS_ENTITY, address_ids) if address_ids else {}
         async for diff in _page_differences(customers, odoo, bindings, geo, defaults,
                                             address_bindings):
+            if tally is not None:
+                tally.differ(diff.magento_id)
             yield diff
     async for diff in _gone_from_magento(magento, stores, backend, page_size):
         yield diff
+
+
+def _as_report(diff: Difference) -> Difference:
+    """The report's words: a binding to a partner that is gone, or to a contact of another
+    partner, is a broken binding."""
+    if diff.kind == "missing_in_odoo" and diff.odoo_id is not None and diff.field is None:
+        return attrs.evolve(diff, kind="broken_binding", field="binding",
+                            magento_value=f"customer {diff.magento_id}",
+                            odoo_value=f"partner {diff.odoo_id} is gone")
+    if diff.kind == "field_mismatch" and (diff.field or "").endswith(".binding"):
+        return attrs.evolve(diff, kind="broken_binding")
+    return diff
+
+
+async def _reconcile(scope: Scope, tally: Tally) -> AsyncIterator[Difference]:
+    async for diff in _walk(scope.magento, scope.odoo, scope.stores, scope.backend,
+                            scope.page_size, scope.settings.defaults, tally):
+        yield _as_report(diff)
+
+
+RECONCILER = Reconciler(
+    entity=ENTITY, direction=Direction.MAGENTO_TO_ODOO, compare=_reconcile,
+    fields=("name", "email", "phone", "street", "street2", "city", "zip", "country_id",
+            "state_id", "vat", "ref", "type", "active", "addresses"),
+)

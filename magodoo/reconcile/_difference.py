@@ -11,7 +11,8 @@ from magodoo.reconcile._pandas import DataFrame, require_pandas
 
 __all__ = ["DIFFERENCE_COLUMNS", "Difference", "Kind", "differences_frame", "plain", "same"]
 
-Kind = Literal["missing_in_odoo", "missing_in_magento", "unbound", "field_mismatch"]
+Kind = Literal["missing_in_odoo", "missing_in_magento", "unbound", "field_mismatch",
+               "broken_binding", "in_flight"]
 """What is wrong:
 
 * ``missing_in_odoo``: the Magento record has no Odoo counterpart (never synced, or the bound
@@ -19,7 +20,11 @@ Kind = Literal["missing_in_odoo", "missing_in_magento", "unbound", "field_mismat
 * ``missing_in_magento``: the Odoo record has no Magento counterpart (never synced, or the
   bound Magento record is gone);
 * ``unbound``: both records exist and match by natural key, but no binding links them;
-* ``field_mismatch``: both exist and are bound, and ``field`` differs.
+* ``field_mismatch``: both exist and are bound, and ``field`` differs;
+* ``broken_binding`` (reports of :func:`reconcile` only): a binding points at a record that
+  is gone, or that belongs to another record or parent;
+* ``in_flight`` (reports of :func:`reconcile` only): the values differ by what is still on
+  its way (stock: Magento's open reservations), not drift.
 """
 
 DIFFERENCE_COLUMNS = (

@@ -1,0 +1,95 @@
+"""Odoo variant prices against Magento's base prices (Odoo is the source of truth).
+
+The variants are read and mapped by the sync's own handler
+(:class:`~magodoo.engine.entities.prices.PriceExporter`: same pages, same mapper); per page,
+one ``POST /V1/products/base-prices-information`` reads Magento's prices of the page's SKUs.
+Prices are compared to the cent after rounding (half up), at the scope the sync writes
+(``store_id`` 0). Pairing: the ``prices`` binding (variant <-> SKU), then the SKU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from magodoo.backends import Binding, Direction
+from magodoo.engine.entities.prices import PriceExporter
+from magodoo.exceptions import MappingError
+from magodoo.mapping.prices import PriceValues, chunks
+from magodoo.reconcile._difference import Difference
+from magodoo.reconcile._paired import gone_variants, handler_context, money
+from magodoo.reconcile._registry import Reconciler, Scope, Tally
+
+__all__ = ["ENTITY", "RECONCILER"]
+
+ENTITY = "prices"
+READ_SKUS = 200
+
+
+async def _magento_prices(scope: Scope, skus: list[str], store_id: int) -> dict[str, float]:
+    """SKU (case-folded: Magento SKUs are case-insensitive) -> base price at ``store_id``."""
+    out: dict[str, float] = {}
+    for part in chunks(skus, scope.settings.magento.input_limit, size=READ_SKUS):
+        for row in await scope.magento.get_base_prices(part):
+            if row.sku is not None and row.price is not None and (row.store_id or 0) == store_id:
+                out[row.sku.casefold()] = float(row.price)
+    return out
+
+
+def _pair(oid: int, value: PriceValues, binding: Binding | None,
+          prices: Mapping[str, float]) -> Difference | None:
+    held = prices.get(value.sku.casefold())
+    differs = held is not None and money(held) != money(value.price)
+    if binding is None:
+        if held is None:
+            return Difference(ENTITY, "missing_in_magento", None, oid, "sku", None, value.sku)
+        if differs:
+            return Difference(ENTITY, "unbound", value.sku, oid, "price", held, value.price)
+        return Difference(ENTITY, "unbound", value.sku, oid)
+    if binding.magento_id.casefold() != value.sku.casefold():
+        return Difference(ENTITY, "broken_binding", binding.magento_id, oid, "sku",
+                          binding.magento_id, value.sku)
+    if held is None:
+        return Difference(ENTITY, "broken_binding", binding.magento_id, oid, "sku",
+                          f"SKU {binding.magento_id} is gone from Magento", value.sku)
+    if differs:
+        return Difference(ENTITY, "field_mismatch", binding.magento_id, oid, "price", held,
+                          value.price)
+    return None
+
+
+async def _reconcile(scope: Scope, tally: Tally) -> AsyncIterator[Difference]:
+    handler = PriceExporter()
+    ctx = handler_context(scope)
+    async for rows in handler.fetch(ctx, None):
+        tally.compared += len(rows)
+        mctx = await handler.prepare(ctx, rows)
+        ids = [int(r["id"]) for r in rows if isinstance(r.get("id"), int)]
+        bindings = await scope.stores.bindings.get_many_by_odoo(scope.backend, ENTITY, ids)
+        mapped: dict[int, PriceValues | MappingError] = {}
+        for row in rows:
+            oid = int(row["id"])
+            try:
+                mapped[oid] = handler.map(row, mctx)
+            except MappingError as exc:
+                mapped[oid] = exc
+        skus = sorted({m.sku for m in mapped.values() if isinstance(m, PriceValues)})
+        prices = await _magento_prices(scope, skus, 0)
+        for oid, value in mapped.items():
+            binding = bindings.get(oid)
+            diff: Difference | None
+            if isinstance(value, MappingError):
+                kind: Any = "field_mismatch" if binding else "missing_in_magento"
+                diff = Difference(ENTITY, kind, binding.magento_id if binding else None, oid,
+                                  value.field, None, f"not mappable: {value}")
+            else:
+                diff = _pair(oid, value, binding, prices)
+            if diff is not None:
+                tally.differ(oid)
+                yield diff
+    async for diff in gone_variants(scope, ENTITY, [("default_code", "!=", False)]):
+        yield diff
+
+
+RECONCILER = Reconciler(entity=ENTITY, direction=Direction.ODOO_TO_MAGENTO, compare=_reconcile,
+                        fields=("price", "sku"))

@@ -1,0 +1,118 @@
+"""One reconciler per entity family, in an explicit list (no discovery, as the engine's
+handlers).
+
+A reconciler is a :class:`Reconciler`: the entity it checks, the direction the sync takes it
+(which side is the source of truth), the fields it compares, and an async generator
+``compare(scope, tally)`` that reads both sides in pages and yields
+:class:`~magodoo.reconcile.Difference` records, counting the pairs it compared in ``tally``.
+A new entity family is one small module defining ``RECONCILER`` and one line in
+:func:`default_reconcilers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+
+import attrs
+
+from magodoo.backends import Direction, Stores
+from magodoo.exceptions import ConfigurationError
+from magodoo.reconcile._difference import Difference
+from magodoo.reconcile._ports import MagentoReader, OdooReader
+from magodoo.settings import ENTITIES, Settings
+
+__all__ = ["Reconciler", "Reconcilers", "Scope", "Tally", "default_reconcilers"]
+
+
+@attrs.frozen
+class Scope:
+    """What a reconciler reads: both servers, the stores, the settings, the page size."""
+
+    magento: MagentoReader
+    odoo: OdooReader
+    stores: Stores
+    settings: Settings
+    page_size: int = 100
+
+    @property
+    def backend(self) -> str:
+        return self.settings.backend
+
+
+@attrs.define
+class Tally:
+    """The records a reconciler compared, and those found differing (by source id)."""
+
+    compared: int = 0
+    differing: set[str] = attrs.field(factory=set)
+
+    def differ(self, key: object) -> None:
+        self.differing.add(str(key))
+
+    @property
+    def agreeing(self) -> int:
+        return max(0, self.compared - len(self.differing))
+
+
+Compare = Callable[[Scope, Tally], AsyncIterator[Difference]]
+
+
+@attrs.frozen
+class Reconciler:
+    """How to reconcile one entity family."""
+
+    entity: str
+    direction: Direction
+    """The direction the sync takes this entity: its source is the source of truth."""
+    compare: Compare
+    fields: tuple[str, ...] = ()
+    """The fields compared (for the docs and ``magodoo reconcile --help``)."""
+
+    @property
+    def source_of_truth(self) -> str:
+        return "magento" if self.direction is Direction.MAGENTO_TO_ODOO else "odoo"
+
+
+@attrs.define
+class Reconcilers:
+    """Reconcilers by entity, in the engine's dependency order (``settings.ENTITIES``)."""
+
+    _items: dict[str, Reconciler] = attrs.field(factory=dict)
+
+    def register(self, reconciler: Reconciler) -> Reconciler:
+        self._items[reconciler.entity] = reconciler
+        return reconciler
+
+    def get(self, entity: str) -> Reconciler:
+        try:
+            return self._items[entity]
+        except KeyError:
+            raise ConfigurationError(
+                f"no reconciler for {entity!r}; what can be reconciled: "
+                f"{', '.join(self.entities()) or 'nothing'}") from None
+
+    def entities(self) -> list[str]:
+        known = [e for e in ENTITIES if e in self._items]
+        return known + [e for e in self._items if e not in ENTITIES]
+
+    def select(self, entities: Iterable[str] | None) -> list[Reconciler]:
+        """The reconcilers of ``entities`` (all when ``None``), in dependency order."""
+        if entities is None:
+            return [self._items[e] for e in self.entities()]
+        wanted = list(dict.fromkeys(entities))
+        for name in wanted:
+            self.get(name)
+        return [self._items[e] for e in self.entities() if e in wanted]
+
+    def __contains__(self, entity: object) -> bool:
+        return entity in self._items
+
+
+def default_reconcilers() -> Reconcilers:
+    """The built-in reconcilers (one line per entity family)."""
+    from magodoo.reconcile import _categories, _customers, _prices, _stock
+
+    out = Reconcilers()
+    for module in (_categories, _customers, _prices, _stock):
+        out.register(module.RECONCILER)
+    return out
