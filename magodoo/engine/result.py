@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -109,6 +110,25 @@ class SyncResult:
             planned=self.planned + other.planned,
             cursor=other.cursor if other.cursor is not None else self.cursor,
         )
+
+    def _repr_html_(self) -> str:
+        """The counts, then the records (at most 50), as HTML tables for Jupyter."""
+        def cells(values: list[Any], tag: str = "td") -> str:
+            return "<tr>" + "".join(f"<{tag}>{html.escape('' if v is None else str(v))}</{tag}>"
+                                    for v in values) + "</tr>"
+
+        counts = self.summary()
+        title = f"{self.entity} {self.direction.value}" + (" (dry run)" if self.dry_run else "")
+        out = [f"<table><caption>{html.escape(title)}</caption>", cells(list(counts), "th"),
+               cells(list(counts.values())), "</table>"]
+        if self.records:
+            out += ["<table>", cells(["source", "outcome", "target", "reason"], "th")]
+            out += [cells([r.source_id, r.outcome.value, r.target_id, r.reason])
+                    for r in self.records[:50]]
+            out.append("</table>")
+            if len(self.records) > 50:
+                out.append(f"<p>... and {len(self.records) - 50} more records</p>")
+        return "".join(out)
 
     def summary(self) -> dict[str, int]:
         return {

@@ -16,7 +16,7 @@ from __future__ import annotations
 from magodoo.reconcile._categories import compare_categories
 from magodoo.reconcile._customers import compare_customers
 from magodoo.reconcile._difference import Difference, Kind, differences_frame
-from magodoo.reconcile._log import LogCount, log_frame, log_records, log_summary
+from magodoo.reconcile._log import LogCount, LogSummary, log_frame, log_records, log_summary
 from magodoo.reconcile._reconcile import reconcile
 from magodoo.reconcile._registry import (
     Reconciler,
@@ -32,6 +32,7 @@ __all__ = [
     "EntityCount",
     "Kind",
     "LogCount",
+    "LogSummary",
     "Reconciler",
     "Reconcilers",
     "RepairAction",

@@ -14,7 +14,7 @@ from magodoo.backends.protocols import SyncLog
 from magodoo.exceptions import ConfigurationError
 from magodoo.reconcile._pandas import DataFrame, require_pandas
 
-__all__ = ["LOG_COLUMNS", "LogCount", "log_frame", "log_records", "log_summary"]
+__all__ = ["LOG_COLUMNS", "LogCount", "LogSummary", "log_frame", "log_records", "log_summary"]
 
 LOG_COLUMNS = (
     "id", "at", "entity", "direction", "trigger", "status", "magento_ref", "odoo_ref",
@@ -124,12 +124,23 @@ class LogCount:
     count: int
 
 
+class LogSummary(list[LogCount]):
+    """The counts of :func:`log_summary`: a plain list that shows as a table in Jupyter."""
+
+    def _repr_html_(self) -> str:
+        from magodoo.reconcile._report import html_table
+
+        return html_table(["day", "entity", "status", "count"],
+                          ([c.day, c.entity, c.status, c.count] for c in self),
+                          caption="sync log: entries per day, entity and status", limit=200)
+
+
 async def log_summary(
     log: SyncLog,
     filter: LogFilter | None = None,
     *,
     page_size: int = 1000,
-) -> list[LogCount]:
+) -> LogSummary:
     """Entries matching ``filter`` counted by UTC day, entity and status, sorted that way.
 
     Plain Python (no pandas needed); one pass over the log in pages. For a table:
@@ -139,4 +150,5 @@ async def log_summary(
     async for page in _pages(log, filter, page_size, None):
         for entry in page:
             counts[(entry.created_at.date(), entry.entity, entry.status.value)] += 1
-    return [LogCount(day, entity, status, n) for (day, entity, status), n in sorted(counts.items())]
+    return LogSummary(LogCount(day, entity, status, n)
+                      for (day, entity, status), n in sorted(counts.items()))

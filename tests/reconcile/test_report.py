@@ -11,7 +11,6 @@ import pytest
 
 from magodoo.backends import Direction
 from magodoo.magento import Category
-from magodoo.magento.models_catalog import SourceItem
 from magodoo.magento.models_prices import BasePrice
 from magodoo.reconcile import Difference, Report, reconcile
 from magodoo.testing._magento.stock import reserve
@@ -133,7 +132,7 @@ async def test_open_reservations_are_in_flight_not_drift(pair: Pair) -> None:
 
 async def test_prices_to_the_cent_and_bindings(pair: Pair) -> None:
     await synced(pair)
-    oid, sku = await a_variant(pair, "prices", 0)
+    _, sku = await a_variant(pair, "prices", 0)
     current = (await pair.magento.get_base_prices([sku]))[0].price or 0.0
     await pair.magento.save_base_prices([BasePrice(sku=sku, price=current + 0.004,
                                                    store_id=0)])
@@ -191,5 +190,5 @@ async def test_exports(pair: Pair, tmp_path: Path) -> None:
 async def test_unknown_entity_is_named(pair: Pair) -> None:
     from magodoo.exceptions import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="'nonsense'.*customers"):
+    with pytest.raises(ConfigurationError, match=r"'nonsense'.*customers"):
         await reconcile(pair.engine, ["nonsense"])
