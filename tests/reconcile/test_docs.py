@@ -24,3 +24,20 @@ async def test_example_runs(block: Block, tmp_path: Path) -> None:
     assert block.marker is not None
     async with ENVIRONMENTS[block.marker[1]](tmp_path) as ns:
         await run_block(block, dict(ns))
+
+
+def test_every_reconciler_has_its_columns_in_the_page() -> None:
+    from magodoo.reconcile import default_reconcilers
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / PAGE).read_text()
+    section = text[text.index("### The report's columns"):text.index("The kinds:")]
+    rows = {line.split("|")[1].strip(): line for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith("| entity")}
+    registry = default_reconcilers()
+    assert set(rows) == set(registry.entities())
+    for entity in registry.entities():
+        reconciler = registry.get(entity)
+        assert f"| {reconciler.source_of_truth} |" in rows[entity]
+        for field in reconciler.fields:
+            shown = field.replace("[source]", "[<source>]")
+            assert f"`{shown}`" in rows[entity], (entity, field)
