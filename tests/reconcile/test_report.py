@@ -192,3 +192,57 @@ async def test_unknown_entity_is_named(pair: Pair) -> None:
 
     with pytest.raises(ConfigurationError, match=r"'nonsense'.*customers"):
         await reconcile(pair.engine, ["nonsense"])
+
+
+async def test_customer_bound_to_a_deleted_partner_is_a_broken_binding(pair: Pair) -> None:
+    baseline = await synced(pair)
+    binding = (await pair.stores.bindings.list_bindings("default", "customers", limit=1))[0]
+    children = await pair.odoo.search_read_page("res.partner",
+                                                [("parent_id", "=", binding.odoo_id)], ["id"])
+    await pair.odoo.unlink("res.partner", [*(c["id"] for c in children), binding.odoo_id])
+    report = await reconcile(pair.engine, ["customers"])
+    new = [d for d in report.differences if d not in baseline.differences]
+    assert [key(d) for d in new] == [("customers", "broken_binding", binding.magento_id,
+                                      binding.odoo_id, "binding")]
+    (action,) = [a for a in await report.repair(pair.engine) if a.key == binding.magento_id]
+    assert action.action == "rebind"
+    await report.repair(pair.engine, dry_run=False, run=True)
+    after = await reconcile(pair.engine, ["customers"])
+    assert [d for d in after.differences if d not in baseline.differences] == []
+
+
+async def test_category_deleted_in_odoo_is_deleted_by_the_repair(pair: Pair) -> None:
+    await synced(pair)
+    rows = await pair.odoo.search_read_page("product.public.category",
+                                            [("child_id", "=", False)], ["id"], order="id")
+    leaf = int(rows[-1]["id"])
+    binding = await pair.stores.bindings.get_by_odoo("default", "categories", leaf)
+    assert binding is not None
+    await pair.odoo.unlink("product.public.category", [leaf])
+    report = await reconcile(pair.engine, ["categories"])
+    assert [key(d) for d in report.differences] == [
+        ("categories", "missing_in_odoo", binding.magento_id, leaf, None)]
+    (action,) = await report.repair(pair.engine)
+    assert action.action == "sync" and "deletes" in action.reason
+    await report.repair(pair.engine, dry_run=False, run=True)
+    assert (await reconcile(pair.engine, ["categories"])).clean
+    assert not [c for c in (await pair.magento.list_categories()).items
+                if str(c.id) == binding.magento_id]
+
+
+async def test_a_custom_reconciler_registers_itself(pair: Pair) -> None:
+    from collections.abc import AsyncIterator
+
+    from magodoo.reconcile import Reconciler, Reconcilers, Scope, Tally
+
+    async def compare(scope: Scope, tally: Tally) -> AsyncIterator[Difference]:
+        tally.compared += 2
+        tally.differ("7")
+        yield Difference("loyalty", "field_mismatch", "7", 7, "points", 10, 12)
+
+    registry = Reconcilers()
+    registry.register(Reconciler("loyalty", M2O, compare, ("points",)))
+    report = await reconcile(pair.engine, reconcilers=registry)
+    assert report.counts[0].agreeing == 1 and report.sources == {"loyalty": "magento"}
+    (action,) = await report.repair(pair.engine)
+    assert action.action == "none" and "no handler" in action.reason
