@@ -59,6 +59,11 @@ def test_reconcile_command(fakes: Fakes, tmp_path: Path,  # noqa: F811
         ("customers", str(first))]
     assert second  # (the other customer agrees throughout)
 
+    # the next sync works the queue: the Odoo partner is rewritten, the next check is clean
+    assert run(capsys, "sync", "customers", "--config", config)[0] == 0
+    code, out, _ = run(capsys, "reconcile", "--config", config, "customers")
+    assert code == 0, out
+
 
 def test_unknown_entity_exits_2(fakes: Fakes, tmp_path: Path,  # noqa: F811
                                 capsys: pytest.CaptureFixture[str]) -> None:

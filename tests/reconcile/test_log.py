@@ -172,3 +172,25 @@ async def test_log_frame_over_sqlite(tmp_path: Path) -> None:
         assert str(frame["at"].dt.tz) == "UTC" and frame["at"].iloc[0] == START
         rows = await log_summary(stores.log, LogFilter(status=LogStatus.FAILED))
         assert sum(r.count for r in rows) == 120
+
+
+async def test_summaries_and_results_show_as_html_tables() -> None:
+    from datetime import UTC, datetime
+
+    from magodoo.backends import Direction, LogEntry, LogStatus, Trigger, memory_stores
+    from magodoo.engine.result import Outcome, RecordOutcome, SyncResult
+    from magodoo.reconcile import LogSummary, log_summary
+
+    stores = memory_stores()
+    await stores.log.add(LogEntry(entity="customers", direction=Direction.MAGENTO_TO_ODOO,
+                                  trigger=Trigger.MANUAL, status=LogStatus.FAILED,
+                                  message="<boom>", created_at=datetime(2026, 1, 2, tzinfo=UTC)))
+    summary = await log_summary(stores.log)
+    assert isinstance(summary, LogSummary) and isinstance(summary, list) and len(summary) == 1
+    shown = summary._repr_html_()
+    assert "<table>" in shown and "2026-01-02" in shown and "failed" in shown
+
+    result = SyncResult("customers", Direction.MAGENTO_TO_ODOO, records=(
+        RecordOutcome("7", Outcome.FAILED, reason="bad <e-mail>"),))
+    shown = result._repr_html_()
+    assert "<table>" in shown and "bad &lt;e-mail&gt;" in shown and ">failed<" in shown
