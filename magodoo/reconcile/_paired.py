@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+import attrs
+
 from magodoo.backends import Trigger
 from magodoo.engine.echo import EchoGuard
 from magodoo.engine.handler import Context
@@ -25,8 +27,9 @@ async def _no_dependencies(*args: Any, **kwargs: Any) -> Any:
 def handler_context(scope: Scope) -> Context:
     """A read-only handler context (a dry run) over the scope, to call a handler's ``fetch``,
     ``prepare`` and ``map`` exactly as the sync does."""
+    settings = attrs.evolve(scope.settings, batch_size=scope.page_size)  # the handler's pages
     return Context(magento=scope.magento, odoo=scope.odoo, stores=scope.stores,
-                   settings=scope.settings, echo=EchoGuard(), trigger=Trigger.MANUAL,
+                   settings=settings, echo=EchoGuard(), trigger=Trigger.MANUAL,
                    dry_run=True, ensure=_no_dependencies)
 
 
