@@ -28,12 +28,16 @@ async def reconcile(
 
     ``engine`` gives the two servers, the stores and the settings (``conn.engine`` of
     :func:`magodoo.engine.connect`); ``entities`` limits the check (default: every entity a
-    reconciler knows, in the engine's dependency order). Each family is read in pages of
-    ``page_size`` records (at most 300) on both sides, so memory follows the page and the
-    differences found, not the size of the store. Only reads: :meth:`Report.repair` writes.
+    reconciler knows and the engine syncs, in the engine's dependency order). Each family is
+    read in pages of ``page_size`` records (at most 300) on both sides, so memory follows the
+    page and the differences found, not the size of the store. Only reads:
+    :meth:`Report.repair` writes.
     """
     _check_page_size(page_size)
     chosen = (reconcilers or default_reconcilers()).select(entities)
+    if entities is None and reconcilers is None:  # the entities this engine syncs
+        synced = engine.registry.entities()
+        chosen = [r for r in chosen if r.entity in synced]
     scope = Scope(magento=engine.magento, odoo=engine.odoo, stores=engine.stores,
                   settings=engine.settings, page_size=page_size)
     differences: list[Difference] = []
@@ -44,9 +48,9 @@ async def reconcile(
         kinds: Counter[str] = Counter(d.kind for d in found)
         in_flight = kinds.pop("in_flight", 0)
         counts.append(EntityCount(
-            entity=reconciler.entity, source_of_truth=reconciler.source_of_truth,
+            entity=reconciler.entity, source_of_truth=reconciler.source_for(engine.settings),
             compared=tally.compared, agreeing=tally.agreeing,
             differing=len(found) - in_flight, in_flight=in_flight, kinds=dict(kinds)))
         differences += found
     return Report(differences=tuple(differences), counts=tuple(counts),
-                  sources={r.entity: r.source_of_truth for r in chosen})
+                  sources={r.entity: r.source_for(engine.settings) for r in chosen})

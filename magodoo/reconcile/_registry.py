@@ -67,10 +67,25 @@ class Reconciler:
     compare: Compare
     fields: tuple[str, ...] = ()
     """The fields compared (for the docs and ``magodoo reconcile --help``)."""
+    direction_of: Callable[[Settings], Direction] | None = None
+    """When the settings choose the source of truth (an entity synced both ways): the
+    direction in force for these settings (``direction`` otherwise)."""
+
+    def direction_for(self, settings: Settings) -> Direction:
+        return self.direction if self.direction_of is None else self.direction_of(settings)
+
+    def source_for(self, settings: Settings) -> str:
+        """``magento`` or ``odoo``: the source of truth under these settings."""
+        return side(self.direction_for(settings))
 
     @property
     def source_of_truth(self) -> str:
-        return "magento" if self.direction is Direction.MAGENTO_TO_ODOO else "odoo"
+        return side(self.direction)
+
+
+def side(direction: Direction) -> str:
+    """The side a direction syncs from."""
+    return "magento" if direction is Direction.MAGENTO_TO_ODOO else "odoo"
 
 
 @attrs.define
@@ -110,9 +125,9 @@ class Reconcilers:
 
 def default_reconcilers() -> Reconcilers:
     """The built-in reconcilers (one line per entity family)."""
-    from magodoo.reconcile import _categories, _customers, _prices, _stock
+    from magodoo.reconcile import _categories, _customers, _orders, _prices, _stock
 
     out = Reconcilers()
-    for module in (_categories, _customers, _prices, _stock):
+    for module in (_categories, _customers, _prices, _stock, _orders):
         out.register(module.RECONCILER)
     return out
