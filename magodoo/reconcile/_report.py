@@ -119,6 +119,13 @@ class Report:
     def agreeing(self) -> int:
         return sum(c.agreeing for c in self.counts)
 
+    def since(self, earlier: Report) -> Report:
+        """The differences not in ``earlier`` (yesterday's report, a baseline): a report of
+        its own, with the same counts and sources."""
+        known = {_key(d) for d in earlier.differences}
+        return attrs.evolve(self, differences=tuple(d for d in self.differences
+                                                    if _key(d) not in known))
+
     def source_of_truth(self, entity: str) -> str | None:
         return self.sources.get(entity)
 
@@ -254,6 +261,12 @@ class Report:
             while await engine.work_once("magodoo-reconcile"):
                 pass
         return actions
+
+
+def _key(d: Difference) -> tuple[Any, ...]:
+    """A difference as a hashable key (values may be lists or dicts)."""
+    return (d.entity, d.kind, d.magento_id, d.odoo_id, d.field, _text(d.magento_value),
+            _text(d.odoo_value))
 
 
 def _text(value: Any) -> str:

@@ -42,10 +42,10 @@ def test_the_notebook_runs_and_finds_exactly_the_planted_drifts(tmp_path: Path) 
     planted = next(t for t in texts if t.startswith("[('categories'"))
     assert ast.literal_eval(planted.strip()) == PLANTED
     found = next(t for t in texts if "differences in" in t and "magento:" in t)
-    assert found.splitlines()[0].startswith("4 differences in 4 of 4 entities (4 field_mismatch)")
+    assert len(found.splitlines()) == 1 + len(PLANTED)  # the report's line, then the drift
     assert "prices field_mismatch price magento: 999.99" in found
     repaired = next(t for t in texts if "drift left" in t)
-    assert repaired.splitlines()[0].startswith("clean: ") and "drift left: []" in repaired
+    assert "drift left: []" in repaired
     plan = next(t for t in texts if "left to do by hand" in t)
     lines = [line.split() for line in plan.splitlines()[:-1]]
     assert sorted((w[0], w[1], w[3]) for w in lines) == [

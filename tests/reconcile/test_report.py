@@ -246,3 +246,11 @@ async def test_a_custom_reconciler_registers_itself(pair: Pair) -> None:
     assert report.counts[0].agreeing == 1 and report.sources == {"loyalty": "magento"}
     (action,) = await report.repair(pair.engine)
     assert action.action == "none" and "no handler" in action.reason
+
+
+async def test_since_keeps_what_is_new(pair: Pair) -> None:
+    baseline = await synced(pair)
+    planted = await plant(pair)
+    drift = (await reconcile(pair.engine)).since(baseline)
+    assert {key(d) for d in drift.differences} == planted
+    assert drift.since(drift).differences == ()
