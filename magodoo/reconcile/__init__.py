@@ -16,6 +16,7 @@ from __future__ import annotations
 from magodoo.reconcile._categories import compare_categories
 from magodoo.reconcile._customers import compare_customers
 from magodoo.reconcile._difference import Difference, Kind, differences_frame
+from magodoo.reconcile._generic import values_reconciler
 from magodoo.reconcile._log import LogCount, LogSummary, log_frame, log_records, log_summary
 from magodoo.reconcile._reconcile import reconcile
 from magodoo.reconcile._registry import (
@@ -47,4 +48,5 @@ __all__ = [
     "log_records",
     "log_summary",
     "reconcile",
+    "values_reconciler",
 ]

@@ -39,7 +39,7 @@ async def reconcile(
         synced = engine.registry.entities()
         chosen = [r for r in chosen if r.entity in synced]
     scope = Scope(magento=engine.magento, odoo=engine.odoo, stores=engine.stores,
-                  settings=engine.settings, page_size=page_size)
+                  settings=engine.settings, page_size=page_size, registry=engine.registry)
     differences: list[Difference] = []
     counts: list[EntityCount] = []
     for reconciler in chosen:

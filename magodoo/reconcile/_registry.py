@@ -12,6 +12,7 @@ A new entity family is one small module defining ``RECONCILER`` and one line in
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any
 
 import attrs
 
@@ -33,6 +34,9 @@ class Scope:
     stores: Stores
     settings: Settings
     page_size: int = 100
+    registry: Any = None
+    """The engine's handler registry (:class:`~magodoo.engine.registry.Registry`): reconcilers
+    that go through the sync's own handler find it here."""
 
     @property
     def backend(self) -> str:
@@ -126,8 +130,12 @@ class Reconcilers:
 def default_reconcilers() -> Reconcilers:
     """The built-in reconcilers (one line per entity family)."""
     from magodoo.reconcile import _categories, _customers, _orders, _prices, _stock
+    from magodoo.reconcile._generic import values_reconciler
 
     out = Reconcilers()
     for module in (_categories, _customers, _prices, _stock, _orders):
         out.register(module.RECONCILER)
+    out.register(values_reconciler("tax_rates", (
+        "name", "amount", "amount_type", "type_tax_use", "price_include_override",
+        "country_id", "invoice_label", "description")))
     return out

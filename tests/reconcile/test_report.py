@@ -254,3 +254,24 @@ async def test_since_keeps_what_is_new(pair: Pair) -> None:
     drift = (await reconcile(pair.engine)).since(baseline)
     assert {key(d) for d in drift.differences} == planted
     assert drift.since(drift).differences == ()
+
+
+async def test_values_reconciler_over_a_handler(pair: Pair) -> None:
+    from magodoo.reconcile import Reconcilers, values_reconciler
+
+    baseline = await synced(pair)
+    registry = Reconcilers()
+    registry.register(values_reconciler("customers"))
+    first = await reconcile(pair.engine, reconcilers=registry)
+    refused = {d.magento_id for d in baseline.differences}
+    assert {d.magento_id for d in first.differences} == refused
+    customers = (await pair.magento.search_customers()).items
+    customer = next(c for c in customers if str(c.id) not in refused)
+    assert customer.id is not None
+    await pair.magento.update_customer(customer.id, attrs.evolve(customer, lastname="Other"))
+    report = (await reconcile(pair.engine, reconcilers=registry)).since(first)
+    binding = await pair.stores.bindings.get_by_magento("default", "customers",
+                                                        str(customer.id))
+    assert binding is not None
+    assert [key(d) for d in report.differences] == [
+        ("customers", "field_mismatch", str(customer.id), binding.odoo_id, "name")]

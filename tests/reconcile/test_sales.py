@@ -47,3 +47,19 @@ async def test_orders_missing_changed_and_repaired(clock: Clock) -> None:  # noq
         plan = await report.repair(world.engine)
         assert {(a.key, a.action) for a in plan} == {(str(first.entity_id), "rebind"),
                                                      (str(second.entity_id), "sync")}
+
+
+async def test_tax_rates_through_the_sync_handler(clock: Clock) -> None:  # noqa: F811
+    async with sales.sales_world(clock) as world:
+        assert (await world.engine.sync("tax_rates", M2O)).failed == 0
+        report = await reconcile(world.engine, ["tax_rates"])
+        assert report.clean and report.counts[0].compared > 0
+        binding = (await world.stores.bindings.list_bindings("default", "tax_rates",
+                                                             limit=1))[0]
+        await world.conn.odoo.write("account.tax", [binding.odoo_id], {"amount": 99.5})
+        report = await reconcile(world.engine, ["tax_rates"])
+        assert [(d.kind, d.magento_id, d.odoo_id, d.field, d.odoo_value)
+                for d in report.differences] == [
+            ("field_mismatch", binding.magento_id, binding.odoo_id, "amount", 99.5)]
+        await report.repair(world.engine, dry_run=False, run=True)
+        assert (await reconcile(world.engine, ["tax_rates"])).clean
