@@ -9,9 +9,10 @@ from typing import Any
 
 import attrs
 
-from magodoo.backends import Trigger
+from magodoo.backends import Direction, Trigger
 from magodoo.engine.echo import EchoGuard
 from magodoo.engine.handler import Context
+from magodoo.engine.result import SyncResult
 from magodoo.reconcile._difference import Difference
 from magodoo.reconcile._registry import Scope
 
@@ -20,8 +21,10 @@ __all__ = ["gone_variants", "handler_context", "money", "quantity"]
 CENT = Decimal("0.01")
 
 
-async def _no_dependencies(*args: Any, **kwargs: Any) -> Any:
-    raise RuntimeError("a reconciliation reads only; it never syncs a dependency")
+async def _no_dependencies(entity: str, direction: Direction, keys: Any) -> SyncResult:
+    """A reconciliation only reads: the dependencies a handler asks for are not synced (the
+    mapper sees the bindings as they are)."""
+    return SyncResult(entity=entity, direction=direction, dry_run=True)
 
 
 def handler_context(scope: Scope) -> Context:

@@ -53,4 +53,5 @@ async def reconcile(
             differing=len(found) - in_flight, in_flight=in_flight, kinds=dict(kinds)))
         differences += found
     return Report(differences=tuple(differences), counts=tuple(counts),
-                  sources={r.entity: r.source_for(engine.settings) for r in chosen})
+                  sources={r.entity: r.source_for(engine.settings) for r in chosen},
+                  companions={r.entity: r.companions for r in chosen if r.companions})

@@ -71,6 +71,9 @@ class Reconciler:
     compare: Compare
     fields: tuple[str, ...] = ()
     """The fields compared (for the docs and ``magodoo reconcile --help``)."""
+    companions: Callable[[Difference], list[tuple[str, str]]] | None = None
+    """Other bindings a repair of this difference must rewrite too, as (entity, Magento id):
+    e.g. a configurable's child, whose hash its own binding keeps."""
     direction_of: Callable[[Settings], Direction] | None = None
     """When the settings choose the source of truth (an entity synced both ways): the
     direction in force for these settings (``direction`` otherwise)."""
@@ -129,11 +132,11 @@ class Reconcilers:
 
 def default_reconcilers() -> Reconcilers:
     """The built-in reconcilers (one line per entity family)."""
-    from magodoo.reconcile import _categories, _customers, _orders, _prices, _stock
+    from magodoo.reconcile import _categories, _customers, _orders, _prices, _products, _stock
     from magodoo.reconcile._generic import values_reconciler
 
     out = Reconcilers()
-    for module in (_categories, _customers, _prices, _stock, _orders):
+    for module in (_categories, _customers, _products, _prices, _stock, _orders):
         out.register(module.RECONCILER)
     out.register(values_reconciler("tax_rates", (
         "name", "amount", "amount_type", "type_tax_use", "price_include_override",

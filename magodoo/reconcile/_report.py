@@ -10,7 +10,7 @@ import csv
 import html
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,6 +101,9 @@ class Report:
     counts: tuple[EntityCount, ...] = ()
     sources: Mapping[str, str] = attrs.field(factory=dict)
     """Entity -> ``magento`` or ``odoo``: the source of truth."""
+    companions: Mapping[str, Callable[[Difference], list[tuple[str, str]]]] = attrs.field(
+        factory=dict, eq=False, repr=False)
+    """Entity -> the other bindings a repair rewrites (see ``Reconciler.companions``)."""
 
     @property
     def drift(self) -> tuple[Difference, ...]:
@@ -255,6 +258,12 @@ class Report:
                                       odoo_id=binding.odoo_id)
             elif binding.payload_hash is not None:
                 await bindings.bind(attrs.evolve(binding, payload_hash=None))
+        for d in self.differences:
+            companions = self.companions.get(d.entity)
+            for entity, magento_id in companions(d) if companions else ():
+                other = await bindings.get_by_magento(backend, entity, magento_id)
+                if other is not None and other.payload_hash is not None:
+                    await bindings.bind(attrs.evolve(other, payload_hash=None))
         for (entity, direction), keys in by_entity.items():
             await engine.enqueue(entity, direction, keys, trigger=Trigger.MANUAL)
         if run:

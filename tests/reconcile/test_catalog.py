@@ -1,0 +1,45 @@
+"""Products: Odoo against the Magento products the catalog sync made (runs once the catalog
+handlers are in: skipped before)."""
+
+from __future__ import annotations
+
+import pytest
+
+from magodoo.reconcile import reconcile
+from tests.engine.conftest import Clock, clock  # noqa: F401
+
+catalog = pytest.importorskip("tests.engine.catalog.conftest",
+                              reason="the catalog handlers are not in")
+
+
+async def test_products_edited_in_magento_are_found_and_repaired(clock: Clock) -> None:  # noqa: F811
+    from magodoo.settings import CatalogSettings
+
+    async with catalog.open_catalog_world(
+            clock, catalog=CatalogSettings(missing_sku="derive")) as world:
+        assert (await world.engine.sync("products", "o2m")).failed == 0
+        baseline = await reconcile(world.engine, ["products"], page_size=5)
+        assert baseline.clean, baseline.differences[:5]
+        assert baseline.counts[0].compared > 10
+
+        chair = world.magento.state.product_by_sku("FURN_7777")
+        assert chair is not None
+        chair["name"] = "Renamed in Magento"
+        child = world.magento.state.product_by_sku("FURN_0098")
+        assert child is not None
+        child["price"] = 1.0
+        binding = await world.stores.bindings.get_by_magento("default", "products",
+                                                             "odoo-template-9")
+        chair_binding = await world.stores.bindings.get_by_magento("default", "products",
+                                                                   "FURN_7777")
+        assert binding is not None and chair_binding is not None
+
+        report = await reconcile(world.engine, ["products"], page_size=5)
+        assert sorted((d.kind, d.magento_id, d.odoo_id, d.field, d.magento_value)
+                      for d in report.differences) == sorted([
+            ("field_mismatch", "FURN_7777", chair_binding.odoo_id, "name",
+             "Renamed in Magento"),
+            ("field_mismatch", "odoo-template-9", binding.odoo_id, "children[FURN_0098].price",
+             1.0)])
+        await report.repair(world.engine, dry_run=False, run=True)
+        assert (await reconcile(world.engine, ["products"], page_size=5)).clean
