@@ -5,10 +5,10 @@ its mapper), active once the engine has one.
 The handler maps each template to a product body (a simple product, or a configurable and its
 children, each with its SKU); per page, one ``GET /V1/products`` with ``sku in (...)`` reads
 the page's SKUs from Magento. Compared, for the parent and each child: the body's ``name``,
-``price`` (to the cent), ``status``, ``visibility``, ``type_id``, ``attribute_set_id``,
-``weight`` and the custom attributes it sends (as text). The URL key, media, stock and
-extension attributes are left to their own reconcilers. Pairing: the ``products`` binding
-(template <-> SKU), then the SKU.
+``price`` (to the cent; left to the ``prices`` reconciler when prices are synced),
+``status``, ``visibility``, ``type_id``, ``attribute_set_id``, ``weight`` and the custom
+attributes it sends (as text). The URL key, media, stock and extension attributes are left to
+their own reconcilers. Pairing: the ``products`` binding (template <-> SKU), then the SKU.
 """
 
 from __future__ import annotations
@@ -62,10 +62,10 @@ def _text(value: Any) -> str | None:
 
 
 def _body_differences(mid: str, oid: int, body: Mapping[str, Any], product: Product,
-                      prefix: str) -> list[Difference]:
+                      prefix: str, skip: frozenset[str]) -> list[Difference]:
     out = []
     for field in FIELDS:
-        if field not in body:
+        if field not in body or field in skip:
             continue
         want, have = body[field], getattr(product, field, None)
         equal = (money(want) == money(have) if field in ("price", "weight")
@@ -84,7 +84,7 @@ def _body_differences(mid: str, oid: int, body: Mapping[str, Any], product: Prod
 
 
 def _pair(oid: int, value: Any, binding: Binding | None,
-          found: Mapping[str, Product]) -> list[Difference]:
+          found: Mapping[str, Product], skip: frozenset[str]) -> list[Difference]:
     product = found.get(value.sku.casefold())
     if binding is None:
         if product is None:
@@ -97,7 +97,7 @@ def _pair(oid: int, value: Any, binding: Binding | None,
     if product is None:
         return [Difference(ENTITY, "broken_binding", binding.magento_id, oid, "sku",
                            f"SKU {binding.magento_id} is gone from Magento", value.sku)]
-    out = _body_differences(binding.magento_id, oid, value.body, product, "")
+    out = _body_differences(binding.magento_id, oid, value.body, product, "", skip)
     for child in getattr(value, "children", ()) or ():
         held = found.get(child.sku.casefold())
         if held is None:
@@ -105,12 +105,14 @@ def _pair(oid: int, value: Any, binding: Binding | None,
                                   f"children[{child.sku}]", None, child.sku))
         else:
             out += _body_differences(binding.magento_id, oid, child.body, held,
-                                     f"children[{child.sku}].")
+                                     f"children[{child.sku}].", skip)
     return out
 
 
 async def _reconcile(scope: Scope, tally: Tally) -> AsyncIterator[Difference]:
     handler = scope.registry.get(ENTITY, O2M)
+    # the prices family owns the price when it is synced: reported once, there
+    skip = frozenset({"price"}) if ("prices", O2M) in scope.registry else frozenset()
     ctx = handler_context(scope)
     async for records in handler.fetch(ctx, None):
         tally.compared += len(records)
@@ -134,7 +136,7 @@ async def _reconcile(scope: Scope, tally: Tally) -> AsyncIterator[Difference]:
                 diffs = [Difference(ENTITY, kind, binding.magento_id if binding else None,
                                     oid, value.field, None, f"not mappable: {value}")]
             else:
-                diffs = _pair(oid, value, binding, found)
+                diffs = _pair(oid, value, binding, found, skip)
             for diff in diffs:
                 tally.differ(oid)
                 yield diff
