@@ -132,11 +132,19 @@ class Reconcilers:
 
 def default_reconcilers() -> Reconcilers:
     """The built-in reconcilers (one line per entity family)."""
-    from magodoo.reconcile import _categories, _customers, _orders, _prices, _products, _stock
+    from magodoo.reconcile import (
+        _attributes,
+        _categories,
+        _customers,
+        _orders,
+        _prices,
+        _products,
+        _stock,
+    )
     from magodoo.reconcile._generic import values_reconciler
 
     out = Reconcilers()
-    for module in (_categories, _customers, _products, _prices, _stock, _orders):
+    for module in (_categories, _attributes, _customers, _products, _prices, _stock, _orders):
         out.register(module.RECONCILER)
     out.register(values_reconciler("tax_rates", (
         "name", "amount", "amount_type", "type_tax_use", "price_include_override",

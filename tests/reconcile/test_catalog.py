@@ -43,3 +43,24 @@ async def test_products_edited_in_magento_are_found_and_repaired(clock: Clock) -
              "children[FURN_0098].status", 2)])
         await report.repair(world.engine, dry_run=False, run=True)
         assert (await reconcile(world.engine, ["products"], page_size=5)).clean
+
+
+async def test_attributes_renamed_in_magento_are_found_and_repaired(clock: Clock) -> None:  # noqa: F811
+    async with catalog.open_catalog_world(clock) as world:
+        assert (await world.engine.sync("attributes", "o2m")).failed == 0
+        report = await reconcile(world.engine, ["attributes"])
+        assert report.clean, report.differences
+        binding = (await world.stores.bindings.list_bindings("default", "attributes",
+                                                             limit=1))[0]
+        attribute = await world.conn.magento.get_product_attribute(binding.magento_id)
+        from magodoo.magento.models_catalog import ProductAttribute
+
+        await world.conn.magento.update_product_attribute(
+            binding.magento_id, ProductAttribute(default_frontend_label="Renamed by hand"))
+        report = await reconcile(world.engine, ["attributes"])
+        assert [(d.kind, d.magento_id, d.odoo_id, d.field, d.magento_value, d.odoo_value)
+                for d in report.differences] == [
+            ("field_mismatch", binding.magento_id, binding.odoo_id, "default_frontend_label",
+             "Renamed by hand", attribute.default_frontend_label)]
+        await report.repair(world.engine, dry_run=False, run=True)
+        assert (await reconcile(world.engine, ["attributes"])).clean
