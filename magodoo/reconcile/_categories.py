@@ -25,6 +25,7 @@ from magodoo.reconcile._customers import _check_page_size
 from magodoo.reconcile._difference import Difference, Kind, same
 from magodoo.reconcile._ports import MagentoReader, OdooReader
 from magodoo.reconcile._registry import Reconciler, Scope, Tally
+from magodoo.settings import Settings
 
 __all__ = ["ENTITY", "RECONCILER", "compare_categories"]
 
@@ -206,5 +207,14 @@ async def _reconcile(scope: Scope, tally: Tally) -> AsyncIterator[Difference]:
         yield _as_report(diff)
 
 
+def _source(settings: Settings) -> Direction:
+    """Odoo leads, unless the settings make Magento the categories' source of truth
+    (``catalog.category_source``, once categories sync both ways)."""
+    catalog = getattr(settings, "catalog", None)
+    if getattr(catalog, "category_source", "odoo") == "magento":
+        return Direction.MAGENTO_TO_ODOO
+    return Direction.ODOO_TO_MAGENTO
+
+
 RECONCILER = Reconciler(entity=ENTITY, direction=Direction.ODOO_TO_MAGENTO, compare=_reconcile,
-                        fields=("name", "parent_id", "is_active"))
+                        fields=("name", "parent_id", "is_active"), direction_of=_source)

@@ -64,3 +64,29 @@ async def test_attributes_renamed_in_magento_are_found_and_repaired(clock: Clock
              "Renamed by hand", attribute.default_frontend_label)]
         await report.repair(world.engine, dry_run=False, run=True)
         assert (await reconcile(world.engine, ["attributes"])).clean
+
+
+async def test_categories_led_by_magento_are_repaired_into_odoo(clock: Clock) -> None:  # noqa: F811
+    from magodoo.magento import Category
+    from magodoo.settings import CatalogSettings
+
+    async with catalog.open_catalog_world(
+            clock, catalog=CatalogSettings(category_source="magento")) as world:
+        assert (await world.engine.sync("categories", "o2m")).failed == 0
+        assert (await reconcile(world.engine, ["categories"])).clean
+        binding = (await world.stores.bindings.list_bindings("default", "categories",
+                                                             limit=2))[1]
+        world.clock.advance(600)  # a later edit (not the echo of magodoo's own write)
+        await world.conn.magento.update_category(int(binding.magento_id),
+                                                 Category(name="Renamed in Magento"))
+        report = await reconcile(world.engine, ["categories"])
+        assert report.sources == {"categories": "magento"}
+        assert [(d.kind, d.magento_id, d.field) for d in report.differences] == [
+            ("field_mismatch", binding.magento_id, "name")]
+        (action,) = await report.repair(world.engine)
+        assert (action.direction.value, action.key) == ("m2o", binding.magento_id)
+        await report.repair(world.engine, dry_run=False, run=True)
+        (row,) = await world.conn.odoo.read("product.public.category", [binding.odoo_id],
+                                            ["name"])
+        assert row["name"] == "Renamed in Magento"
+        assert (await reconcile(world.engine, ["categories"])).clean
