@@ -10,6 +10,7 @@
     magodoo bindings list|show|unbind
     magodoo webhooks install|remove|list
     magodoo console [--host ...] [--port ...] | console hash-password
+    magodoo reset-categories [--dry-run] [--yes] | stores
 
 Every command takes ``--config FILE`` (default ``$MAGODOO_CONFIG``), ``--json`` (one JSON
 document with the keys listed in docs/runners.md), ``-v`` and ``--log-format text|json``.
@@ -33,7 +34,18 @@ from collections.abc import Sequence
 from importlib import metadata
 from types import ModuleType
 
-from magodoo.cli import bindings, check, console, demo, log, queue, realtime, sync, webhooks
+from magodoo.cli import (
+    bindings,
+    catalog,
+    check,
+    console,
+    demo,
+    log,
+    queue,
+    realtime,
+    sync,
+    webhooks,
+)
 from magodoo.cli._common import (
     CONFIG_ENV,
     EXIT_CONFIG,
@@ -74,7 +86,7 @@ __all__ = [
 ]
 
 GROUPS: tuple[ModuleType, ...] = (demo, check, sync, realtime, log, queue, bindings, webhooks,
-                                  console)
+                                  console, catalog)
 """The command groups, in the order ``magodoo --help`` lists them."""
 
 

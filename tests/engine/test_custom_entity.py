@@ -120,7 +120,8 @@ async def test_sync_all_runs_custom_entities_after_built_in_ones(world: World) -
                         settings=settings, registry=registry, clock=world.clock)
     assert engine.settings.entity("newsletter").realtime
     results = await engine.sync_all(M2O)
-    assert list(results) == ["customers", "newsletter"]
+    assert list(results) == ["websites", "stores", "attribute_sets", "categories", "customers",
+                             "newsletter"]
     assert results["newsletter"].created == 2
     assert [h.entity for h in registry.ordered(M2O)][-1] == "newsletter"
 
@@ -147,7 +148,9 @@ def test_ordered_keeps_registration_order_for_custom_entities() -> None:
     registry.register(Early([]))
     for h in default_registry().ordered(M2O):
         registry.register(h)
-    assert [h.entity for h in registry.ordered(M2O)] == ["customers", "zz_late", "aa_early"]
+    assert [h.entity for h in registry.ordered(M2O)] == [
+        "websites", "stores", "attribute_sets", "categories", "customers", "zz_late",
+        "aa_early"]
 
 
 @pytest.mark.parametrize("name", ["Newsletter", "news-letter", "1news", "", "news letter"])
