@@ -183,7 +183,7 @@ async def test_typo_in_entities_table_fails_engine_construction(world: World) ->
         "entities.custmers: no handler is registered for this entity type "
         "(what can be synced: ")
     # only what has a handler, with its directions (issue 8, friction 8)
-    assert "customers (m2o)" in message and "categories (o2m)" in message
+    assert "customers (m2o)" in message and "categories (m2o/o2m)" in message
     unhandled = set(ENTITIES) - default_registry().entities()
     assert not [n for n in unhandled if f"{n} (" in message]  # only what has a handler
 

@@ -26,8 +26,7 @@ def _no_secrets(text: str) -> None:
 def test_all_then_again(fakes: Fakes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
                         ) -> None:
     ids = [fakes.add_customer(n) for n in range(3)]
-    # the demo has products without an internal reference: derive their SKUs
-    config = fakes.write_config(tmp_path, '[catalog]\nmissing_sku = "derive"\n')
+    config = fakes.write_config(tmp_path)
     assert batch.main(["--config", str(config), "--all"]) == 0
     out = _out(capsys)
     _no_secrets(out)

@@ -101,19 +101,22 @@ def seed(db: Database, seed: str | None, now: datetime) -> None:
                     row[name] = value
             row.update(patches.get(row["id"], {}))
             db.table(model)[row["id"]] = row
-    if seed == "catalog":
-        _seed_extra(db, now)
+    _seed_extra(db, now, images=seed == "catalog")
     db.next_ids.update(DEMO_NEXT_IDS)
     db.sequences.update(DEMO_SEQUENCES)
 
 
-def _seed_extra(db: Database, now: datetime) -> None:
-    """magodoo's own additions to the demo (``demo-extra.json``: product images, one with a
-    video URL, and the combos of the demo's combo product; the reference demo has neither)."""
+def _seed_extra(db: Database, now: datetime, *, images: bool) -> None:
+    """magodoo's own additions to the demo (``demo-extra.json``): the combos of the demo's
+    combo product (the dump has no ``product.combo``; a combo product has at least one), and
+    with ``images`` (seed ``catalog``) product images, one with a video URL (the reference
+    demo has none; kept out of seed ``demo`` so the recorded workflows replay with their
+    ids)."""
     extra = _read("demo-extra.json")
     for rid, values in extra["product.template"].items():
-        db.table("product.template")[int(rid)].update(values)
-    for model in ("product.image", "product.combo", "product.combo.item"):
+        if images or "image_1920" not in values:
+            db.table("product.template")[int(rid)].update(values)
+    for model in ("product.combo", "product.combo.item", *(("product.image",) if images else ())):
         for record in extra[model]:
             row = _clean(db, model, record, now)
             db.table(model)[row["id"]] = row

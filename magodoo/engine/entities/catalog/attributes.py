@@ -25,8 +25,8 @@ from magodoo._converter import format_datetime
 from magodoo.backends.models import Binding, Direction
 from magodoo.engine.entities.catalog._common import DefaultSet, default_set, each, read_in
 from magodoo.engine.handler import Context, Handler, Plan, Written
-from magodoo.exceptions import NotFoundError
 from magodoo.magento.models_catalog import AttributeOption, ProductAttribute
+from magodoo.magento.search import SearchCriteria
 from magodoo.mapping.catalog.attributes import (
     ATTRIBUTE_DISPLAY_TYPES,
     ENTITY,
@@ -143,16 +143,13 @@ class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
     # ---- find -------------------------------------------------------------------------------
 
     async def find_by_key(self, ctx: Context, plans: list[AttributePlan]) -> dict[str, str]:
+        """Magento attributes with the plans' codes: one search for the page."""
         magento: Any = ctx.magento
-        found: dict[str, str] = {}
-        for p in plans:
-            try:
-                existing = await magento.get_product_attribute(p.value.code)
-            except NotFoundError:
-                continue
-            if existing.attribute_code:
-                found[p.source_id] = existing.attribute_code
-        return found
+        codes = {p.value.code: p.source_id for p in plans}
+        criteria = SearchCriteria().where("attribute_code", sorted(codes), "in")
+        page = await magento.list_product_attributes(criteria.page(len(codes)))
+        return {codes[a.attribute_code]: a.attribute_code for a in page.items
+                if a.attribute_code in codes}
 
     # ---- write ------------------------------------------------------------------------------
 
