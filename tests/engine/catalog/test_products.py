@@ -135,3 +135,12 @@ async def test_combo_product_becomes_a_bundle(derived: World) -> None:
     options = product(derived, "odoo-43")["bundle_options"]
     assert [o["option_id"] for o in options] == ids  # updated in place, not added again
     assert options[1]["product_links"][1]["price"] == 30.0
+
+
+async def test_an_unreadable_variant_fails_its_template_alone(catalog: World) -> None:
+    catalog.odoo.table("product.product")[5]["default_code"] = {"garbage": 1}
+    result = await catalog.engine.sync("products", "o2m")
+    failed = result.by_source()["5"]
+    assert failed.outcome is Outcome.FAILED
+    assert "product.product 5, field 'default_code'" in failed.reason
+    assert product(catalog, "FURN_8888")["name"] == "Office Lamp"  # the page went on

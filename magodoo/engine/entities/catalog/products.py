@@ -27,7 +27,7 @@ from magodoo._converter import format_datetime
 from magodoo.backends.models import Binding, Direction
 from magodoo.engine.echo import payload_hash, tag_hash
 from magodoo.engine.entities.catalog._common import default_set, each, read_in
-from magodoo.engine.handler import Context, Handler, Plan, Written
+from magodoo.engine.handler import Context, Handler, Plan, Unreadable, Written
 from magodoo.exceptions import MappingError, NotFoundError, ValidationError
 from magodoo.magento.models_catalog import ConfigurableOption, Product
 from magodoo.magento.search import SearchCriteria
@@ -71,6 +71,11 @@ BASE_DOMAIN: list[Any] = [("type", "in", ["consu", "service", "combo"]), *ANY_AC
 ProductPlan = Plan[TemplateData, ProductValues]
 
 
+def _template_of(row: Mapping[str, Any]) -> int:
+    ref = row.get("product_tmpl_id")
+    return int(ref[0]) if isinstance(ref, list | tuple) and ref else 0
+
+
 def _url_key_taken(error: ValidationError) -> bool:
     return "url key" in str(error).lower()
 
@@ -98,25 +103,43 @@ class ProductExporter(Handler[TemplateData, ProductValues]):
     def source_stamp(self, record: TemplateData) -> datetime | None:
         return _template_stamp(record)
 
-    async def _records(self, ctx: Context, rows: list[dict[str, Any]]) -> list[TemplateData]:
+    async def _records(
+        self, ctx: Context, rows: list[dict[str, Any]]
+    ) -> list[TemplateData | Unreadable]:
+        """The page's templates with their variants, PTAVs and combos; a row that cannot be
+        read (the template's or one of its variants' or values') fails that template alone."""
         ids = [int(r["id"]) for r in rows]
+        bad: dict[int, MappingError] = {}
         variants: dict[int, list[ProductProduct]] = {}
         for row in await read_in(ctx, "product.product", "product_tmpl_id", ids,
                                  VARIANT_FIELDS, extra=ANY_ACTIVE):
-            variant = ProductProduct.from_api(row)
-            if variant.product_tmpl_id is not None:
-                variants.setdefault(variant.product_tmpl_id.id, []).append(variant)
+            tid = _template_of(row)
+            try:
+                variants.setdefault(tid, []).append(ProductProduct.from_api(row))
+            except MappingError as exc:
+                bad.setdefault(tid, exc)
         values: dict[int, list[TemplateAttributeValue]] = {}
         for row in await read_in(ctx, "product.template.attribute.value", "product_tmpl_id",
                                  ids, PTAV_FIELDS):
-            ptav = TemplateAttributeValue.from_api(row)
-            if ptav.product_tmpl_id is not None:
-                values.setdefault(ptav.product_tmpl_id.id, []).append(ptav)
+            tid = _template_of(row)
+            try:
+                values.setdefault(tid, []).append(TemplateAttributeValue.from_api(row))
+            except MappingError as exc:
+                bad.setdefault(tid, exc)
         combos = await self._combos(ctx, rows)
-        return [TemplateData(ProductTemplate.from_api(r), tuple(variants.get(int(r["id"]), ())),
-                             tuple(values.get(int(r["id"]), ())),
-                             tuple(combos[c] for c in r.get("combo_ids") or () if c in combos))
-                for r in rows]
+        out: list[TemplateData | Unreadable] = []
+        for r in rows:
+            tid = int(r["id"])
+            try:
+                if tid in bad:
+                    raise bad[tid]
+                out.append(TemplateData(
+                    ProductTemplate.from_api(r), tuple(variants.get(tid, ())),
+                    tuple(values.get(tid, ())),
+                    tuple(combos[c] for c in r.get("combo_ids") or () if c in combos)))
+            except MappingError as exc:
+                out.append(Unreadable(str(tid), exc))
+        return out
 
     async def _combos(self, ctx: Context, rows: list[dict[str, Any]]) -> dict[int, ComboData]:
         ids = {int(c) for r in rows if r.get("type") == "combo" for c in r.get("combo_ids") or ()}
@@ -156,9 +179,9 @@ class ProductExporter(Handler[TemplateData, ProductValues]):
             found |= {int(r["id"]) for r in rows}
         return found
 
-    async def fetch(
+    async def fetch(  # type: ignore[override]
         self, ctx: Context, since: datetime | None
-    ) -> AsyncIterator[list[TemplateData]]:
+    ) -> AsyncIterator[list[TemplateData | Unreadable]]:
         size = ctx.settings.batch_size
         base = list(BASE_DOMAIN)
         if since is not None:
@@ -176,7 +199,9 @@ class ProductExporter(Handler[TemplateData, ProductValues]):
                 return
             last_id = int(rows[-1]["id"])
 
-    async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[TemplateData]:
+    async def fetch_keys(  # type: ignore[override]
+        self, ctx: Context, keys: Sequence[str]
+    ) -> list[TemplateData | Unreadable]:
         rows = await ctx.odoo.search_read_page(
             MODEL, [("id", "in", [int(k) for k in keys]), *BASE_DOMAIN], TEMPLATE_FIELDS)
         return await self._records(ctx, rows)
