@@ -26,6 +26,7 @@ from magodoo.exceptions import ConfigurationError
 __all__ = [
     "ENTITIES",
     "ENV_SECRETS",
+    "CatalogSettings",
     "ConsoleAccount",
     "ConsoleSettings",
     "Defaults",
@@ -50,6 +51,8 @@ ENTITIES: tuple[str, ...] = (
     "categories",
     "attributes",
     "products",
+    "images",
+    "translations",
     "prices",
     "stock",
     "stock_transfers",
@@ -177,11 +180,34 @@ class Defaults:
     """Default values (seed: "Default Values" on the Magento Configuration page)."""
 
     attribute_set: str = "Default"
-    attribute_group: str = "General"
+    attribute_group: str = "Product Details"
+    """The group new attributes go to ("General" was renamed "Product Details" in 2.4)."""
     warehouse: str = "WH"
     """Code of the Odoo warehouse whose quantities go to Magento."""
     partner_ref_prefix: str = "MAGE-CUST-"
     address_ref_prefix: str = "MAGE-ADDR-"
+
+
+@attrs.frozen
+class CatalogSettings:
+    """How Odoo products become Magento products."""
+
+    configurable_sku: str = "odoo-template-{id}"
+    """SKU of the configurable of a template with variants (Odoo gives such a template no
+    ``default_code``); ``{id}`` is the template id, ``{code}`` the first variant's code."""
+    missing_sku: Literal["error", "derive"] = "error"
+    """A variant without ``default_code``: refuse it (``MappingError``) or derive a SKU."""
+    derived_sku: str = "odoo-{id}"
+    """The SKU derived for a variant without code (``missing_sku = "derive"``); ``{id}`` is
+    the ``product.product`` id."""
+    archived: Literal["disable", "delete"] = "disable"
+    """An archived Odoo product: disabled in Magento, or deleted."""
+    language: str = "en_US"
+    """The Odoo language of the global (``all`` store views) values; store views whose locale
+    is another active Odoo language get translations."""
+    category_source: Literal["odoo", "magento"] = "odoo"
+    """Which side owns the fields of a category bound both ways; a change on the other side
+    is logged as a conflict and not written."""
 
 
 @attrs.frozen
@@ -327,6 +353,7 @@ class Settings:
     prices: PriceSettings = PriceSettings()
     stock: StockSettings = StockSettings()
     console: ConsoleSettings = ConsoleSettings()
+    catalog: CatalogSettings = CatalogSettings()
     entities: Mapping[str, EntitySettings] = attrs.field(
         factory=_entities_default, converter=_freeze_entities
     )

@@ -11,6 +11,7 @@
     magodoo webhooks install|remove|list
     magodoo console [--host ...] [--port ...] | console hash-password
     magodoo reconcile [ENTITY...] [--output FILE] [--repair]
+    magodoo reset-categories [--dry-run] [--yes] | stores
 
 Every command takes ``--config FILE`` (default ``$MAGODOO_CONFIG``), ``--json`` (one JSON
 document with the keys listed in docs/runners.md), ``-v`` and ``--log-format text|json``.
@@ -36,6 +37,7 @@ from types import ModuleType
 
 from magodoo.cli import (
     bindings,
+    catalog,
     check,
     console,
     demo,
@@ -86,7 +88,7 @@ __all__ = [
 ]
 
 GROUPS: tuple[ModuleType, ...] = (demo, check, sync, realtime, log, queue, bindings, webhooks,
-                                  console, reconcile)
+                                  console, reconcile, catalog)
 """The command groups, in the order ``magodoo --help`` lists them."""
 
 

@@ -22,7 +22,7 @@ def check_json(report: Any) -> list[dict[str, Any]]:
     return [{"server": side.server, "ok": side.ok, "reachable": side.reachable,
              "authenticated": side.authenticated, "version": side.version,
              "modules": len(side.modules or ()), "features": dict(side.features),
-             "error": side.error}
+             "error": side.error, "warnings": list(side.warnings)}
             for side in (report.magento, report.odoo)]
 
 
@@ -47,6 +47,8 @@ async def run_check(args: argparse.Namespace, stop: Stop) -> int:
         say(f"{side.server:<8} {state:<6} " + " ".join(detail))
         if side.error:
             say(f"         {side.error}")
+        for warning in side.warnings:
+            say(f"         warning: {warning}")
     return code
 
 

@@ -17,14 +17,26 @@ from magodoo.engine.entities import (
     StockExporter,
     StockTransferListener,
 )
+from magodoo.engine.entities.catalog import (
+    AttributeExporter,
+    AttributeSetImporter,
+    ProductExporter,
+    StoreViewImporter,
+    WebsiteImporter,
+    attribute_sets,
+    store_views,
+)
 from magodoo.engine.handler import Context, Handler, Plan, Unreadable, Written, read_each
 from magodoo.engine.locks import KeyedLocks
 from magodoo.engine.ports import MagentoPort, OdooPort
 from magodoo.engine.registry import Registry, default_registry
+from magodoo.engine.reset import ResetReport, reset_categories
 from magodoo.engine.result import Outcome, PlannedWrite, RecordOutcome, SyncResult
 from magodoo.engine.wiring import Connection, connect, open_stores
 
 __all__ = [
+    "AttributeExporter",
+    "AttributeSetImporter",
     "CategoryExporter",
     "CheckReport",
     "Connection",
@@ -40,20 +52,27 @@ __all__ = [
     "Plan",
     "PlannedWrite",
     "PriceExporter",
+    "ProductExporter",
     "RecordOutcome",
     "Registry",
+    "ResetReport",
     "ServerCheck",
     "StockExporter",
     "StockTransferListener",
+    "StoreViewImporter",
     "SyncEngine",
     "SyncResult",
     "Unreadable",
+    "WebsiteImporter",
     "Window",
     "Written",
+    "attribute_sets",
     "connect",
     "default_registry",
     "open_stores",
     "payload_hash",
     "plan_window",
     "read_each",
+    "reset_categories",
+    "store_views",
 ]

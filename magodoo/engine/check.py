@@ -25,6 +25,7 @@ __all__ = [
     "ODOO_MODULES",
     "CheckReport",
     "ServerCheck",
+    "check_catalog_defaults",
     "check_magento",
     "check_odoo",
     "check_ports",
@@ -59,6 +60,8 @@ class ServerCheck:
     modules: tuple[str, ...] = ()
     features: Mapping[str, bool] = attrs.field(factory=dict)
     error: str | None = None
+    warnings: tuple[str, ...] = ()
+    """Problems that do not stop a sync (e.g. a configured default missing on the store)."""
 
     @property
     def ok(self) -> bool:
@@ -130,6 +133,41 @@ async def check_odoo(client: Any) -> ServerCheck:
                        modules=tuple(found), features={m: m in found for m in ODOO_MODULES})
 
 
-async def check_ports(magento: Any, odoo: Any) -> CheckReport:
-    """Check both sides."""
-    return CheckReport(magento=await check_magento(magento), odoo=await check_odoo(odoo))
+async def check_catalog_defaults(
+    client: Any, attribute_set: str, attribute_group: str
+) -> tuple[dict[str, bool], tuple[str, ...]]:
+    """Whether ``defaults.attribute_set`` and ``defaults.attribute_group`` exist on the store:
+    ``features`` (``default_attribute_set``, ``default_attribute_group``) and warnings."""
+    from magodoo.magento.search import SearchCriteria
+
+    sets = (await client.list_attribute_sets(SearchCriteria().where("entity_type_id", 4))).items
+    wanted = attribute_set.strip().casefold()
+    found = [s for s in sets if (s.attribute_set_name or "").strip().casefold() == wanted]
+    if not found:
+        names = ", ".join(sorted(s.attribute_set_name or "" for s in sets))
+        return ({"default_attribute_set": False, "default_attribute_group": False}, (
+            f"defaults.attribute_set {attribute_set!r} is not an attribute set of the store "
+            f"(sets: {names})",))
+    groups = (await client.list_attribute_groups(
+        attribute_set_id=found[0].attribute_set_id)).items
+    group_names = [g.attribute_group_name or "" for g in groups]
+    if attribute_group.strip().casefold() in {n.strip().casefold() for n in group_names}:
+        return {"default_attribute_set": True, "default_attribute_group": True}, ()
+    return ({"default_attribute_set": True, "default_attribute_group": False}, (
+        f"defaults.attribute_group {attribute_group!r} is not a group of attribute set "
+        f"{attribute_set!r} (groups: {', '.join(group_names)}); new attributes go to the first "
+        "group",))
+
+
+async def check_ports(magento: Any, odoo: Any, defaults: Any = None) -> CheckReport:
+    """Check both sides (and, given the settings' ``defaults``, the catalog defaults)."""
+    m = await check_magento(magento)
+    if defaults is not None and m.ok and hasattr(magento, "list_attribute_sets"):
+        try:
+            features, warnings = await check_catalog_defaults(
+                magento, defaults.attribute_set, defaults.attribute_group)
+        except MagodooError as exc:
+            features, warnings = {}, (f"attribute sets: {_error(exc)}",)
+        m = attrs.evolve(m, features={**m.features, **features},
+                         warnings=m.warnings + warnings)
+    return CheckReport(magento=m, odoo=await check_odoo(odoo))

@@ -278,7 +278,14 @@ class SyncEngine:
         if self.checker is not None:
             report: CheckReport = await self.checker.check()
             return report
-        return await check_ports(self.magento, self.odoo)
+        return await check_ports(self.magento, self.odoo, self.settings.defaults)
+
+    async def reset_categories(self, *, dry_run: bool = False) -> Any:
+        """Delete Magento's categories below the roots, clear the category bindings and sync
+        the tree again from Odoo (see :mod:`magodoo.engine.reset`; a ``ResetReport``)."""
+        from magodoo.engine.reset import reset_categories
+
+        return await reset_categories(self, dry_run=dry_run)
 
     async def expire_log(self) -> int:
         """Delete log entries older than ``log.expiry_days`` (when log clearing is on)."""

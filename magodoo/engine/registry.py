@@ -80,6 +80,16 @@ class Registry:
 
 def default_registry() -> Registry:
     """The handlers magodoo ships."""
+    from magodoo.engine.entities.catalog import (
+        AttributeExporter,
+        AttributeSetImporter,
+        CategoryImporter,
+        ImageExporter,
+        ProductExporter,
+        StoreViewImporter,
+        TranslationExporter,
+        WebsiteImporter,
+    )
     from magodoo.engine.entities.categories import CategoryExporter
     from magodoo.engine.entities.customers import CustomerImporter
     from magodoo.engine.entities.prices import PriceExporter
@@ -91,4 +101,12 @@ def default_registry() -> Registry:
     registry.register(PriceExporter())
     registry.register(StockExporter())
     registry.register(StockTransferListener())
+    registry.register(WebsiteImporter())
+    registry.register(StoreViewImporter())
+    registry.register(AttributeSetImporter())
+    registry.register(CategoryImporter())
+    registry.register(AttributeExporter())
+    registry.register(ProductExporter())
+    registry.register(ImageExporter())
+    registry.register(TranslationExporter())
     return registry

@@ -12,6 +12,7 @@ so the sync log holds the (redacted) HTTP exchanges of each record.
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 import aiohttp
 import attrs
@@ -104,9 +105,10 @@ async def open_stores(settings: Settings) -> Stores:
 class _Checker:
     magento: MagentoClient
     odoo: OdooClient
+    defaults: Any = None
 
     async def check(self) -> CheckReport:
-        return await check_ports(self.magento, self.odoo)
+        return await check_ports(self.magento, self.odoo, self.defaults)
 
 
 @attrs.define
@@ -163,7 +165,7 @@ async def connect(
     try:
         engine = SyncEngine(magento=magento, odoo=odoo, stores=opened, settings=settings,
                             registry=registry or default_registry(),
-                            checker=_Checker(magento, odoo))
+                            checker=_Checker(magento, odoo, settings.defaults))
     except BaseException:  # e.g. settings naming an entity no handler syncs
         await magento.aclose()
         await odoo.aclose()

@@ -182,6 +182,15 @@ class CatalogApi(ClientCore):
         text = str(data)
         return text.removeprefix("id_")
 
+    async def update_attribute_option(
+        self, attribute_code: str, option_id: str | int, option: AttributeOption
+    ) -> bool:
+        """``PUT /V1/products/attributes/{attributeCode}/options/{optionId}`` (a rename)."""
+        return _bool(await self.put(
+            f"/V1/products/attributes/{seg(attribute_code)}/options/{seg(option_id)}",
+            {"option": option.to_api()},
+        ))
+
     async def delete_attribute_option(self, attribute_code: str, option_id: str | int) -> bool:
         """``DELETE /V1/products/attributes/{attributeCode}/options/{optionId}``."""
         return _bool(await self.delete(
@@ -316,6 +325,14 @@ class CatalogApi(ClientCore):
     async def remove_product_website(self, sku: str, website_id: int) -> bool:
         """``DELETE /V1/products/{sku}/websites/{websiteId}``."""
         return _bool(await self.delete(f"/V1/products/{seg(sku)}/websites/{seg(website_id)}"))
+
+    # ---- bundle products -------------------------------------------------------------------
+
+    async def list_bundle_options(self, sku: str) -> list[dict[str, Any]]:
+        """``GET /V1/bundle-products/{sku}/options/all`` (``bundle-data-option-interface``
+        objects as plain dicts)."""
+        data = await self.get(f"/V1/bundle-products/{seg(sku)}/options/all")
+        return [dict(x) for x in data or ()]
 
     # ---- configurable products ------------------------------------------------------------
 

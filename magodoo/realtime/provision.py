@@ -219,5 +219,8 @@ async def remove_odoo_webhooks(
 DEFAULT_FIELDS: Mapping[str, Sequence[str]] = {
     "product.public.category": ("name", "parent_id", "sequence"),
     "stock.picking": ("state",),
+    "product.attribute": ("name", "display_type", "create_variant", "value_ids"),
+    "product.template": ("name", "list_price", "default_code", "active", "sale_ok",
+                         "is_published", "description_sale", "weight", "public_categ_ids"),
 }
 """Trigger fields per model for the entities magodoo ships."""

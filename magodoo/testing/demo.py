@@ -21,7 +21,7 @@ import attrs
 from magodoo.backends import Direction, Stores, Trigger, open_sqlite_stores
 from magodoo.engine import SyncEngine, SyncResult, connect
 from magodoo.engine.wiring import Connection
-from magodoo.settings import MagentoSettings, OdooSettings, Settings, StoreSettings
+from magodoo.settings import CatalogSettings, MagentoSettings, OdooSettings, Settings, StoreSettings
 from magodoo.testing._magento.products import save_product
 from magodoo.testing._server import serve
 from magodoo.testing.fake_magento import FakeMagento
@@ -91,6 +91,8 @@ def _settings(magento_url: str, odoo_url: str, magento: FakeMagento, odoo: FakeO
         odoo=OdooSettings(url=odoo_url, database=odoo.database, username=odoo.login,
                           api_key=odoo.api_key),
         stores=StoreSettings(kind="sqlite", path=str(path)),
+        # the real demo has products without an internal reference: derive their SKUs
+        catalog=CatalogSettings(missing_sku="derive"),
     )
 
 

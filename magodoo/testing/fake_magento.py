@@ -26,6 +26,7 @@ from magodoo.testing import _faults
 from magodoo.testing._magento import (
     base_store,
     bulk,
+    bundles,
     categories,
     configurable,
     customers,
@@ -54,8 +55,8 @@ Size = Literal["small", "medium", "large"]
 Seed = Literal["demo", "recorded"] | None
 
 ROUTE_MODULES: tuple[ModuleType, ...] = (
-    integration, store, directory, eav, categories, products, prices, configurable, stock, bulk,
-    customers, sales, tier_prices,
+    integration, store, directory, eav, categories, products, prices, configurable, bundles,
+    stock, bulk, customers, sales, tier_prices,
 )
 """Every route module of the fake, in registration order."""
 

@@ -54,7 +54,9 @@ class FakeOdoo:
     """In-memory Odoo 18 (or 19) server; ``app`` is the aiohttp application to serve.
 
     - ``seed``: ``"demo"`` starts from the reference server's demo records (products with
-      variants, eCommerce categories, stock, taxes, carriers, partners, orders); ``None`` starts
+      variants, eCommerce categories, stock, taxes, carriers, partners, orders); ``"catalog"``
+      is the same plus magodoo's own catalog additions (``data/odoo/demo-extra.json``: product
+      images, one a video; the real demo has none); ``None`` starts
       from what a fresh database holds (company, admin, USD, every country with the states of
       the main ones, the installed modules, the warehouse).
     - ``version``: ``"18.0"`` serves ``POST /jsonrpc``; ``"19.0"`` also ``POST /json/2/...``.
@@ -271,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
                                      description="Run the fake Odoo server.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8069, help="port (0: any free one)")
-    parser.add_argument("--seed", default="demo", help="'demo' or 'none'")
+    parser.add_argument("--seed", default="demo", help="'demo', 'catalog' or 'none'")
     parser.add_argument("--version", default="18.0", choices=sorted(VERSION_INFO),
                         help="Odoo version to answer as (19.0 adds the JSON-2 API)")
     parser.add_argument("--latency", type=float, default=0.0,

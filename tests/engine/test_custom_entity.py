@@ -120,7 +120,8 @@ async def test_sync_all_runs_custom_entities_after_built_in_ones(world: World) -
                         settings=settings, registry=registry, clock=world.clock)
     assert engine.settings.entity("newsletter").realtime
     results = await engine.sync_all(M2O)
-    assert list(results) == ["customers", "newsletter"]
+    assert list(results) == ["websites", "stores", "attribute_sets", "categories", "customers",
+                             "newsletter"]
     assert results["newsletter"].created == 2
     assert [h.entity for h in registry.ordered(M2O)][-1] == "newsletter"
 
@@ -147,7 +148,9 @@ def test_ordered_keeps_registration_order_for_custom_entities() -> None:
     registry.register(Early([]))
     for h in default_registry().ordered(M2O):
         registry.register(h)
-    assert [h.entity for h in registry.ordered(M2O)] == ["customers", "zz_late", "aa_early"]
+    assert [h.entity for h in registry.ordered(M2O)] == [
+        "websites", "stores", "attribute_sets", "categories", "customers", "zz_late",
+        "aa_early"]
 
 
 @pytest.mark.parametrize("name", ["Newsletter", "news-letter", "1news", "", "news letter"])
@@ -180,7 +183,7 @@ async def test_typo_in_entities_table_fails_engine_construction(world: World) ->
         "entities.custmers: no handler is registered for this entity type "
         "(what can be synced: ")
     # only what has a handler, with its directions (issue 8, friction 8)
-    assert "customers (m2o)" in message and "categories (o2m)" in message
+    assert "customers (m2o)" in message and "categories (m2o/o2m)" in message
     unhandled = set(ENTITIES) - default_registry().entities()
     assert not [n for n in unhandled if f"{n} (" in message]  # only what has a handler
 

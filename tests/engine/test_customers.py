@@ -315,13 +315,14 @@ async def test_two_processes_race_one_binding_wins(world: World) -> None:
 async def test_sync_all_in_dependency_order(world: World) -> None:
     world.add_customer(1)
     results = await world.engine.sync_all(M2O)
-    assert list(results) == ["customers"]
+    assert list(results) == ["websites", "stores", "attribute_sets", "categories", "customers"]
     assert results["customers"].created == 1
     await world.conn.odoo.create("product.public.category", [{"name": "Desks"}])
     out = await world.engine.sync_all("o2m")
     batch = [h.entity for h in world.engine.registry.ordered(Direction.ODOO_TO_MAGENTO)
              if not h.realtime_only]  # stock_transfers: realtime only
     assert list(out) == batch and batch.index("categories") < batch.index("stock")
+    assert batch[:5] == ["categories", "attributes", "products", "images", "translations"]
     assert out["categories"].created == 1
 
 

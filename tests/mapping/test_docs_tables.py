@@ -63,3 +63,104 @@ def test_prices_table_names_every_tier_price_field() -> None:
         assert f"`{field}`" in text, field
     for field in ("min_quantity", "fixed_price", "compute_price", "date_start", "date_end"):
         assert f"`{field}`" in text, field
+
+
+def test_attributes_table_names_every_written_field() -> None:
+    from magodoo.mapping.catalog.attributes import attribute_to_magento
+    from tests.mapping.catalog.test_attributes import CTX as ATTR_CTX
+    from tests.mapping.catalog.test_attributes import attribute
+
+    text = (DOCS / "attributes.md").read_text()
+    mapped = attribute_to_magento(attribute(), ATTR_CTX)
+    for field in set(mapped.create_body()) | set(mapped.update_body()):
+        assert f"`{field}`" in text, field
+
+
+def test_products_table_names_every_written_field() -> None:
+    from magodoo.mapping.catalog.products import template_to_magento
+    from tests.mapping.catalog.test_products import CTX as PRODUCT_CTX
+    from tests.mapping.catalog.test_products import desk, variant
+
+    text = (DOCS / "products.md").read_text()
+    mapped = template_to_magento(desk(variant(12, "D-1", [1]), variant(14, "D-2", [2])),
+                                 PRODUCT_CTX)
+    bodies = [mapped.create_body(), *(c.create_body() for c in mapped.children)]
+    for body in bodies:
+        for field in set(body) - {"custom_attributes", "extension_attributes"}:
+            assert f"`{field}`" in text, field
+        for attr in body["custom_attributes"]:
+            code = attr["attribute_code"]
+            assert f"`custom_attributes.{code}`" in text or code == "legs", code
+        for key in body["extension_attributes"]:
+            assert f"`extension_attributes.{key}`" in text, key
+    assert "`configurable_product_options`" in text
+
+
+def test_store_structure_table_names_every_kept_field() -> None:
+    from magodoo.mapping.catalog.structure import StructureContext, store_view_values
+    from tests.mapping.catalog.test_structure import CONFIG, GROUP, VIEW
+
+    text = (DOCS / "store-structure.md").read_text()
+    kept = store_view_values(VIEW, CONFIG, GROUP, StructureContext()).hashable()
+    for field in set(kept) - {"warnings"}:
+        assert f"`{field}`" in text, field
+
+
+def test_images_table_names_every_written_field() -> None:
+    from magodoo.mapping.catalog.images import images_to_magento, media_entry
+
+    text = (DOCS / "images.md").read_text()
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgYGAAAAAEAAH2FzhVAAAAAElF"
+           "TkSuQmCC")
+    values = images_to_magento(9, "Desk", "DESK", "2026-01-01", [
+        {"id": 3, "name": "Video", "sequence": 1, "video_url": "https://youtu.be/x"}])
+    for image in values.images:
+        entry = media_entry(image, png, values.sku)
+        for field in set(entry) - {"content", "extension_attributes"}:
+            assert f"`{field}`" in text, field
+        for field in entry["content"]:
+            assert f"`content.{field}`" in text, field
+        for field in entry.get("extension_attributes", {}).get("video_content", {}):
+            assert f"`{field}`" in text, field
+
+
+def test_categories_import_table_names_every_written_field() -> None:
+    from magodoo.magento.models_catalog import Category
+    from magodoo.mapping.catalog.category_import import ImportContext, category_to_odoo
+
+    text = (DOCS / "categories.md").read_text().split("# eCommerce categories: Magento")[1]
+    mapped = category_to_odoo(Category.from_api({"id": 5, "parent_id": 2, "name": "Desks",
+                                                 "position": 3, "level": 2}), ImportContext())
+    for field in mapped.values:
+        assert f"`{field}`" in text, field
+
+
+def test_translations_table_names_every_written_field() -> None:
+    from magodoo.mapping.catalog.translations import StoreLanguage, translations_to_magento
+
+    text = (DOCS / "translations.md").read_text()
+    mapped = translations_to_magento(
+        9, "DESK", [("DESK-1", (1,))], [StoreLanguage("fr", "fr_FR")],
+        {"fr_FR": {"name": "Bureau", "description_sale": "Un bureau"}}, {"fr_FR": {1: "Acier"}})
+    for _, _, body in mapped.entries:
+        for field in set(body) - {"custom_attributes"}:
+            assert f"`{field}`" in text, field
+        for attr in body.get("custom_attributes", ()):
+            assert f"`custom_attributes.{attr['attribute_code']}`" in text
+
+
+def test_products_table_names_every_bundle_field() -> None:
+    import attrs
+
+    from magodoo.mapping.catalog.products import ComboData, TemplateData, template_to_magento
+    from tests.mapping.catalog.test_products import CTX as PRODUCT_CTX
+    from tests.mapping.catalog.test_products import template, variant
+
+    text = (DOCS / "products.md").read_text()
+    data = TemplateData(template(id=34, type="combo", default_code="COMBO"),
+                        (variant(43, "COMBO", []),),
+                        combos=(ComboData(1, "Desk", 1, ((12, 0.0),)),))
+    body = template_to_magento(data, attrs.evolve(PRODUCT_CTX, variant_skus={12: "D-1"}))
+    for attr in body.create_body()["custom_attributes"]:
+        assert f"`custom_attributes.{attr['attribute_code']}`" in text, attr
+    assert "`extension_attributes.bundle_product_options`" in text

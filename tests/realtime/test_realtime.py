@@ -60,6 +60,13 @@ async def test_provision_as_notes_describe_and_idempotent(world: World) -> None:
     assert webhooks[0]["webhook_url"] == new_url
 
 
+async def test_catalog_models_are_provisioned_too(world: World) -> None:
+    done = await provision_odoo_webhooks(world.conn.odoo, "http://127.0.0.1:9/x", DEFAULT_FIELDS)
+    assert {d.model for d in done} == {CATEGORY, "product.attribute", "product.template",
+                                       "stock.picking"}
+    assert all(d.created for d in done)
+
+
 async def test_provision_refuses_unknown_fields(world: World) -> None:
     with pytest.raises(ConfigurationError, match="no_such_field"):
         await provision_odoo_webhooks(world.conn.odoo, "http://127.0.0.1:9/x",

@@ -37,6 +37,8 @@ def test_models_come_from_the_registry(world: World) -> None:
     assert found["product.public.category"] == "categories"
     assert found["stock.picking"] == "stock_transfers"
     assert set(found.values()) <= world.engine.registry.entities()
+    assert found["product.attribute"] == "attributes"
+    assert found["product.template"] == "products"
 
 
 def test_secret_must_be_long(world: World) -> None:
@@ -117,7 +119,8 @@ async def test_realtime_flag_off_queues_nothing(world: World) -> None:
 
 async def test_real_captured_bodies(world: World, reference_dir: Path) -> None:
     """The bodies a real Odoo 18 sent (samples/webhook-*.json) parse; the models without a
-    handler get 422 (``stock.picking`` has one: ``stock_transfers``), except when mapped."""
+    handler get 422 (``stock.picking`` has one: ``stock_transfers``; ``product.template``:
+    ``products``), except when mapped."""
     bodies = []
     for sample in sorted((reference_dir / "odoo" / "samples").glob("webhook-*.*.json")):
         data = json.loads(sample.read_text())

@@ -76,6 +76,9 @@ timeout = 10.0
 [stores]
 kind = "sqlite"
 path = "{folder / 'stores.sqlite3'}"
+
+[catalog]
+missing_sku = "derive"  # the demo has products without an internal reference
 """)
         return path
 

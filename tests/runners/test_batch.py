@@ -31,12 +31,14 @@ def test_all_then_again(fakes: Fakes, tmp_path: Path, capsys: pytest.CaptureFixt
     out = _out(capsys)
     _no_secrets(out)
     assert "queue: ran 0 due jobs; 0 waiting, 0 dead" in out
-    lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
-    assert lines["customers"][1:7] == ["m2o", "3", "0", "0", "0", "0"]
+    # one line per entity and direction (categories go both ways)
+    lines = {tuple(line.split()[:2]): line.split() for line in out.splitlines()
+             if len(line.split()) > 1}
+    assert lines[("customers", "m2o")][1:7] == ["m2o", "3", "0", "0", "0", "0"]
     categories = len(fakes.odoo.table("product.public.category"))
-    assert lines["categories"][1:7] == ["o2m", str(categories), "0", "0", "0", "0"]
-    assert float(lines["customers"][7]) >= 0  # each entity's time, in seconds
-    assert len(lines["customers"]) == 8
+    assert lines[("categories", "o2m")][1:7] == ["o2m", str(categories), "0", "0", "0", "0"]
+    assert float(lines[("customers", "m2o")][7]) >= 0  # each entity's time, in seconds
+    assert len(lines[("customers", "m2o")]) == 8
     partners = [p for p in fakes.odoo.table("res.partner").values()
                 if str(p.get("ref") or "").startswith("MAGE-CUST-")]
     assert len(partners) == len(ids)
@@ -44,9 +46,11 @@ def test_all_then_again(fakes: Fakes, tmp_path: Path, capsys: pytest.CaptureFixt
 
     # a second cron run reads from the cursor (minus the overlap) and writes nothing
     assert batch.main(["--config", str(config), "--all"]) == 0
-    lines = {line.split()[0]: line.split() for line in _out(capsys).splitlines() if line}
-    assert lines["customers"][2:4] == ["0", "0"]
-    assert lines["categories"][2:4] == ["0", "0"]
+    lines = {tuple(line.split()[:2]): line.split() for line in _out(capsys).splitlines()
+             if len(line.split()) > 1}
+    assert lines[("customers", "m2o")][2:4] == ["0", "0"]
+    assert lines[("categories", "o2m")][2:4] == ["0", "0"]
+    assert lines[("categories", "m2o")][2:4] == ["0", "0"]
 
 
 def test_one_entity_dry_run(fakes: Fakes, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -172,13 +172,13 @@ def test_entity_without_direction(fakes: Fakes, tmp_path: Path,
     fakes.add_customer(1)
     config = str(fakes.write_config(tmp_path))
     assert main(["sync", "customers", "--config", config]) == 0
-    assert main(["sync", "categories", "--config", config, "--direction", "m2o"]) == 2
+    assert main(["sync", "products", "--config", config, "--direction", "m2o"]) == 2
     _, err = outputs(capsys)
-    assert "--direction: categories syncs only o2m" in err
+    assert "--direction: products syncs only o2m" in err
     assert main(["sync", "widgets", "--config", config]) == 2
     _, err = outputs(capsys)
     assert "'widgets': nothing syncs this entity type; what can be synced:" in err
-    assert "customers (m2o)" in err and "categories (o2m)" in err
+    assert "customers (m2o)" in err and "categories (m2o/o2m)" in err
     unhandled = set(ENTITIES) - default_registry().entities()
     assert not [n for n in unhandled if f"{n} (" in err]  # only what has a handler
 

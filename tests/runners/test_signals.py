@@ -91,7 +91,7 @@ def test_sigterm_stops_sync_cleanly(fakes: Fakes, tmp_path: Path, phase: str,
     else:
         # every customer is a job: the run is stopped while its workers drain the queue
         queued = ids
-        args = ["sync", "categories", "--config", config]
+        args = ["sync", "categories", "--direction", "o2m", "--config", config]
     _enqueue(store, queued)
     fakes.odoo.faults.latency = 0.05
     code, text = _run_until(args, "progress: customers" if phase == "queue"

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
@@ -34,6 +35,8 @@ from magodoo.mapping.categories import (
 from magodoo.odoo.models import PublicCategory
 
 __all__ = ["CategoryExporter"]
+
+log = logging.getLogger("magodoo.engine")
 
 MODEL = "product.public.category"
 PARENTS_PER_SEARCH = 100
@@ -177,8 +180,16 @@ class CategoryExporter(Handler[PublicCategory, CategoryValues]):
     ) -> Mapping[str, Written | BaseException]:
         limit = asyncio.Semaphore(ctx.settings.magento.concurrency)
 
+        magento_owns = ctx.settings.catalog.category_source == "magento"
+
         async def one(p: CategoryPlan) -> Written:
             mid = int(p.target_id or 0)
+            if magento_owns and p.binding is not None:
+                p.reason = ("conflict: changed in Odoo, but catalog.category_source = "
+                            "'magento': Magento's values are kept and sent back to Odoo by "
+                            "the next Magento -> Odoo sync")
+                log.warning(p.reason, extra={"entity": self.entity, "source_id": p.source_id})
+                return Written(str(mid))
             with collect() as exchanges:
                 try:
                     async with limit:

@@ -89,6 +89,7 @@ class ProductAttribute(OdooRecord):
     always/dynamic/no_variant)."""
 
     MODEL: ClassVar[str] = "product.attribute"
+    READONLY: ClassVar[frozenset[str]] = frozenset({"write_date"})
 
     id: int = 0
     name: str
@@ -96,6 +97,7 @@ class ProductAttribute(OdooRecord):
     create_variant: str | None = None
     value_ids: tuple[int, ...] = ()
     sequence: int = 0
+    write_date: datetime | None = None
 
 
 @record
@@ -104,6 +106,7 @@ class ProductAttributeValue(OdooRecord):
     """A value of an attribute (``default_extra_price`` is copied to new PTAVs)."""
 
     MODEL: ClassVar[str] = "product.attribute.value"
+    READONLY: ClassVar[frozenset[str]] = frozenset({"write_date"})
 
     id: int = 0
     name: str
@@ -111,6 +114,7 @@ class ProductAttributeValue(OdooRecord):
     sequence: int = 0
     html_color: str | None = None
     default_extra_price: float = 0.0
+    write_date: datetime | None = None
 
 
 @record
@@ -134,7 +138,9 @@ class TemplateAttributeValue(OdooRecord):
     """A value as used by one template (PTAV); ``price_extra`` is the variant surcharge."""
 
     MODEL: ClassVar[str] = "product.template.attribute.value"
-    READONLY: ClassVar[frozenset[str]] = frozenset({"attribute_id", "name", "product_tmpl_id"})
+    READONLY: ClassVar[frozenset[str]] = frozenset({
+        "attribute_id", "name", "product_tmpl_id", "write_date",
+    })
 
     id: int = 0
     name: str | None = None
@@ -144,6 +150,7 @@ class TemplateAttributeValue(OdooRecord):
     attribute_line_id: Ref | None = None
     price_extra: float = 0.0
     ptav_active: bool = False
+    write_date: datetime | None = None
 
 
 @record

@@ -136,6 +136,10 @@ def render(state: State, p: Row, mode: Mode = "get", store_id: int = 0) -> Row:
         if p["type_id"] == "configurable":
             ext["configurable_product_options"] = copy.deepcopy(p["configurable_options"])
             ext["configurable_product_links"] = list(p["configurable_links"])
+        if p["type_id"] == "bundle":
+            from magodoo.testing._magento.bundles import render_options
+
+            ext["bundle_product_options"] = render_options(p)
         out["extension_attributes"] = ext
     if mode != "save":
         out["product_links"] = copy.deepcopy(p["product_links"])
@@ -362,6 +366,10 @@ def _apply(
             set_options(state, p, ext["configurable_product_options"])
         if ext.get("configurable_product_links") is not None:
             p["configurable_links"] = [int(i) for i in ext["configurable_product_links"]]
+    if p["type_id"] == "bundle" and ext.get("bundle_product_options") is not None:
+        from magodoo.testing._magento.bundles import set_bundle_options
+
+        set_bundle_options(state, p, ext["bundle_product_options"])
     if data.get("options") is not None:
         p["options"] = []
         for o in data["options"]:

@@ -38,6 +38,11 @@ DEMO_SEQUENCES = {"sale.order": 41, "stock.picking.out": 25, "INV/2026": 5, "RIN
 DEMO_PATCHES: dict[str, dict[int, Row]] = {
     "product.template": {14: {"invoice_policy": "delivery"}, 24: {"invoice_policy": "delivery"}},
 }
+# Field defaults Odoo gave the demo records that the dump does not carry (product.template
+# ``sale_ok``/``purchase_ok`` default to True; every demo product is sold in the web shop).
+DEMO_DEFAULTS: dict[str, Row] = {
+    "product.template": {"sale_ok": True, "purchase_ok": True},
+}
 USD_ID = 1  # the only currency of a fresh database (base.json)
 # Known ir.model ids of the reference server (webhook samples).
 IR_MODEL_IDS = {"product.template": 387, "sale.order": 610, "stock.picking": 524}
@@ -85,16 +90,36 @@ def seed(db: Database, seed: str | None, now: datetime) -> None:
     _seed_ir_model(db, now)
     if seed is None:
         return
-    if seed != "demo":
-        raise ValueError(f"unknown seed {seed!r} (use 'demo' or None)")
+    if seed not in ("demo", "catalog"):
+        raise ValueError(f"unknown seed {seed!r} (use 'demo', 'catalog' or None)")
     for model in DEMO_ORDER:
         patches = DEMO_PATCHES.get(model, {})
         for record in _read(f"demo/{model}.json"):
             row = _clean(db, model, record, now)
+            for name, value in DEMO_DEFAULTS.get(model, {}).items():
+                if name not in record:
+                    row[name] = value
             row.update(patches.get(row["id"], {}))
             db.table(model)[row["id"]] = row
+    _seed_extra(db, now, images=seed == "catalog")
     db.next_ids.update(DEMO_NEXT_IDS)
     db.sequences.update(DEMO_SEQUENCES)
+
+
+def _seed_extra(db: Database, now: datetime, *, images: bool) -> None:
+    """magodoo's own additions to the demo (``demo-extra.json``): the combos of the demo's
+    combo product (the dump has no ``product.combo``; a combo product has at least one), and
+    with ``images`` (seed ``catalog``) product images, one with a video URL (the reference
+    demo has none; kept out of seed ``demo`` so the recorded workflows replay with their
+    ids)."""
+    extra = _read("demo-extra.json")
+    for rid, values in extra["product.template"].items():
+        if images or "image_1920" not in values:
+            db.table("product.template")[int(rid)].update(values)
+    for model in ("product.combo", "product.combo.item", *(("product.image",) if images else ())):
+        for record in extra[model]:
+            row = _clean(db, model, record, now)
+            db.table(model)[row["id"]] = row
 
 
 def _seed_countries(db: Database, now: datetime) -> None:

@@ -70,6 +70,16 @@ class ModelSpec:
     before_write: list[WriteHook] = attrs.Factory(list)
     after_write: list[WriteHook] = attrs.Factory(list)
     before_unlink: list[Hook] = attrs.Factory(list)
+    translated: frozenset[str] = frozenset()
+    """Fields with a value per language (``translate=True``): read and written in the
+    context's ``lang``; en_US is the stored value, the others live in ``row["_tr"]``."""
+
+
+BASE_LANG = "en_US"
+
+
+def _lang(env: Env) -> str:
+    return str(env.context.get("lang") or BASE_LANG)
 
 
 @attrs.define
@@ -179,6 +189,10 @@ class Database:
             return spec.computes[name](env, row)
         if name in spec.o2m:
             return self.children(env, model, row["id"], name)
+        if name in spec.translated and _lang(env) != BASE_LANG:
+            translated = row.get("_tr", {}).get(name, {}).get(_lang(env))
+            if translated:
+                return translated
         if name in row:
             return row[name]
         if spec.inherits and name not in spec.own and row.get(spec.inherits[1]):
@@ -507,8 +521,16 @@ class Database:
             hook(env, ids, vals)
         table = self.table(model)
         changed: set[str] = set()
+        lang = _lang(env)
+        in_lang = {n: stored.pop(n) for n in list(stored)
+                   if n in spec.translated and lang != BASE_LANG}
         for rid in ids:
             row = table[rid]
+            for name, value in in_lang.items():  # another language: only that translation
+                per_lang = row.setdefault("_tr", {}).setdefault(name, {})
+                if per_lang.get(lang) != value:
+                    changed.add(name)
+                per_lang[lang] = value
             for name, value in stored.items():
                 if row.get(name) != value:
                     changed.add(name)

@@ -11,6 +11,31 @@ FieldDef = dict[str, Any]
 
 # Models the reference did not dump: the fake defines the few fields it needs, in the dump format.
 EXTRA_MODELS: dict[str, dict[str, FieldDef]] = {
+    # Odoo 18 combo products (module ``product``); not in the reference dumps, fields as the
+    # 18.0 source declares them (``product/models/product_combo*.py``).
+    "product.combo": {
+        "name": {"type": "char", "string": "Name", "required": True, "readonly": False},
+        "sequence": {"type": "integer", "string": "Sequence", "required": False,
+                     "readonly": False},
+        "combo_item_ids": {
+            "type": "one2many", "string": "Products", "relation": "product.combo.item",
+            "required": False, "readonly": False,
+        },
+        "base_price": {"type": "float", "string": "Combo Price", "required": False,
+                       "readonly": True},
+    },
+    "product.combo.item": {
+        "combo_id": {
+            "type": "many2one", "string": "Combo", "relation": "product.combo",
+            "required": True, "readonly": False,
+        },
+        "product_id": {
+            "type": "many2one", "string": "Options", "relation": "product.product",
+            "required": True, "readonly": False,
+        },
+        "extra_price": {"type": "float", "string": "Extra Price", "required": False,
+                        "readonly": False},
+    },
     "account.tax.group": {
         "name": {"type": "char", "string": "Name", "required": True, "readonly": False},
         "country_id": {

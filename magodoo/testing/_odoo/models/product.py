@@ -45,7 +45,29 @@ def register(db: Database) -> None:
 
 
 # -- templates -------------------------------------------------------------------------------
+TRANSLATED = {
+    "product.template": frozenset({"name", "description_sale", "description_ecommerce"}),
+    "product.attribute": frozenset({"name"}),
+    "product.attribute.value": frozenset({"name"}),
+    "product.public.category": frozenset({"name"}),
+}
+"""Fields Odoo 18 declares ``translate=True`` (the ``fields_get`` dumps do not say)."""
+
+
+def _combos(db: Database) -> None:
+    combo = db.spec("product.combo")
+    combo.o2m["combo_item_ids"] = "combo_id"
+    combo.computes["base_price"] = lambda e, r: min(
+        (float(e.db.raw_value(e, "product.product", e.db.get("product.product", i["product_id"]),
+                              "lst_price") or 0.0)
+         for i in e.db.where("product.combo.item", combo_id=r["id"])), default=0.0)
+    db.on_delete("product.combo.item", "combo_id", "cascade")
+
+
 def _template(db: Database) -> None:
+    _combos(db)
+    for model, names in TRANSLATED.items():
+        db.spec(model).translated = names
     spec = db.spec("product.template")
     spec.order = "is_favorite desc, name, id"
     spec.o2m.update({

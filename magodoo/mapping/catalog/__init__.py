@@ -1,0 +1,1 @@
+"""Catalog mappers: store structure, attribute sets, attributes, products."""

@@ -1,0 +1,61 @@
+"""Names and descriptions per store view language, Odoo -> Magento, over both fakes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from magodoo.engine.result import Outcome
+from magodoo.testing._magento.base_store import store_config
+from tests.engine.catalog.conftest import odoo
+from tests.engine.conftest import World
+
+
+def add_view(world: World, view_id: int, code: str, locale: str) -> None:
+    state = world.magento.state
+    state.stores.add({"id": view_id, "code": code, "name": code.upper(), "website_id": 1,
+                      "store_group_id": 1, "is_active": 1})
+    state.store_configs[view_id] = {**store_config(state.stores.rows[view_id]), "locale": locale}
+
+
+def store_value(world: World, sku: str, view_id: int) -> dict[str, Any]:
+    product = world.magento.state.product_by_sku(sku)
+    assert product is not None
+    return dict(product.get("store_values", {}).get(view_id, {}))
+
+
+async def test_names_go_to_the_store_views_of_active_languages(derived: World) -> None:
+    add_view(derived, 2, "fr", "fr_FR")
+    add_view(derived, 3, "de", "de_DE")
+    add_view(derived, 4, "it", "it_IT")  # not installed in Odoo: left alone
+    for lang in ("fr_FR", "de_DE"):
+        (lid,) = [r["id"] for r in derived.odoo.table("res.lang").values()
+                  if r["code"] == lang]
+        odoo(derived, "res.lang", "write", [lid], {"active": True})
+    fr, de = {"context": {"lang": "fr_FR"}}, {"context": {"lang": "de_DE"}}
+    derived.odoo.execute("product.template", "write", [[5], {"name": "Chaise de bureau"}], fr)
+    derived.odoo.execute("product.template", "write", [[9], {"name": "Bureau modulable"}], fr)
+    derived.odoo.execute("product.attribute.value", "write", [[1], {"name": "Acier"}], fr)
+    derived.odoo.execute("product.template", "write", [[5], {"name": "Bürostuhl"}], de)
+    results = await derived.engine.sync_all("o2m")
+    assert results["translations"].failed == 0, [
+        r.reason for r in results["translations"].records if r.outcome is Outcome.FAILED]
+    assert store_value(derived, "FURN_7777", 2) == {"name": "Chaise de bureau"}
+    assert store_value(derived, "FURN_7777", 3) == {"name": "Bürostuhl"}
+    assert store_value(derived, "FURN_7777", 4) == {}
+    assert store_value(derived, "odoo-template-9", 2)["name"] == "Bureau modulable"
+    assert store_value(derived, "FURN_0096", 2)["name"] == "Bureau modulable (Acier, White)"
+    chair = derived.magento.state.product_by_sku("FURN_7777")
+    assert chair is not None and chair["name"] == "Office Chair"  # the global name stays
+    assert set(store_value(derived, "FURN_7777", 2)) == {"name"}  # nothing else at store level
+    before = derived.writes()
+    again = await derived.engine.sync("translations", "o2m", full=True)
+    assert {r.outcome for r in again.records} == {Outcome.SKIPPED}
+    assert derived.writes() == before
+
+
+async def test_no_other_language_no_writes(derived: World) -> None:
+    await derived.engine.sync("products", "o2m")
+    before = derived.writes()
+    result = await derived.engine.sync("translations", "o2m")
+    assert result.failed == 0
+    assert derived.writes() == before
