@@ -11,6 +11,13 @@ What it knows about the two APIs:
 - Unknown keys are ignored on input, never an error.
 
 Models register their own renames with :func:`register_renames`.
+
+Records are read on two paths that give the same result. :class:`FastHook` runs code
+generated once per class that takes values of the expected JSON type as they are (a ``str``
+for a ``str`` field, a list of objects for a tuple of records) and hands everything else to
+the converter's own hooks; on any failure it reads the record again with cattrs' detailed
+validation, so errors name the field path exactly as before. Reading 2,040 Magento records
+took 270 ms on the detailed path alone and about 45 ms this way (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import functools
 import math
 import re
 import typing
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -27,9 +35,12 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 __all__ = [
+    "FastField",
+    "FastHook",
     "converter",
     "format_datetime",
     "parse_datetime",
+    "register_fast_type",
     "register_renames",
     "structure",
     "unstructure",
@@ -209,3 +220,140 @@ def unstructure(obj: Any) -> Any:
 def fields_of(cls: type) -> tuple[str, ...]:
     """The attribute names of an attrs class."""
     return tuple(a.name for a in attrs.fields(cls))
+
+
+# ---- the fast path -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class FastField:
+    """One attribute as the fast path reads it.
+
+    ``hook`` replaces the converter's hook for this field (as a cattrs ``override`` would);
+    ``exact`` is then the type whose values that hook returns unchanged (``None``: always
+    call it).
+    """
+
+    name: str
+    key: str
+    type: Any
+    hook: Callable[[Any, Any], Any] | None = None
+    exact: type | None = None
+
+
+#: type -> (JSON type it is read from, function reading it) for types other than the
+#: scalars; the function must give what the converter's own hook gives for that JSON type
+_FAST_TYPES: dict[Any, tuple[type, Callable[[Any], Any]]] = {}
+
+
+def register_fast_type(type_: Any, json_type: type, fn: Callable[[Any], Any]) -> None:
+    """Read ``type_`` from a value of exactly ``json_type`` with ``fn`` on the fast path."""
+    _FAST_TYPES[type_] = (json_type, fn)
+
+
+_MISSING = object()
+
+
+def _str_dict(value: dict[Any, Any]) -> dict[str, Any]:
+    out = dict(value)
+    for key in out:
+        if type(key) is not str:
+            raise TypeError("a key that is not a string: the detailed path reads it")
+    return out
+
+
+class FastHook:
+    """A structure hook: generated fast code first, the detailed ``slow`` hook on failure.
+
+    ``fields`` are read from the API keys; with ``drop_none`` a ``null`` is read as absent
+    (Magento), otherwise every value present goes through its hook (Odoo's ``false``). With
+    ``extra`` (an attribute name) the keys no field names are kept there; without it they
+    are ignored. The fast code is built at the first record, when every type is defined.
+    """
+
+    def __init__(
+        self, cls: type, fields: Sequence[FastField],
+        slow: Callable[[Any, Any], Any], *, drop_none: bool, extra: str | None,
+    ) -> None:
+        self.cls = cls
+        self.fields = tuple(fields)
+        self.slow = slow
+        self.drop_none = drop_none
+        self.extra = extra
+
+    def __call__(self, data: Any, cl: Any) -> Any:
+        try:
+            return self.fast(data)
+        except Exception:  # the detailed path says what is wrong (or reads it after all)
+            pass
+        return self.slow(data, cl)
+
+    def fast(self, data: Any) -> Any:
+        """Read ``data`` on the fast path only (raises on anything it does not take)."""
+        fn = self._build()
+        self.fast = fn  # type: ignore[method-assign]  # built once: later calls go straight
+        return fn(data)
+
+    def _build(self) -> Callable[[Any], Any]:
+        g: dict[str, Any] = {
+            "cls": self.cls, "known": frozenset(f.key for f in self.fields),
+            "parse_datetime": parse_datetime, "_str_dict": _str_dict, "_MISSING": _MISSING,
+        }
+        lines = ["def fast(data):", "    if type(data) is not dict:",
+                 "        raise TypeError('not a dict: the detailed path reads it')",
+                 "    kw = {}"]
+        for i, field in enumerate(self.fields):
+            expr = _expr("v", field.type, g, f"_{i}", field.hook, field.exact)
+            if self.drop_none:
+                lines += [f"    v = data.get({field.key!r})", "    if v is not None:"]
+            else:
+                lines += [f"    v = data.get({field.key!r}, _MISSING)",
+                          "    if v is not _MISSING:"]
+            lines.append(f"        kw[{field.name!r}] = {expr}")
+        if self.extra is not None:
+            lines += ["    if not known.issuperset(data):",
+                      f"        kw[{self.extra!r}] = "
+                      "{k: x for k, x in data.items() if k not in known}"]
+        lines.append("    return cls(**kw)")
+        exec(compile("\n".join(lines), f"<magodoo fast structure {self.cls.__name__}>",
+                     "exec"), g)
+        fn: Callable[[Any], Any] = g["fast"]
+        return fn
+
+
+def _expr(var: str, type_: Any, g: dict[str, Any], tag: str,
+          hook: Callable[[Any, Any], Any] | None = None, exact: type | None = None) -> str:
+    """Python code reading ``var`` as ``type_`` (names it needs go into ``g``)."""
+    g["t" + tag] = type_
+    if hook is not None:
+        g["h" + tag] = hook
+        if exact is None:
+            return f"h{tag}({var}, t{tag})"
+        g["x" + tag] = exact
+        return f"{var} if type({var}) is x{tag} else h{tag}({var}, t{tag})"
+    g["h" + tag] = converter.get_structure_hook(type_)
+    slow = f"h{tag}({var}, t{tag})"
+    optional = _is_optional(type_)
+    inner = _inner(type_) if optional else type_
+    if inner in (str, int, float) or (inner is bool and not optional):
+        # the hooks return these unchanged (an optional bool reads Odoo's false as None)
+        g["x" + tag] = inner
+        return f"{var} if type({var}) is x{tag} else {slow}"
+    if inner is datetime:
+        return f"parse_datetime({var}) if type({var}) is str and {var} else {slow}"
+    if inner in _FAST_TYPES:
+        g["x" + tag], g["f" + tag] = _FAST_TYPES[inner]
+        return f"f{tag}({var}) if type({var}) is x{tag} else {slow}"
+    nested = converter.get_structure_hook(inner)
+    if isinstance(nested, FastHook):
+        g["n" + tag] = nested
+        return f"n{tag}.fast({var}) if type({var}) is dict else {slow}"
+    origin, args = typing.get_origin(inner), typing.get_args(inner)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = "x" + tag
+        item_expr = _expr(item, args[0], g, tag + "e")
+        return (f"tuple([{item_expr} for {item} in {var}]) if type({var}) is list "
+                f"else {slow}")
+    if origin in (Mapping, dict) and args and args[0] is str and args[1] is Any:
+        return f"_str_dict({var}) if type({var}) is dict else {slow}"
+    return slow

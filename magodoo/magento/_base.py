@@ -29,7 +29,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from magodoo._converter import converter, format_datetime
+from magodoo._converter import FastField, FastHook, converter, format_datetime
 from magodoo.exceptions import MappingError
 
 __all__ = ["ApiModel", "plain"]
@@ -148,6 +148,7 @@ def _structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
     attrs.resolve_types(cls)
     overrides: dict[str, Any] = {}
     known: set[str] = set()
+    fast: list[FastField] = []
     for field in attrs.fields(cls):
         if field.name == "extra":
             overrides["extra"] = override(omit=True)
@@ -155,13 +156,16 @@ def _structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
         key = _api_key(cls, field.name)
         known.add(key)
         hook: Any = None
+        exact: type | None = None
         if field.type == bool | None:
-            hook = _opt_bool
+            hook, exact = _opt_bool, bool
         elif field.type == str | list[str]:
-            hook = _custom_value
+            hook, exact = _custom_value, str
         if key != field.name or hook is not None:
             overrides[field.name] = override(rename=key, struct_hook=hook)
+        fast.append(FastField(field.alias or field.name, key, field.type, hook, exact))
     fn = make_dict_structure_fn(cls, converter, **overrides)
+    has_extra = "extra" in attrs.fields_dict(cls)
 
     def structure(data: Any, _: Any) -> Any:
         if not isinstance(data, Mapping):
@@ -173,7 +177,10 @@ def _structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
             obj = attrs.evolve(obj, extra=extra)
         return obj
 
-    return structure
+    if not has_extra:
+        return structure
+    # the same, generated once for the class; ``structure`` reads what it does not take
+    return FastHook(cls, fast, structure, drop_none=True, extra="extra")
 
 
 def plain(value: Any) -> Any:
