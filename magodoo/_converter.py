@@ -28,6 +28,7 @@ import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
@@ -254,6 +255,21 @@ def register_fast_type(type_: Any, json_type: type, fn: Callable[[Any], Any]) ->
 _MISSING = object()
 
 
+_DATETIMES: dict[str, datetime] = {}
+
+
+def _cached_datetime(text: str) -> datetime:
+    # records of one import share their timestamps: each text is parsed once (a datetime is
+    # immutable, so one object serves them all); a bounded cache, emptied when full
+    parsed = _DATETIMES.get(text)
+    if parsed is None:
+        parsed = parse_datetime(text)
+        if len(_DATETIMES) >= 4096:
+            _DATETIMES.clear()
+        _DATETIMES[text] = parsed
+    return parsed
+
+
 def _str_dict(value: dict[Any, Any]) -> dict[str, Any]:
     out = dict(value)
     for key in out:
@@ -274,12 +290,14 @@ class FastHook:
     def __init__(
         self, cls: type, fields: Sequence[FastField],
         slow: Callable[[Any, Any], Any], *, drop_none: bool, extra: str | None,
+        share: tuple[str, str] | None = None,
     ) -> None:
         self.cls = cls
         self.fields = tuple(fields)
         self.slow = slow
         self.drop_none = drop_none
         self.extra = extra
+        self.share = share
 
     def __call__(self, data: Any, cl: Any) -> Any:
         try:
@@ -297,28 +315,78 @@ class FastHook:
     def _build(self) -> Callable[[Any], Any]:
         g: dict[str, Any] = {
             "cls": self.cls, "known": frozenset(f.key for f in self.fields),
-            "parse_datetime": parse_datetime, "_str_dict": _str_dict, "_MISSING": _MISSING,
+            "_datetime": _cached_datetime, "_str_dict": _str_dict, "_MISSING": _MISSING,
         }
+        attributes = {a.alias or a.name: a for a in attrs.fields(self.cls)}
         lines = ["def fast(data):", "    if type(data) is not dict:",
                  "        raise TypeError('not a dict: the detailed path reads it')",
-                 "    kw = {}"]
+                 "    get = data.get"]
+        absent = "None" if self.drop_none else "_MISSING"
+        args: list[str] = []
         for i, field in enumerate(self.fields):
-            expr = _expr("v", field.type, g, f"_{i}", field.hook, field.exact)
+            a = f"a_{i}"
+            expr = _expr(a, field.type, g, f"_{i}", field.hook, field.exact)
+            default = attributes[field.name].default
+            if default is attrs.NOTHING:  # required: the detailed path names it when absent
+                fill = "raise TypeError('a required field is missing')"
+            elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                if default.takes_self:
+                    raise TypeError(f"{self.cls.__name__}.{field.name}: no fast path")
+                g[f"d_{i}"] = default.factory
+                fill = f"{a} = d_{i}()"
+            else:  # what attrs would set; immutable defaults only, so the same object
+                g[f"d_{i}"] = default
+                fill = f"{a} = d_{i}"
             if self.drop_none:
-                lines += [f"    v = data.get({field.key!r})", "    if v is not None:"]
+                lines.append(f"    {a} = get({field.key!r})")
             else:
-                lines += [f"    v = data.get({field.key!r}, _MISSING)",
-                          "    if v is not _MISSING:"]
-            lines.append(f"        kw[{field.name!r}] = {expr}")
+                lines.append(f"    {a} = get({field.key!r}, _MISSING)")
+            if self.drop_none and default is None:  # absent or null: None as it is
+                lines += [f"    if {a} is not None:", f"        {a} = {expr}"]
+            else:
+                lines += [f"    if {a} is {absent}:", f"        {fill}",
+                          "    else:", f"        {a} = {expr}"]
+            args.append(f"{field.name}={a}")
         if self.extra is not None:
-            lines += ["    if not known.issuperset(data):",
-                      f"        kw[{self.extra!r}] = "
-                      "{k: x for k, x in data.items() if k not in known}"]
-        lines.append("    return cls(**kw)")
+            lines += ["    if known.issuperset(data):", "        extra = {}", "    else:",
+                      "        extra = {k: x for k, x in data.items() if k not in known}"]
+            args.append(f"{self.extra}=extra")
+        lines.append(f"    return cls({', '.join(args)})")
         exec(compile("\n".join(lines), f"<magodoo fast structure {self.cls.__name__}>",
                      "exec"), g)
         fn: Callable[[Any], Any] = g["fast"]
+        if self.share is not None and self.extra is not None:
+            return _sharing(fn, self.share, self.extra)
         return fn
+
+
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+
+
+def _sharing(fn: Callable[[Any], Any], keys: tuple[str, str], extra: str) -> Callable[[Any], Any]:
+    """``fn``, reading equal records of just the two string ``keys`` into one shared object.
+
+    Custom attributes repeat across a catalog (``tax_class_id`` ``"2"`` on every product):
+    one frozen object serves them all, its ``extra`` an empty read-only mapping. A bounded
+    cache, emptied when full.
+    """
+    first, second = keys
+    cache: dict[tuple[str, str], Any] = {}
+
+    def fast(data: Any) -> Any:
+        if type(data) is dict and len(data) == 2:
+            a, b = data.get(first), data.get(second)
+            if type(a) is str and type(b) is str:
+                hit = cache.get((a, b))
+                if hit is None:
+                    hit = attrs.evolve(fn(data), **{extra: _NO_EXTRA})
+                    if len(cache) >= 4096:
+                        cache.clear()
+                    cache[a, b] = hit
+                return hit
+        return fn(data)
+
+    return fast
 
 
 def _expr(var: str, type_: Any, g: dict[str, Any], tag: str,
@@ -340,7 +408,7 @@ def _expr(var: str, type_: Any, g: dict[str, Any], tag: str,
         g["x" + tag] = inner
         return f"{var} if type({var}) is x{tag} else {slow}"
     if inner is datetime:
-        return f"parse_datetime({var}) if type({var}) is str and {var} else {slow}"
+        return f"_datetime({var}) if type({var}) is str and {var} else {slow}"
     if inner in _FAST_TYPES:
         g["x" + tag], g["f" + tag] = _FAST_TYPES[inner]
         return f"f{tag}({var}) if type({var}) is x{tag} else {slow}"

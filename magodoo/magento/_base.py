@@ -50,6 +50,10 @@ class ApiModel:
     #: entity's EAV attributes are defined by each store (products, categories)
     search_extra: ClassVar[frozenset[str] | None] = frozenset()
 
+    #: two keys whose string values alone make a record that repeats a lot (a custom
+    #: attribute's code and value): equal such records are read into one shared object
+    shared_keys: ClassVar[tuple[str, str] | None] = None
+
     @classmethod
     def search_fields(cls) -> frozenset[str] | None:
         """The fields a search on this model's list route may name (``None``: any)."""
@@ -180,7 +184,8 @@ def _structure_factory(cls: Any) -> Callable[[Any, Any], Any]:
     if not has_extra:
         return structure
     # the same, generated once for the class; ``structure`` reads what it does not take
-    return FastHook(cls, fast, structure, drop_none=True, extra="extra")
+    return FastHook(cls, fast, structure, drop_none=True, extra="extra",
+                    share=cls.shared_keys)
 
 
 def plain(value: Any) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
@@ -21,8 +21,11 @@ T = TypeVar("T")
 class CustomAttribute(ApiModel):
     """One ``{attribute_code, value}`` pair; multiselects and ``category_ids`` hold a list.
 
-    Numbers are read as strings (``_score``); a ``null`` value is read as ``""``.
+    Numbers are read as strings (``_score``); a ``null`` value is read as ``""``. Equal
+    plain pairs (string values) read in one process may be the same frozen object.
     """
+
+    shared_keys: ClassVar[tuple[str, str] | None] = ("attribute_code", "value")
 
     attribute_code: str
     value: str | list[str] = ""
