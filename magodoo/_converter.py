@@ -43,6 +43,7 @@ __all__ = [
     "parse_datetime",
     "register_fast_type",
     "register_renames",
+    "set_fast_path",
     "structure",
     "unstructure",
 ]
@@ -255,6 +256,19 @@ def register_fast_type(type_: Any, json_type: type, fn: Callable[[Any], Any]) ->
 _MISSING = object()
 
 
+@attrs.define
+class _Switch:
+    fast: bool = True
+
+
+_SWITCH = _Switch()
+
+
+def set_fast_path(enabled: bool) -> None:
+    """Read every record on the detailed path only (``False``), for tests comparing the two."""
+    _SWITCH.fast = enabled
+
+
 _DATETIMES: dict[str, datetime] = {}
 
 
@@ -300,16 +314,17 @@ class FastHook:
         self.share = share
 
     def __call__(self, data: Any, cl: Any) -> Any:
-        try:
-            return self.fast(data)
-        except Exception:  # the detailed path says what is wrong (or reads it after all)
-            pass
+        if _SWITCH.fast:
+            try:
+                return self.fast(data)
+            except Exception:  # the detailed path says what is wrong (or reads it after all)
+                pass
         return self.slow(data, cl)
 
     def fast(self, data: Any) -> Any:
         """Read ``data`` on the fast path only (raises on anything it does not take)."""
         fn = self._build()
-        self.fast = fn  # type: ignore[method-assign]  # built once: later calls go straight
+        self.fast = fn  # type: ignore[method-assign,assignment]  # built once: later calls go straight
         return fn(data)
 
     def _build(self) -> Callable[[Any], Any]:
@@ -420,8 +435,8 @@ def _expr(var: str, type_: Any, g: dict[str, Any], tag: str,
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = "x" + tag
         item_expr = _expr(item, args[0], g, tag + "e")
-        return (f"tuple([{item_expr} for {item} in {var}]) if type({var}) is list "
-                f"else {slow}")
+        return (f"(tuple([{item_expr} for {item} in {var}]) if {var} else ()) "
+                f"if type({var}) is list else {slow}")
     if origin in (Mapping, dict) and args and args[0] is str and args[1] is Any:
         return f"_str_dict({var}) if type({var}) is dict else {slow}"
     return slow

@@ -1,0 +1,230 @@
+"""The fast path of the converter reads exactly what the detailed path reads, and fails where
+it fails with the same MappingError (issue 16: typed records at the speed of plain dicts).
+
+Every comparison reads the same payload twice: on the generated fast path (the default) and
+with :func:`magodoo._converter.set_fast_path` off (cattrs' detailed validation only).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from magodoo import _converter
+from magodoo._converter import FastHook, converter, set_fast_path
+from magodoo.exceptions import MappingError
+from magodoo.magento import BearerTokenAuth, MagentoClient
+from magodoo.magento import models as m
+from magodoo.magento._base import ApiModel
+from magodoo.testing import serve
+from magodoo.testing.fake_magento import FakeMagento
+from tests.magento.test_samples import PAGE, RESPONSES, _find, _route, _samples
+
+
+@pytest.fixture
+def detailed_only() -> Iterator[None]:
+    set_fast_path(False)
+    try:
+        yield
+    finally:
+        set_fast_path(True)
+
+
+def _read(model: type[ApiModel], payload: Any, *, fast: bool) -> Any:
+    set_fast_path(fast)
+    try:
+        return model.from_api(payload)
+    except MappingError as exc:
+        return ("error", str(exc), exc.entity, exc.record, exc.field)
+    finally:
+        set_fast_path(True)
+
+
+def _fields(record: Any) -> Any:
+    """A record as nested plain values, with each field's exact type (``1`` is not ``1.0``)."""
+    if attrs.has(type(record)):
+        return (type(record).__name__, {
+            a.name: _fields(getattr(record, a.name)) for a in attrs.fields(type(record))})
+    if isinstance(record, tuple | list):
+        return (type(record).__name__, [_fields(v) for v in record])
+    if isinstance(record, dict):
+        return ("dict", {k: _fields(v) for k, v in record.items()})
+    if type(record).__name__ == "mappingproxy":  # a shared custom attribute's empty extra
+        return ("dict", {k: _fields(v) for k, v in record.items()})
+    return (type(record).__name__, record)
+
+
+def assert_alike(model: type[ApiModel], payload: Any) -> None:
+    fast, slow = _read(model, payload, fast=True), _read(model, payload, fast=False)
+    assert _fields(fast) == _fields(slow), payload
+    assert fast == slow
+    if not isinstance(slow, tuple):
+        assert fast.to_api() == slow.to_api()
+
+
+def _fast_only(model: type[ApiModel], payload: Any) -> Any:
+    hook = converter.get_structure_hook(model)
+    assert isinstance(hook, FastHook)
+    return hook.fast(payload)
+
+
+def test_every_model_has_the_fast_path() -> None:
+    for _, _, model, _ in RESPONSES:
+        assert isinstance(converter.get_structure_hook(model), FastHook), model
+
+
+def test_recorded_answers_are_read_alike_and_on_the_fast_path(reference_dir: Path) -> None:
+    read = 0
+    for path in _samples(reference_dir):
+        sample = json.loads(path.read_text())
+        request, response = sample["request"], sample["response"]
+        if response["status"] >= 300 or request["method"] == "DELETE":
+            continue
+        row = _find(request["method"], _route(request["url"]), RESPONSES)
+        if row is None:
+            continue
+        _, _, model, shape = row
+        body = response["json"]
+        items = body["items"] if shape == PAGE else body if isinstance(body, list) else [body]
+        for item in items:
+            assert_alike(model, item)
+            _fast_only(model, item)  # a real answer never needs the detailed path
+            read += 1
+    assert read > 100
+
+
+async def test_fake_answers_are_read_alike() -> None:
+    fake = FakeMagento(seed="demo", size="small")
+    routes = {"/V1/products": m.Product, "/V1/customers/search": m.Customer,
+              "/V1/orders": m.Order, "/V1/invoices": m.Invoice,
+              "/V1/categories/list": m.Category}
+    async with serve(fake.app) as url, MagentoClient(
+            url, auth=BearerTokenAuth(fake.admin_token()), store_code="all") as client:
+        for route, model in routes.items():
+            items = [item async for item in client.paginate(route)]
+            assert items, route
+            for item in items:
+                assert_alike(model, item)
+                _fast_only(model, item)
+
+
+# Values each field type may meet: the fast path takes some as they are and hands the
+# others to the converter's hooks or, when they fail, to the detailed path.
+EDGES: list[tuple[type[ApiModel], dict[str, Any]]] = [
+    (m.Product, {"id": "5", "price": "12.5000", "weight": 3, "status": ""}),
+    (m.Product, {"id": 5.0, "price": 1, "visibility": "4", "attribute_set_id": " 9 "}),
+    (m.Product, {"id": True}),
+    (m.Product, {"id": 5.5}),
+    (m.Product, {"price": "cheap", "sku": "S1"}),
+    (m.Product, {"sku": 12, "name": 1.5}),
+    (m.Product, {"sku": True}),
+    (m.Product, {"sku": False, "name": None}),
+    (m.Product, {"created_at": "", "updated_at": "2026-01-01 10:00:00"}),
+    (m.Product, {"created_at": " 2026-01-01 10:00:00 ", "updated_at": "2026-01-01"}),
+    (m.Product, {"created_at": "2026-01-01T10:00:00+02:00",
+                 "updated_at": "2026-01-01T10:00:00Z"}),
+    (m.Product, {"created_at": "2026-01-01 10:00:00.123456"}),
+    (m.Product, {"created_at": "yesterday", "sku": "S2"}),
+    (m.Product, {"created_at": 12}),
+    (m.Product, {"custom_attributes": [{"attribute_code": "color", "value": "6"},
+                                       {"attribute_code": "category_ids",
+                                        "value": ["3", None, 4]},
+                                       {"attribute_code": "score", "value": 1.5},
+                                       {"attribute_code": "gone", "value": None},
+                                       {"attribute_code": "odd", "value": "1", "more": [1]}]}),
+    (m.Product, {"sku": "S3", "custom_attributes": [{"attribute_code": "x", "value": True}]}),
+    (m.Product, {"sku": "S4", "custom_attributes": [{"value": "1"}]}),
+    (m.Product, {"sku": "S5", "custom_attributes": [{"attribute_code": "x", "value": "1"},
+                                                   "junk"]}),
+    (m.Product, {"custom_attributes": ({"attribute_code": "x", "value": "1"},)}),
+    (m.Product, {"custom_attributes": [], "product_links": [], "options": None}),
+    (m.Product, {"custom_attributes": {"attribute_code": "x"}}),
+    (m.Product, {"extension_attributes": {"website_ids": [1], "stock_item": {"qty": 1}}}),
+    (m.Product, {"extension_attributes": {1: "a"}}),
+    (m.Product, {"extension_attributes": []}),
+    (m.Product, {"sku": "S6", "extra": {"a": 1}, "unknown": None, "other": [1]}),
+    (m.Product, {"media_gallery_entries": [{"id": 1, "types": ["image", None],
+                                            "disabled": False, "content": None}]}),
+    (m.Product, {"media_gallery_entries": [{"id": 1, "disabled": "0"},
+                                           {"id": 2, "disabled": ""}]}),
+    (m.Product, {"media_gallery_entries": [{"id": 1, "disabled": "maybe"}]}),
+    (m.Customer, {"id": 7, "addresses": [{"id": 1, "street": ["1 Main St", None],
+                                          "region": {"region_id": "12", "region": None},
+                                          "default_billing": True,
+                                          "default_shipping": False}]}),
+    (m.Customer, {"id": 8, "addresses": [{"id": 1, "region": "Texas"}]}),
+    (m.Customer, {"id": 9, "gender": "1", "group_id": {"id": 1}}),
+    (m.Customer, {"id": 10, "addresses": None, "custom_attributes": None}),
+    (m.Order, {"entity_id": 4102, "increment_id": "000004102", "status": None,
+               "payment": {"method": "checkmo",
+                           "additional_information": ["1", None, 2]},
+               "items": [{"item_id": 1, "sku": "S1", "qty_ordered": "1.0000",
+                          "product_option": None}]}),
+    (m.Order, {"entity_id": 4103, "items": [{"item_id": "x"}]}),
+    (m.TaxRule, {"id": 3, "code": "r", "tax_rate_ids": [1, None, "2"]}),
+    (m.TaxRule, {"id": 3, "tax_rate_ids": "1"}),
+    (m.CategoryTree, {"id": 1, "is_active": None, "children_data": [
+        {"id": 2, "is_active": True, "children_data": [{"id": 3, "is_active": 0}]}]}),
+    (m.CategoryTree, {"id": 1, "children_data": [{"id": 2, "children_data": [{"id": "x"}]}]}),
+    (m.CustomAttribute, {"attribute_code": "color"}),
+    (m.CustomAttribute, {"value": "1"}),
+]
+
+
+@pytest.mark.parametrize(("model", "payload"), EDGES)
+def test_edge_values_are_read_alike(model: type[ApiModel], payload: dict[str, Any]) -> None:
+    assert_alike(model, payload)
+
+
+@pytest.mark.parametrize("payload", ["product", 12, None, ["a"]])
+def test_a_record_that_is_not_an_object_fails_alike(payload: Any) -> None:
+    assert_alike(m.Product, payload)
+    with pytest.raises(MappingError):
+        m.Product.from_api(payload)
+
+
+def test_a_bad_record_names_its_field_path_as_before() -> None:
+    payload = {"sku": "S7", "custom_attributes": [
+        {"attribute_code": "a", "value": "1"}, {"attribute_code": "b", "value": {"x": 1}}]}
+    with pytest.raises(MappingError) as caught:
+        m.Product.from_api(payload)
+    assert caught.value.record == "S7"
+    assert caught.value.field == "$.custom_attributes[1].value"
+    assert_alike(m.Product, payload)
+
+
+def test_equal_custom_attributes_are_one_read_only_object() -> None:
+    one = m.Product.from_api({"sku": "A", "custom_attributes": [
+        {"attribute_code": "tax_class_id", "value": "2"}]})
+    two = m.Product.from_api({"sku": "B", "custom_attributes": [
+        {"attribute_code": "tax_class_id", "value": "2"}]})
+    assert one.custom_attributes == two.custom_attributes
+    shared = (one.custom_attributes or ())[0]
+    assert shared is (two.custom_attributes or ())[0]
+    assert shared == m.CustomAttribute(attribute_code="tax_class_id", value="2")
+    with pytest.raises(TypeError):
+        shared.extra["x"] = 1  # type: ignore[index]
+    assert shared.to_api() == {"attribute_code": "tax_class_id", "value": "2"}
+    # a pair with more keys, or a list value, is its own object with its own extra
+    odd = m.CustomAttribute.from_api({"attribute_code": "a", "value": "1", "more": 1})
+    assert odd.extra == {"more": 1}
+    many = m.CustomAttribute.from_api({"attribute_code": "ids", "value": ["1"]})
+    assert many.value == ["1"] and many.extra == {}
+
+
+def test_timestamps_are_parsed_once_and_stay_right() -> None:
+    first = m.Product.from_api({"created_at": "2026-03-04 05:06:07"})
+    again = m.Product.from_api({"updated_at": "2026-03-04 05:06:07"})
+    assert first.created_at is again.updated_at  # immutable: one object serves both
+    assert first.created_at == _converter.parse_datetime("2026-03-04 05:06:07")
+
+
+def test_the_detailed_path_alone_still_reads(detailed_only: None) -> None:
+    product = m.Product.from_api({"sku": "S8", "price": "1.5", "custom_attributes": [
+        {"attribute_code": "x", "value": None}]})
+    assert product.price == 1.5 and product.custom("x") == ""
