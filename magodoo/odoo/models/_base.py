@@ -21,8 +21,15 @@ from typing import Any, ClassVar, Self, TypeVar
 
 import attrs
 import cattrs
+from cattrs.gen import make_dict_structure_fn
 
-from magodoo._converter import converter, format_datetime
+from magodoo._converter import (
+    FastField,
+    FastHook,
+    converter,
+    format_datetime,
+    register_fast_type,
+)
 from magodoo.exceptions import MappingError
 
 __all__ = ["OdooRecord", "Ref", "record", "to_odoo"]
@@ -161,3 +168,23 @@ def record(cls: type[R]) -> type[R]:
     """Fill ``FIELDS`` from the attrs attributes (use after ``@attrs.frozen``)."""
     cls.FIELDS = tuple(a.name for a in attrs.fields(cls))  # type: ignore[arg-type]
     return cls
+
+
+# ---- reading: generated fast code, cattrs' detailed path when it fails -------------------
+
+register_fast_type(Ref, list, Ref.of)  # read gives [id, "name"]: what the Ref hook reads
+
+
+def _is_record(type_: Any) -> bool:
+    return isinstance(type_, type) and issubclass(type_, OdooRecord) and attrs.has(type_)
+
+
+def _structure_factory(cls: Any) -> FastHook:
+    attrs.resolve_types(cls)
+    slow = make_dict_structure_fn(cls, converter)  # what cattrs would use for the class
+    fields = [FastField(a.alias or a.name, a.name, a.type) for a in attrs.fields(cls)]
+    # every key present is read (Odoo's false is a value), unknown keys are ignored
+    return FastHook(cls, fields, slow, drop_none=False, extra=None)
+
+
+converter.register_structure_hook_factory(_is_record, _structure_factory)
