@@ -366,13 +366,48 @@ class FastHook:
             lines += ["    if known.issuperset(data):", "        extra = {}", "    else:",
                       "        extra = {k: x for k, x in data.items() if k not in known}"]
             args.append(f"{self.extra}=extra")
-        lines.append(f"    return cls({', '.join(args)})")
+        setters = _slot_setters(self.cls, [arg.partition("=")[0] for arg in args])
+        if setters is None:
+            lines.append(f"    return cls({', '.join(args)})")
+        else:  # what the attrs __init__ does, without matching two dozen keywords
+            g["_new"] = object.__new__
+            lines.append("    o = _new(cls)")
+            for n, (arg, setter) in enumerate(zip(args, setters, strict=True)):
+                g[f"s_{n}"] = setter
+                lines.append(f"    s_{n}(o, {arg.partition('=')[2]})")
+            lines.append("    return o")
         exec(compile("\n".join(lines), f"<magodoo fast structure {self.cls.__name__}>",
                      "exec"), g)
         fn: Callable[[Any], Any] = g["fast"]
         if self.share is not None and self.extra is not None:
             return _sharing(fn, self.share, self.extra)
         return fn
+
+
+def _slot_setters(cls: type, names: list[str]) -> list[Callable[[Any, Any], None]] | None:
+    """The slots' setters of ``names``, when setting them is all the attrs ``__init__`` of
+    ``cls`` does (a slotted class whose attributes are exactly ``names``, with no validator,
+    converter or init hook); otherwise ``None``."""
+    fields = attrs.fields(cls)
+    if ([a.alias or a.name for a in fields] != names and
+            sorted(a.alias or a.name for a in fields) != sorted(names)):
+        return None
+    if any(a.name != (a.alias or a.name) or a.validator is not None or a.converter is not None
+           or not a.init for a in fields):
+        return None
+    if any(hasattr(cls, hook) for hook in
+           ("__attrs_pre_init__", "__attrs_post_init__", "__attrs_init_subclass__")):
+        return None
+    slots = {s for klass in cls.__mro__ for s in getattr(klass, "__slots__", ())}
+    if slots - set(names) - {"__weakref__"}:  # e.g. a cached hash, set by __init__
+        return None
+    setters: list[Callable[[Any, Any], None]] = []
+    for name in names:
+        descriptor = cls.__dict__.get(name)
+        if descriptor is None or type(descriptor).__name__ != "member_descriptor":
+            return None
+        setters.append(descriptor.__set__)
+    return setters
 
 
 _NO_EXTRA: Mapping[str, Any] = MappingProxyType({})

@@ -16,7 +16,7 @@ import attrs
 import pytest
 
 from magodoo import _converter
-from magodoo._converter import FastHook, converter, set_fast_path
+from magodoo._converter import FastField, FastHook, converter, set_fast_path
 from magodoo.exceptions import MappingError
 from magodoo.magento import BearerTokenAuth, MagentoClient
 from magodoo.magento import models as m
@@ -296,3 +296,51 @@ ODOO_EDGES: list[dict[str, Any]] = [
 @pytest.mark.parametrize("row", ODOO_EDGES)
 def test_odoo_edge_values_are_read_alike(row: dict[str, Any]) -> None:
     assert_odoo_alike(odoo_models.Partner, row)
+
+
+# ---- the generated constructor keeps what attrs' __init__ does ---------------------------
+
+
+@attrs.frozen
+class _Checked:
+    n: int = attrs.field(validator=attrs.validators.ge(0))
+
+
+@attrs.frozen
+class _Hooked:
+    n: int = 0
+    seen: list[int] = attrs.field(factory=list)
+
+    def __attrs_post_init__(self) -> None:
+        self.seen.append(self.n)
+
+
+@attrs.frozen
+class _Plain:
+    n: int = 0
+    name: str | None = None
+
+
+def _hook(cls: type) -> FastHook:
+    return FastHook(cls, [FastField("n", "n", int)], lambda data, _: "detailed",
+                    drop_none=True, extra=None)
+
+
+def test_validators_and_init_hooks_still_run_on_the_fast_path() -> None:
+    checked = _hook(_Checked)
+    assert checked.fast({"n": 1}) == _Checked(1)
+    with pytest.raises(ValueError):
+        checked.fast({"n": -1})
+    assert checked({"n": -1}, _Checked) == "detailed"
+    hooked = _hook(_Hooked).fast({"n": 3})
+    assert hooked.seen == [3]
+
+
+def test_a_plain_frozen_class_is_built_without_its_init() -> None:
+    hook = FastHook(_Plain, [FastField("n", "n", int), FastField("name", "name", str | None)],
+                    lambda data, _: "detailed", drop_none=True, extra=None)
+    built = hook.fast({"n": 2, "name": "x", "other": 1})
+    assert built == _Plain(2, "x") and type(built) is _Plain
+    assert hook.fast({}) == _Plain()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.n = 3  # type: ignore[misc]
