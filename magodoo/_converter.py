@@ -287,8 +287,8 @@ def _cached_datetime(text: str) -> datetime:
 def _str_dict(value: dict[Any, Any]) -> dict[str, Any]:
     out = dict(value)
     for key in out:
-        if type(key) is not str:
-            raise TypeError("a key that is not a string: the detailed path reads it")
+        if type(key) is not str or not (key.isprintable() or not _CONTROL.search(key)):
+            raise TypeError("a key the detailed path reads (or refuses)")
     return out
 
 
@@ -439,6 +439,17 @@ def _sharing(fn: Callable[[Any], Any], keys: tuple[str, str], extra: str) -> Cal
     return fast
 
 
+def _as_is(var: str, exact: type, g: dict[str, Any], tag: str) -> str:
+    """The condition under which the converter's hook returns ``var`` unchanged."""
+    g["x" + tag] = exact
+    if exact is str:  # text without control characters (printable text has none: fast)
+        g["_control"] = _CONTROL.search
+        return f"type({var}) is str and ({var}.isprintable() or not _control({var}))"
+    if exact is float:  # finite (``inf - inf`` and ``nan - nan`` are nan)
+        return f"type({var}) is float and {var} - {var} == 0.0"
+    return f"type({var}) is x{tag}"
+
+
 def _expr(var: str, type_: Any, g: dict[str, Any], tag: str,
           hook: Callable[[Any, Any], Any] | None = None, exact: type | None = None) -> str:
     """Python code reading ``var`` as ``type_`` (names it needs go into ``g``)."""
@@ -447,16 +458,14 @@ def _expr(var: str, type_: Any, g: dict[str, Any], tag: str,
         g["h" + tag] = hook
         if exact is None:
             return f"h{tag}({var}, t{tag})"
-        g["x" + tag] = exact
-        return f"{var} if type({var}) is x{tag} else h{tag}({var}, t{tag})"
+        return f"{var} if {_as_is(var, exact, g, tag)} else h{tag}({var}, t{tag})"
     g["h" + tag] = converter.get_structure_hook(type_)
     slow = f"h{tag}({var}, t{tag})"
     optional = _is_optional(type_)
     inner = _inner(type_) if optional else type_
     if inner in (str, int, float) or (inner is bool and not optional):
         # the hooks return these unchanged (an optional bool reads Odoo's false as None)
-        g["x" + tag] = inner
-        return f"{var} if type({var}) is x{tag} else {slow}"
+        return f"{var} if {_as_is(var, inner, g, tag)} else {slow}"
     if inner is datetime:
         return f"_datetime({var}) if type({var}) is str and {var} else {slow}"
     if inner in _FAST_TYPES:

@@ -176,6 +176,19 @@ EDGES: list[tuple[type[ApiModel], dict[str, Any]]] = [
         {"id": 2, "is_active": True, "children_data": [{"id": 3, "is_active": 0}]}]}),
     (m.CategoryTree, {"id": 1, "children_data": [{"id": 2, "children_data": [{"id": "x"}]}]}),
     (m.CustomAttribute, {"attribute_code": "color"}),
+    # text and numbers the converter refuses (control characters, NaN, infinities)
+    (m.Product, {"sku": "S9", "name": "bad\x00name"}),
+    (m.Product, {"sku": "S10", "name": "tab\there\r\nand \u00a0 \u2028 kept", "type_id": "é"}),
+    (m.Product, {"sku": "S11", "price": float("nan")}),
+    (m.Product, {"sku": "S12", "weight": float("inf"), "price": "-inf"}),
+    (m.Product, {"sku": "S13", "custom_attributes": [{"attribute_code": "x", "value": "b\x07"}]}),
+    (m.Product, {"sku": "S14", "custom_attributes": [{"attribute_code": "x\x1b", "value": "1"}]}),
+    (m.Product, {"sku": "S15", "extension_attributes": {"bad\x01key": 1}}),
+    (m.Product, {"sku": "S16", "media_gallery_entries": [{"id": 1, "types": ["ok", "b\x7f"]}]}),
+    (m.Customer, {"id": 11, "addresses": [{"id": 1, "street": "0 Main St"}]}),
+    (m.Customer, {"id": 12, "addresses": [{"id": 1, "street": ["ok", "bad\x1f"]}]}),
+    (m.Customer, {"id": 13, "addresses": [{"id": -1}]}),
+    (m.Customer, {"id": 0}),
     (m.CustomAttribute, {"value": "1"}),
 ]
 
@@ -290,6 +303,10 @@ ODOO_EDGES: list[dict[str, Any]] = [
     {"id": True},
     {"id": 8, "name": 12, "email": None, "write_date": ""},
     {"id": 9, "write_date": "2026-01-02T03:04:05+02:00", "vat": ""},
+    {"id": 10, "name": "bad\x00", "parent_id": [0, "x"]},
+    {"id": 11, "parent_id": [False]},
+    {"id": 12, "name": "line\nbreak", "country_id": [-3, "x"]},
+    {"id": 0},
 ]
 
 
