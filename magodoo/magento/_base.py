@@ -59,7 +59,7 @@ class ApiModel:
         """The fields a search on this model's list route may name (``None``: any)."""
         if cls.search_extra is None:
             return None
-        fields: Any = attrs.fields(cls)  # type: ignore[arg-type]  # every model is attrs
+        fields: Any = attrs.fields(cls)
         keys = {_api_key(cls, f.name) for f in fields if f.name != "extra"}
         return frozenset(keys) | cls.search_extra
 
@@ -86,6 +86,25 @@ class ApiModel:
         return result
 
 
+#: field types whose values are never lists, so never hold a model (not walked by _bad_id)
+_NO_LISTS = frozenset({
+    str, int, float, bool, str | None, int | None, float | None, bool | None,
+    datetime | None, Mapping[str, Any], Mapping[str, Any] | None,
+})
+
+
+_LIST_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _may_hold_lists(cls: type) -> tuple[str, ...]:
+    names = _LIST_FIELDS.get(cls)
+    if names is None:
+        attrs.resolve_types(cls)
+        fields: Any = attrs.fields(cls)
+        names = _LIST_FIELDS[cls] = tuple(a.name for a in fields if a.type not in _NO_LISTS)
+    return names
+
+
 def _bad_id(obj: Any, path: str) -> tuple[str, Any] | None:
     """The first non-positive ``id`` of a model that forbids one, or of the models of that
     kind in its lists (a customer's addresses). Other models are not walked (cheap)."""
@@ -95,11 +114,11 @@ def _bad_id(obj: Any, path: str) -> tuple[str, Any] | None:
     rid = getattr(obj, "id", None)
     if isinstance(rid, int) and rid <= 0:
         return f"{path}.id", rid
-    for a in attrs.fields(cls):
-        value = getattr(obj, a.name)
+    for name in _may_hold_lists(cls):
+        value = getattr(obj, name)
         if isinstance(value, list | tuple):
             for i, item in enumerate(value):
-                found = _bad_id(item, f"{path}.{a.name}[{i}]")
+                found = _bad_id(item, f"{path}.{name}[{i}]")
                 if found is not None:
                     return found
     return None
