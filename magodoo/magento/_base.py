@@ -59,7 +59,7 @@ class ApiModel:
         """The fields a search on this model's list route may name (``None``: any)."""
         if cls.search_extra is None:
             return None
-        fields: Any = attrs.fields(cls)
+        fields: Any = attrs.fields(cls)  # type: ignore[arg-type]  # every model is attrs
         keys = {_api_key(cls, f.name) for f in fields if f.name != "extra"}
         return frozenset(keys) | cls.search_extra
 
