@@ -17,7 +17,7 @@ generated once per class that takes values of the expected JSON type as they are
 for a ``str`` field, a list of objects for a tuple of records) and hands everything else to
 the converter's own hooks; on any failure it reads the record again with cattrs' detailed
 validation, so errors name the field path exactly as before. Reading 2,040 Magento records
-took 270 ms on the detailed path alone and about 45 ms this way (docs/performance.md).
+took 74 ms of CPU on the detailed path alone and 12 ms this way (docs/performance.md).
 """
 
 from __future__ import annotations
