@@ -19,7 +19,9 @@ requests, and how far magodoo's defaults are from the fastest peer::
 
 The ``magodoo`` rows get what the peers get (plain dicts); the ``typed`` row is magodoo's
 ``iter_products``/``iter_customers``, same requests, plus the cost of reading every record
-into its model (the fakes answer much faster than a real store, so that cost shows more).
+into its model (the fakes answer much faster than a real store, so that cost shows more);
+it gets its own verdict line. The fakes' objects are frozen out of the garbage collector
+(``gc.freeze``) while a client is timed: they share its process only here.
 
 Two shims make the peers talk to the fakes (the fakes lack them; real Odoo has both):
 ``POST /web/webclient/version_info`` (odoorpc asks it before anything else) and

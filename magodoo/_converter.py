@@ -389,8 +389,7 @@ def _slot_setters(cls: type, names: list[str]) -> list[Callable[[Any, Any], None
     ``cls`` does (a slotted class whose attributes are exactly ``names``, with no validator,
     converter or init hook); otherwise ``None``."""
     fields = attrs.fields(cls)
-    if ([a.alias or a.name for a in fields] != names and
-            sorted(a.alias or a.name for a in fields) != sorted(names)):
+    if sorted(a.alias or a.name for a in fields) != sorted(names):
         return None
     if any(a.name != (a.alias or a.name) or a.validator is not None or a.converter is not None
            or not a.init for a in fields):
