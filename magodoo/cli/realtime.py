@@ -25,6 +25,7 @@ from magodoo.cli._common import (
 from magodoo.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
+    from magodoo.engine.engine import SyncEngine
     from magodoo.engine.wiring import Connection
     from magodoo.realtime.provision import ProvisionedWebhook
 
@@ -49,6 +50,12 @@ def add_realtime_arguments(parser: argparse.ArgumentParser) -> None:
 async def provision(conn: Connection, base_url: str, secret: str) -> list[ProvisionedWebhook]:
     """Create or refresh the Odoo automations of the Odoo -> Magento entities whose realtime
     flag is on (``[]`` when there is none)."""
+    return await provision_engine(conn.engine, base_url, secret)
+
+
+async def provision_engine(engine: SyncEngine, base_url: str,
+                           secret: str) -> list[ProvisionedWebhook]:
+    """:func:`provision` over an engine (its Odoo client); the web console calls it."""
     from magodoo.realtime import (
         DEFAULT_FIELDS,
         WebhookReceiver,
@@ -56,13 +63,13 @@ async def provision(conn: Connection, base_url: str, secret: str) -> list[Provis
         realtime_entities,
     )
 
-    receiver = WebhookReceiver(conn.engine, secret)
-    entities = set(realtime_entities(conn.engine, Direction.ODOO_TO_MAGENTO))
+    receiver = WebhookReceiver(engine, secret)
+    entities = set(realtime_entities(engine, Direction.ODOO_TO_MAGENTO))
     wanted = {model: DEFAULT_FIELDS[model] for model, entity in (receiver.models or {}).items()
               if entity in entities and model in DEFAULT_FIELDS}
     if not wanted:
         return []
-    return await provision_odoo_webhooks(conn.odoo, receiver.url(base_url), wanted)
+    return await provision_odoo_webhooks(engine.odoo, receiver.url(base_url), wanted)
 
 
 def need_secret(secret: str | None) -> str:

@@ -23,7 +23,9 @@ PERMISSIONS: dict[str, str] = {
     "sync.run": "admin",         # mass sync (dry run and run)
     "check": "technical_admin",  # test connection
     "settings": "technical_admin",
-    "webhooks": "technical_admin",  # the Odoo automations (read-only)
+    "webhooks": "technical_admin",  # the Odoo automations: list
+    "webhooks.manage": "technical_admin",  # install, remove
+    "categories.reset": "technical_admin",  # dry run, then reset
 }
 """Action -> the lowest role allowed to do it (checked on the server for every request)."""
 

@@ -41,12 +41,14 @@ PAGES = [
     ("GET", "/", "user"), ("GET", "/log", "user"), ("GET", "/queue", "user"),
     ("GET", "/sync", "admin"), ("GET", "/check", "technical_admin"),
     ("GET", "/settings", "technical_admin"), ("GET", "/log/clear", "admin"),
-    ("GET", "/webhooks", "technical_admin"),
+    ("GET", "/webhooks", "technical_admin"), ("GET", "/categories/reset", "technical_admin"),
 ]
 ACTIONS = [
     ("/log/clear", "admin"), ("/log/delete", "admin"), ("/log/1/delete", "admin"),
     ("/queue/retry", "admin"), ("/queue/requeue", "admin"), ("/queue/purge", "admin"),
     ("/sync/plan", "admin"), ("/sync/run", "admin"), ("/check", "technical_admin"),
+    ("/categories/reset/plan", "technical_admin"), ("/categories/reset", "technical_admin"),
+    ("/webhooks/install", "technical_admin"), ("/webhooks/remove", "technical_admin"),
 ]
 ORDER = ["user", "admin", "technical_admin"]
 WHO = {"user": "ursula", "admin": "adam", "technical_admin": "tess"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from magodoo.console.views import admin, dashboard, log, login, queue, sync
+from magodoo.console.views import admin, categories, dashboard, log, login, queue, sync
 
 ROUTES: list[web.RouteDef] = [
     web.get("/login", login.login_form),
@@ -29,4 +29,9 @@ ROUTES: list[web.RouteDef] = [
     web.post("/check", admin.check_run),
     web.get("/settings", admin.settings_page),
     web.get("/webhooks", admin.webhooks_page),
+    web.post("/webhooks/install", admin.webhooks_install),
+    web.post("/webhooks/remove", admin.webhooks_remove),
+    web.get("/categories/reset", categories.reset_form),
+    web.post("/categories/reset/plan", categories.reset_plan),
+    web.post("/categories/reset", categories.reset_run),
 ]
