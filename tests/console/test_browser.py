@@ -298,6 +298,23 @@ def test_technical_admin_tests_the_connection_and_reads_the_settings(
     for secret in (ODOO_KEY, SECRET_KEY, "$argon2"):
         assert secret not in b.page_source
 
+    # reset categories: the dry run lists, the confirmed reset rebuilds the tree
+    first = served.call(served.engine.sync("categories", "o2m"))
+    old = {c["id"] for c in served.magento.state.categories if c["level"] >= 2}
+    assert first.failed == 0 and len(old) == first.created + first.skipped
+    b.find_element(By.LINK_TEXT, "Reset categories").click()
+    wait_for(b, lambda d: d.find_elements(By.ID, "reset-dry-run"))
+    b.find_element(By.ID, "reset-dry-run").click()
+    wait_for(b, lambda d: d.find_elements(By.ID, "reset-summary"))
+    assert f"Would delete {len(old)} Magento categories" in text(b)
+    assert {c["id"] for c in served.magento.state.categories if c["level"] >= 2} == old
+    b.find_element(By.ID, "confirm-box").click()
+    b.find_element(By.ID, "confirm-reset").click()
+    wait_for(b, lambda d: d.find_elements(By.ID, "reset-done"))
+    assert f"Deleted {len(old)} Magento categories" in text(b)
+    new = {c["id"] for c in served.magento.state.categories if c["level"] >= 2}
+    assert len(new) == len(old) and not new & old
+
 
 def test_wrong_password_missing_csrf_and_foreign_cookie_are_refused(
         b: Any, served: Served) -> None:
