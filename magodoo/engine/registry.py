@@ -84,7 +84,9 @@ def default_registry() -> Registry:
         AttributeExporter,
         AttributeSetImporter,
         CategoryImporter,
+        CategoryTranslationExporter,
         ImageExporter,
+        OptionTranslationExporter,
         ProductExporter,
         StoreViewImporter,
         TranslationExporter,
@@ -109,4 +111,6 @@ def default_registry() -> Registry:
     registry.register(ProductExporter())
     registry.register(ImageExporter())
     registry.register(TranslationExporter())
+    registry.register(CategoryTranslationExporter())
+    registry.register(OptionTranslationExporter())
     return registry

@@ -93,7 +93,18 @@ def product_links(state: State, category_id: int) -> list[Row]:
     return links
 
 
-def render(state: State, c: Row) -> Row:
+def effective(c: Row, store_id: int = 0) -> Row:
+    """The category as a store view reads it: its store-level values over the global ones."""
+    scoped = c.get("store_values", {}).get(store_id) if store_id else None
+    if not scoped:
+        return c
+    out = {**c, "custom": {**c["custom"], **scoped.get("custom", {})}}
+    out.update({k: v for k, v in scoped.items() if k != "custom"})
+    return out
+
+
+def render(state: State, c: Row, store_id: int = 0) -> Row:
+    c = effective(c, store_id)
     kids = children_of(state, c["id"])
     out: Row = {
         "id": c["id"],
@@ -184,10 +195,38 @@ def _apply(c: Row, data: Row) -> None:
             c["custom"][code] = value
 
 
-def save_category(state: State, data: Row, category_id: int | None = None) -> Row:
+_STORE_SCOPED = ("name", "is_active", "include_in_menu")
+_GLOBAL_CUSTOM = ("url_key", "is_anchor", "path", "children_count", "url_path", "level")
+
+
+def _apply_store(c: Row, data: Row, store_id: int) -> None:
+    """An update through a store view's code (``/rest/<code>/``) saves the category with that
+    store id (Magento's ``CategoryRepository::save``): the store-scoped attributes sent become
+    that view's values; ``/rest/all/`` keeps reading the global ones. (Products do the same,
+    recorded: 78-80; url keys stay global here.)"""
+    scoped = c.setdefault("store_values", {}).setdefault(store_id, {})
+    for key in _STORE_SCOPED:
+        if data.get(key) is not None:
+            scoped[key] = data[key]
+    glob = {k: v for k, v in data.items() if k not in _STORE_SCOPED}
+    custom = [a for a in data.get("custom_attributes") or []
+              if a["attribute_code"] not in _GLOBAL_CUSTOM]
+    for attr in custom:
+        scoped.setdefault("custom", {})[attr["attribute_code"]] = attr["value"]
+    glob["custom_attributes"] = [a for a in data.get("custom_attributes") or []
+                                 if a["attribute_code"] in _GLOBAL_CUSTOM]
+    _apply(c, glob)
+
+
+def save_category(
+    state: State, data: Row, category_id: int | None = None, store_id: int = 0
+) -> Row:
     if category_id is not None:
         c = find(state, category_id)
-        _apply(c, data)
+        if store_id:
+            _apply_store(c, data, store_id)
+        else:
+            _apply(c, data)
         if data.get("parent_id") is not None and data["parent_id"] != c["parent_id"]:
             move(state, c, int(data["parent_id"]), None)
         _set_paths(state, c)
@@ -288,7 +327,7 @@ def register(r: Router) -> None:
 
     @r.get("/V1/categories/{categoryId}", resource=CATEGORIES)
     def get_category(call: Call) -> Any:
-        return render(call.state, find(call.state, call.path_int("categoryId")))
+        return render(call.state, find(call.state, call.path_int("categoryId")), call.store_id)
 
     @r.post("/V1/categories", resource=CATEGORIES)
     def create(call: Call) -> Any:
@@ -299,9 +338,9 @@ def register(r: Router) -> None:
 
     @r.put("/V1/categories/{id}", resource=CATEGORIES)
     def update(call: Call) -> Any:
-        return render(
-            call.state, save_category(call.state, call.arg("category") or {}, call.path_int("id"))
-        )
+        saved = save_category(call.state, call.arg("category") or {}, call.path_int("id"),
+                              call.store_id)
+        return render(call.state, saved, call.store_id)
 
     @r.delete("/V1/categories/{categoryId}", resource=CATEGORIES)
     def delete(call: Call) -> Any:

@@ -98,7 +98,28 @@ def add_option(state: State, attr: Row, data: Row) -> str:
             )
     value = str(state.option_ids.next_id())
     attr["options"].append({"label": label, "value": value})
+    _store_labels(state, value, data)
     return value
+
+
+def _store_labels(state: State, option_id: str, data: Row) -> None:
+    """Magento saves an option's labels all at once (``_updateAttributeOptionValues``: the
+    option's rows are deleted, then the admin label and each ``store_labels`` entry are
+    inserted), so a save without ``store_labels`` drops the store views' labels."""
+    labels = {int(x.get("store_id") or 0): str(x.get("label") or "")
+              for x in data.get("store_labels") or [] if x.get("label")}
+    labels.pop(0, None)
+    if labels:
+        state.option_store_labels[option_id] = labels
+    else:
+        state.option_store_labels.pop(option_id, None)
+
+
+def option_shape(state: State, option: Row, store_id: int = 0) -> Row:
+    """An option as ``/rest/<code>/`` lists it: the store view's label when it has one."""
+    labels = state.option_store_labels.get(str(option["value"]), {})
+    label = labels.get(store_id) if store_id else None
+    return {**copy.deepcopy(option), "label": label or option["label"]}
 
 
 def create_attribute(state: State, data: Row) -> Row:
@@ -414,7 +435,8 @@ def register(r: Router) -> None:
 
     @r.get("/V1/products/attributes/{attributeCode}/options", resource=ATTRIBUTES)
     def list_options(call: Call) -> Any:
-        return copy.deepcopy(find_attribute(call.state, call.params["attributeCode"])["options"])
+        attr = find_attribute(call.state, call.params["attributeCode"])
+        return [option_shape(call.state, o, call.store_id) for o in attr["options"]]
 
     @r.post("/V1/products/attributes/{attributeCode}/options", resource=ATTRIBUTES)
     def post_option(call: Call) -> Any:
@@ -435,13 +457,15 @@ def register(r: Router) -> None:
                 'The "%1" attribute doesn\'t include an option with "%2" ID.',
                 [attr["attribute_code"], oid],
             )
-        label = (call.arg("option") or {}).get("label")
+        data = call.arg("option") or {}
+        label = data.get("label")
         if label:
             if any(o["label"] == label and o is not option for o in attr["options"]):
                 raise errors.bad_request(
                     'Admin store attribute option label "%1" is already exists.', [label]
                 )
             option["label"] = str(label)
+        _store_labels(call.state, oid, data)
         return True
 
     @r.delete("/V1/products/attributes/{attributeCode}/options/{optionId}", resource=ATTRIBUTES)

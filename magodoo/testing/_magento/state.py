@@ -84,6 +84,8 @@ class State:
     attributes: dict[str, Row] = attrs.field(factory=dict)  # by attribute_code
     attribute_ids: Table = attrs.field(factory=Table)  # id counter for attributes
     option_ids: Table = attrs.field(factory=Table)  # id counter for attribute options
+    option_store_labels: dict[str, dict[int, str]] = attrs.field(factory=dict)
+    """Attribute option id -> {store view id: label} (the admin label is on the option)."""
     entity_attribute_ids: Table = attrs.field(factory=Table)  # counter for set assignments
     # set id -> {attribute_code: (group id, sort order)}
     set_attributes: dict[int, dict[str, tuple[int, int]]] = attrs.field(factory=dict)

@@ -59,3 +59,68 @@ async def test_no_other_language_no_writes(derived: World) -> None:
     result = await derived.engine.sync("translations", "o2m")
     assert result.failed == 0
     assert derived.writes() == before
+
+
+def activate(world: World, *langs: str) -> None:
+    for lang in langs:
+        (lid,) = [r["id"] for r in world.odoo.table("res.lang").values() if r["code"] == lang]
+        odoo(world, "res.lang", "write", [lid], {"active": True})
+
+
+async def test_category_names_and_option_labels_go_to_the_store_views(derived: World) -> None:
+    add_view(derived, 2, "fr", "fr_FR")
+    add_view(derived, 3, "de", "de_DE")
+    activate(derived, "fr_FR", "de_DE")
+    def fr() -> dict[str, Any]:  # execute() takes the context out of its kwargs
+        return {"context": {"lang": "fr_FR"}}
+
+    de = {"context": {"lang": "de_DE"}}
+    categories = sorted(derived.odoo.table("product.public.category").values(),
+                        key=lambda r: r["id"])
+    first, second = categories[0], categories[1]
+    derived.odoo.execute("product.public.category", "write", [[first["id"]],
+                                                              {"name": "Bureaux"}], fr())
+    derived.odoo.execute("product.public.category", "write", [[first["id"]],
+                                                              {"name": "Schreibtische"}], de)
+    derived.odoo.execute("product.attribute.value", "write", [[1], {"name": "Acier"}], fr())
+    assert derived.odoo.table("product.attribute.value")[1]["name"] == "Steel"
+    results = await derived.engine.sync_all("o2m")
+    for entity in ("category_translations", "option_translations"):
+        assert results[entity].failed == 0, [
+            r.reason for r in results[entity].records if r.outcome is Outcome.FAILED]
+    state = derived.magento.state
+    cat = await derived.engine.stores.bindings.get_by_odoo("default", "categories",
+                                                           first["id"])
+    assert cat is not None
+    row = state.categories.get(int(cat.magento_id))
+    assert row["name"] == first["name"]  # the global name stays
+    assert row["store_values"] == {2: {"name": "Bureaux"}, 3: {"name": "Schreibtische"}}
+    other = await derived.engine.stores.bindings.get_by_odoo("default", "categories",
+                                                             second["id"])
+    assert other is not None  # untranslated: no store-level name, it follows the global one
+    assert not state.categories.get(int(other.magento_id)).get("store_values")
+    magento: Any = derived.engine.magento
+    fr_cat = await magento.for_store("fr").get_category(int(cat.magento_id))
+    assert fr_cat.name == "Bureaux"
+    # the option of value 1 has the French label; the German view falls back to the admin one
+    option = await derived.engine.stores.bindings.get_by_odoo("default", "attribute_values", 1)
+    assert option is not None
+    assert state.option_store_labels[option.magento_id] == {2: "Acier"}
+    code = option.magento_key.split("/")[0]
+    by_store = {o.value: o.label for o in await magento.for_store("fr").list_attribute_options(
+        code)}
+    assert by_store[option.magento_id] == "Acier"
+    before = derived.writes()
+    for entity in ("category_translations", "option_translations"):
+        again = await derived.engine.sync(entity, "o2m", full=True)
+        assert {r.outcome for r in again.records} == {Outcome.SKIPPED}, entity
+    assert derived.writes() == before
+    # a renamed value: the attributes handler's rename drops the option's store labels
+    # (Magento saves them all at once); the option translations put them back
+    odoo(derived, "product.attribute.value", "write", [1], {"name": "Steel grey"})
+    derived.clock.advance(60)
+    results = await derived.engine.sync_all("o2m")
+    assert results["option_translations"].failed == 0
+    assert state.option_store_labels[option.magento_id] == {2: "Acier"}
+    labels = {o.value: o.label for o in await magento.list_attribute_options(code)}
+    assert labels[option.magento_id] == "Steel grey"

@@ -34,7 +34,7 @@ from magodoo.mapping.catalog.translations import (
     translations_to_magento,
 )
 
-__all__ = ["TranslationExporter"]
+__all__ = ["TemplateRow", "TranslationExporter", "stamped", "translated_stores"]
 
 MODEL = "product.template"
 ANY_ACTIVE: list[Any] = [("active", "in", [True, False])]
@@ -59,6 +59,26 @@ class TranslationContext:
 TranslationPlan = Plan[TemplateRow, TranslationValues]
 
 
+def stamped(rows: list[dict[str, Any]]) -> list[TemplateRow]:
+    """``(id, write_date)`` of Odoo rows."""
+    return [TemplateRow(int(r["id"]),
+                        parse_datetime(r["write_date"]) if r.get("write_date") else None)
+            for r in rows]
+
+
+async def translated_stores(ctx: Context) -> tuple[StoreLanguage, ...]:
+    """The store views whose locale is an active Odoo language other than
+    ``catalog.language``, with their codes and ids (the catalog translations' targets)."""
+    magento: Any = ctx.magento
+    views = {v.id: v for v in await magento.list_store_views() if v.id}
+    configs = await magento.list_store_configs()
+    langs = await ctx.odoo.search_read_page("res.lang", [("active", "=", True)], ["code"])
+    rows = [{"code": views[c.id].code, "locale": c.locale, "id": c.id} for c in configs
+            if c.id in views and views[c.id].code]
+    return store_languages(rows, [str(r["code"]) for r in langs],
+                           ctx.settings.catalog.language)
+
+
 class TranslationExporter(Handler[TemplateRow, TranslationValues]):
     """Odoo translations of products -> Magento store-view names and descriptions."""
 
@@ -73,9 +93,7 @@ class TranslationExporter(Handler[TemplateRow, TranslationValues]):
 
     @staticmethod
     def _rows(rows: list[dict[str, Any]]) -> list[TemplateRow]:
-        return [TemplateRow(int(r["id"]),
-                            parse_datetime(r["write_date"]) if r.get("write_date") else None)
-                for r in rows]
+        return stamped(rows)
 
     async def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[TemplateRow]]:
         size = ctx.settings.batch_size
@@ -99,14 +117,7 @@ class TranslationExporter(Handler[TemplateRow, TranslationValues]):
         return self._rows(rows)
 
     async def _stores(self, ctx: Context) -> tuple[StoreLanguage, ...]:
-        magento: Any = ctx.magento
-        views = {v.id: v for v in await magento.list_store_views() if v.id}
-        configs = await magento.list_store_configs()
-        langs = await ctx.odoo.search_read_page("res.lang", [("active", "=", True)], ["code"])
-        rows = [{"code": views[c.id].code, "locale": c.locale} for c in configs
-                if c.id in views and views[c.id].code]
-        return store_languages(rows, [str(r["code"]) for r in langs],
-                               ctx.settings.catalog.language)
+        return await translated_stores(ctx)
 
     async def prepare(self, ctx: Context, records: list[TemplateRow]) -> TranslationContext:
         stores = await self._stores(ctx)
