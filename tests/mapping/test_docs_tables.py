@@ -164,3 +164,29 @@ def test_products_table_names_every_bundle_field() -> None:
     for attr in body.create_body()["custom_attributes"]:
         assert f"`custom_attributes.{attr['attribute_code']}`" in text, attr
     assert "`extension_attributes.bundle_product_options`" in text
+
+
+def test_translations_table_names_every_category_and_option_field() -> None:
+    from magodoo.mapping.catalog.attributes import OptionValues
+    from magodoo.mapping.catalog.translations import (
+        StoreLanguage,
+        category_translations_to_magento,
+        option_translations_to_magento,
+    )
+
+    text = (DOCS / "translations.md").read_text()
+    categories = text.split("## Category names")[1].split("## Attribute option labels")[0]
+    options = text.split("## Attribute option labels")[1]
+    stores = [StoreLanguage("fr", "fr_FR", 2)]
+    mapped = category_translations_to_magento(7, "41", stores, {"fr_FR": "Bureaux"}, "Desks")
+    for _, _, body in mapped.entries:
+        for field in body:
+            assert f"`{field}`" in categories, field
+    values = option_translations_to_magento(5, "material", [OptionValues(1, "Steel", 1)],
+                                            {1: "11"}, stores, {"fr_FR": {1: "Acier"}})
+    for _, body in values.entries:
+        for field in body:
+            assert f"`{field}`" in options, field
+        for label in body["store_labels"]:
+            for field in label:
+                assert f"`{field}`" in options, field
