@@ -208,6 +208,10 @@ class CatalogSettings:
     category_source: Literal["odoo", "magento"] = "odoo"
     """Which side owns the fields of a category bound both ways; a change on the other side
     is logged as a conflict and not written."""
+    bulk_creates: bool = False
+    """Create new simple products through Magento's asynchronous bulk route
+    (``POST /async/bulk/V1/products``, one bulk per page, its status polled): only when the
+    store runs its message queue consumers (``async.operations.all``)."""
 
 
 @attrs.frozen

@@ -12,6 +12,8 @@ a configurable with its simple children).
   values changed are written (each child's hash is kept in its ``product_variants``
   binding), the parent only when its own values changed (``configurables`` binding), and only
   the missing options and links are added (adding a child twice is a 400 on Magento);
+  with ``catalog.bulk_creates`` the page's new simple products go in one asynchronous bulk
+  (:mod:`magodoo.engine.entities.catalog.bulk`);
 * archived in Odoo: disabled (``catalog.archived = "disable"``) or deleted (``"delete"``);
 * deleted in Odoo: deleted in Magento (parent and children).
 """
@@ -27,6 +29,7 @@ from magodoo._converter import format_datetime
 from magodoo.backends.models import Binding, Direction
 from magodoo.engine.echo import payload_hash, tag_hash
 from magodoo.engine.entities.catalog._common import default_set, each, read_in
+from magodoo.engine.entities.catalog.bulk import create_in_bulk
 from magodoo.engine.handler import Context, Handler, Plan, Unreadable, Written
 from magodoo.exceptions import MappingError, NotFoundError, ValidationError
 from magodoo.magento.models_catalog import ConfigurableOption, Product
@@ -450,7 +453,13 @@ class ProductExporter(Handler[TemplateData, ProductValues]):
         async def one(p: ProductPlan) -> Written:
             return await self._write(ctx, p, new=True)
 
-        return await each(ctx, plans, one)
+        bulk = [p for p in plans if ctx.settings.catalog.bulk_creates and _bulkable(ctx, p)]
+        results: dict[str, Written | BaseException] = {}
+        if bulk:
+            results.update(await create_in_bulk(ctx, bulk))
+        rest = [p for p in plans if p.source_id not in results]
+        results.update(await each(ctx, rest, one))
+        return results
 
     async def update(
         self, ctx: Context, plans: list[ProductPlan]
@@ -483,3 +492,12 @@ class ProductExporter(Handler[TemplateData, ProductValues]):
             children = [c.sku for c in await magento.list_configurable_children(binding.magento_id)
                         if c.sku]
         await self._delete_all(ctx, binding.magento_id, children)
+
+
+def _bulkable(ctx: Context, p: ProductPlan) -> bool:
+    """A new simple (or virtual) product: one body, nothing to do after it but its binding.
+    Configurables (children, options, links), bundles and products to delete go one by one."""
+    value = p.value
+    return (not value.configurable and value.type_id in ("simple", "virtual")
+            and (value.active or ctx.settings.catalog.archived != "delete"))
+
