@@ -23,6 +23,7 @@ from magodoo._converter import format_datetime
 from magodoo.backends.models import Direction
 from magodoo.engine.entities.catalog._common import each, read_in
 from magodoo.engine.entities.catalog.translations import (
+    NOTHING,
     TemplateRow,
     stamped,
     translated_stores,
@@ -142,7 +143,10 @@ class CategoryTranslationExporter(Handler[TemplateRow, CategoryTranslationValues
     async def create(
         self, ctx: Context, plans: list[CategoryTranslationPlan]
     ) -> Mapping[str, Written | BaseException]:
-        return await each(ctx, plans, lambda p: self._write(ctx, p))
+        for p in plans:  # not bound: looked at again once something is translated
+            if not p.value.entries:
+                p.skip(NOTHING)
+        return await each(ctx, [p for p in plans if p.open], lambda p: self._write(ctx, p))
 
     async def update(
         self, ctx: Context, plans: list[CategoryTranslationPlan]
