@@ -23,7 +23,6 @@ from magodoo._converter import format_datetime
 from magodoo.backends.models import Direction
 from magodoo.engine.entities.catalog._common import each, read_in
 from magodoo.engine.entities.catalog.translations import (
-    NOTHING,
     TemplateRow,
     stamped,
     translated_stores,
@@ -143,10 +142,7 @@ class CategoryTranslationExporter(Handler[TemplateRow, CategoryTranslationValues
     async def create(
         self, ctx: Context, plans: list[CategoryTranslationPlan]
     ) -> Mapping[str, Written | BaseException]:
-        for p in plans:  # not bound: looked at again once something is translated
-            if not p.value.entries:
-                p.skip(NOTHING)
-        return await each(ctx, [p for p in plans if p.open], lambda p: self._write(ctx, p))
+        return await each(ctx, plans, lambda p: self._write(ctx, p))
 
     async def update(
         self, ctx: Context, plans: list[CategoryTranslationPlan]

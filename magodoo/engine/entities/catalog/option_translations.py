@@ -24,7 +24,7 @@ import attrs
 from magodoo.backends.models import Direction
 from magodoo.engine.entities.catalog._common import each, read_in
 from magodoo.engine.entities.catalog.attributes import AttributeExporter, AttributeRecord
-from magodoo.engine.entities.catalog.translations import NOTHING, translated_stores
+from magodoo.engine.entities.catalog.translations import translated_stores
 from magodoo.engine.handler import Context, Handler, Plan, Written
 from magodoo.magento.models_catalog import AttributeOption
 from magodoo.mapping.catalog.attributes import (
@@ -137,10 +137,7 @@ class OptionTranslationExporter(Handler[AttributeRecord, OptionTranslationValues
     async def create(
         self, ctx: Context, plans: list[OptionTranslationPlan]
     ) -> Mapping[str, Written | BaseException]:
-        for p in plans:  # not bound: looked at again once something is translated
-            if not p.value.entries:
-                p.skip(NOTHING)
-        return await each(ctx, [p for p in plans if p.open], lambda p: self._write(ctx, p))
+        return await each(ctx, plans, lambda p: self._write(ctx, p))
 
     async def update(
         self, ctx: Context, plans: list[OptionTranslationPlan]

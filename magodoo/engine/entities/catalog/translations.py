@@ -37,7 +37,6 @@ from magodoo.mapping.catalog.translations import (
 __all__ = ["TemplateRow", "TranslationExporter", "stamped", "translated_stores"]
 
 MODEL = "product.template"
-NOTHING = "nothing translated (no store view in another active Odoo language, or no translation)"
 ANY_ACTIVE: list[Any] = [("active", "in", [True, False])]
 BASE: list[Any] = [("type", "in", ["consu", "service"]), *ANY_ACTIVE]
 
@@ -198,10 +197,7 @@ class TranslationExporter(Handler[TemplateRow, TranslationValues]):
     async def create(
         self, ctx: Context, plans: list[TranslationPlan]
     ) -> Mapping[str, Written | BaseException]:
-        for p in plans:  # not bound: looked at again once something is translated
-            if not p.value.entries:
-                p.skip(NOTHING)
-        return await each(ctx, [p for p in plans if p.open], lambda p: self._write(ctx, p))
+        return await each(ctx, plans, lambda p: self._write(ctx, p))
 
     async def update(
         self, ctx: Context, plans: list[TranslationPlan]
