@@ -1,7 +1,8 @@
 """Category names per store view language, Odoo -> Magento (handler ``category_translations``).
 
 * fetch: ``product.public.category`` changed since the cursor (a translation written in Odoo
-  moves the category's ``write_date``), keyset-paged on ``id``;
+  moves the category's ``write_date``), keyset-paged on ``id``, except those magodoo wrote
+  from Magento and nobody changed since;
 * dependencies: the store views and their locales, Odoo's active languages, the categories
   (a category not synced yet is synced first);
 * reads per page: one ``search_read`` of the categories in ``catalog.language`` and one per
@@ -21,6 +22,7 @@ import attrs
 
 from magodoo._converter import format_datetime
 from magodoo.backends.models import Direction
+from magodoo.engine.echo import binding_echo
 from magodoo.engine.entities.catalog._common import each, read_in
 from magodoo.engine.entities.catalog.translations import (
     TemplateRow,
@@ -76,7 +78,7 @@ class CategoryTranslationExporter(Handler[TemplateRow, CategoryTranslationValues
             rows = await ctx.odoo.search_read_page(MODEL, domain, ["id", "write_date"],
                                                    limit=size, order="id")
             if rows:
-                yield stamped(rows)
+                yield await self._own(ctx, stamped(rows))
             if len(rows) < size:
                 return
             last_id = int(rows[-1]["id"])
@@ -84,7 +86,15 @@ class CategoryTranslationExporter(Handler[TemplateRow, CategoryTranslationValues
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[TemplateRow]:
         rows = await ctx.odoo.search_read_page(
             MODEL, [("id", "in", [int(k) for k in keys])], ["id", "write_date"])
-        return stamped(rows)
+        return await self._own(ctx, stamped(rows))
+
+    async def _own(self, ctx: Context, rows: list[TemplateRow]) -> list[TemplateRow]:
+        """Leave out the categories magodoo itself wrote into Odoo from Magento and nobody
+        changed since (their names are Magento's; the ``categories`` binding says so): a
+        translation added in Odoo later moves ``write_date`` and brings them back."""
+        bound = await ctx.stores.bindings.get_many_by_odoo(ctx.backend, CATEGORIES,
+                                                           [r.id for r in rows])
+        return [r for r in rows if not binding_echo(bound.get(r.id), "odoo", r.write_date)]
 
     async def prepare(
         self, ctx: Context, records: list[TemplateRow]
