@@ -31,11 +31,15 @@ async def test_names_go_to_the_store_views_of_active_languages(derived: World) -
         (lid,) = [r["id"] for r in derived.odoo.table("res.lang").values()
                   if r["code"] == lang]
         odoo(derived, "res.lang", "write", [lid], {"active": True})
-    fr, de = {"context": {"lang": "fr_FR"}}, {"context": {"lang": "de_DE"}}
-    derived.odoo.execute("product.template", "write", [[5], {"name": "Chaise de bureau"}], fr)
-    derived.odoo.execute("product.template", "write", [[9], {"name": "Bureau modulable"}], fr)
-    derived.odoo.execute("product.attribute.value", "write", [[1], {"name": "Acier"}], fr)
+    def fr() -> dict[str, Any]:  # execute() takes the context out of its kwargs: one each
+        return {"context": {"lang": "fr_FR"}}
+
+    de = {"context": {"lang": "de_DE"}}
+    derived.odoo.execute("product.template", "write", [[5], {"name": "Chaise de bureau"}], fr())
+    derived.odoo.execute("product.template", "write", [[9], {"name": "Bureau modulable"}], fr())
+    derived.odoo.execute("product.attribute.value", "write", [[1], {"name": "Acier"}], fr())
     derived.odoo.execute("product.template", "write", [[5], {"name": "Bürostuhl"}], de)
+    assert derived.odoo.table("product.attribute.value")[1]["name"] == "Steel"
     results = await derived.engine.sync_all("o2m")
     assert results["translations"].failed == 0, [
         r.reason for r in results["translations"].records if r.outcome is Outcome.FAILED]
@@ -46,6 +50,8 @@ async def test_names_go_to_the_store_views_of_active_languages(derived: World) -
     assert store_value(derived, "FURN_0096", 2)["name"] == "Bureau modulable (Acier, White)"
     chair = derived.magento.state.product_by_sku("FURN_7777")
     assert chair is not None and chair["name"] == "Office Chair"  # the global name stays
+    desk = derived.magento.state.product_by_sku("odoo-template-9")
+    assert desk is not None and desk["name"] != "Bureau modulable"
     assert set(store_value(derived, "FURN_7777", 2)) == {"name"}  # nothing else at store level
     before = derived.writes()
     again = await derived.engine.sync("translations", "o2m", full=True)
