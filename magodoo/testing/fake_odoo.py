@@ -191,6 +191,7 @@ class FakeOdoo:
         uid: int | None = None,
     ) -> tuple[Any, Env]:
         """Run one model method in its own transaction (rolled back when it raises)."""
+        kwargs = dict(kwargs)  # never change the caller's dict (tests reuse theirs)
         context = dict(kwargs.pop("context", None) or {})
         env = Env(self.db, uid or self.uid, context, self.now())
         if method in READ_METHODS:

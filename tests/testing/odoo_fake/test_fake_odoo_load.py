@@ -94,3 +94,12 @@ async def test_load_converts_and_refuses_values(odoo: Rpc) -> None:
     bad = await odoo.error("res.partner", "load", ["id", "child_ids/nope"], [["t.c", "x"]])
     assert bad["name"] == "builtins.ValueError"
     assert bad["message"] == "Invalid field name 'nope'"
+
+
+def test_execute_leaves_the_callers_kwargs_alone() -> None:
+    from magodoo.testing import FakeOdoo
+
+    fake = FakeOdoo(seed="demo")
+    kwargs = {"context": {"lang": "fr_FR"}, "fields": ["name"], "limit": 1}
+    fake.execute("res.partner", "search_read", [[]], kwargs)
+    assert kwargs == {"context": {"lang": "fr_FR"}, "fields": ["name"], "limit": 1}
