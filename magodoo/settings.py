@@ -36,6 +36,7 @@ __all__ = [
     "OdooSettings",
     "PriceSettings",
     "RealtimeSettings",
+    "SalesSettings",
     "Settings",
     "StockSettings",
     "StoreSettings",
@@ -311,6 +312,68 @@ class ConsoleSettings:
     """Signs and encrypts the session cookies (at least 32 characters)."""
 
 
+def _text_table(value: Any) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        raise ConfigurationError(f"must be a table of strings, got {value!r}")
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, str):
+            raise ConfigurationError(f"{key!r}: must be a string, got {item!r}")
+    return types.MappingProxyType(dict(value))
+
+
+ORDER_STATES_TO_ODOO: Mapping[str, str] = types.MappingProxyType({
+    "new": "draft", "pending_payment": "draft", "payment_review": "draft",
+    "processing": "confirm", "holded": "confirm", "complete": "lock", "closed": "lock",
+    "canceled": "cancel",
+})
+"""Default of ``sales.states_to_odoo``: Magento order state -> what the Odoo order becomes
+(``draft``, ``confirm``, ``lock`` = confirmed and locked, ``cancel``)."""
+
+ODOO_EVENTS_TO_MAGENTO: Mapping[str, str] = types.MappingProxyType({
+    "confirmed": "processing", "delivered": "complete", "cancelled": "canceled",
+})
+"""Default of ``sales.events_to_magento``: Odoo order event -> the Magento status added (with
+a comment) to the order."""
+
+
+@attrs.frozen
+class SalesSettings:
+    """Orders, taxes, carriers and payment methods (seed: "Order", "Tax", "Carrier" and
+    "Payment Method" mappings). ``docs/configuration.md`` shows a sample ``[sales]`` table."""
+
+    carriers: Mapping[str, str] = attrs.field(factory=dict, converter=_text_table)
+    """Magento carrier code (``flatrate``) or carrier_method code (``flatrate_flatrate``) ->
+    the name of an Odoo ``delivery.carrier``."""
+    unmapped_carrier: Literal["create", "error"] = "create"
+    """A carrier missing from ``carriers``: use (or create) an Odoo carrier named after its
+    Magento title, or fail the order."""
+    payments: Mapping[str, str] = attrs.field(factory=dict, converter=_text_table)
+    """Magento payment method code (``checkmo``) -> the name of an Odoo ``account.journal``."""
+    unmapped_payment: Literal["note", "error"] = "note"
+    """A payment method missing from ``payments``: import the order with the method written
+    in its note and a warning in the log, or fail the order."""
+    declared_carriers: Mapping[str, str] = attrs.field(factory=dict, converter=_text_table)
+    """Carrier_method codes not seen in any order yet -> their title (Magento's REST lists none)."""
+    declared_payments: Mapping[str, str] = attrs.field(factory=dict, converter=_text_table)
+    """Payment method codes not seen in any order yet -> their title."""
+    states_to_odoo: Mapping[str, str] = attrs.field(
+        factory=lambda: dict(ORDER_STATES_TO_ODOO), converter=_text_table)
+    events_to_magento: Mapping[str, str] = attrs.field(
+        factory=lambda: dict(ODOO_EVENTS_TO_MAGENTO), converter=_text_table)
+    price_includes_tax: bool = False
+    """The store's ``tax/calculation/price_includes_tax`` (REST cannot read it)."""
+    apply_tax_after_discount: bool = True
+    """The store's ``tax/calculation/apply_after_discount``; Odoo only taxes after discount."""
+    adjustment_product: str = "MAGODOO-ADJUSTMENT"
+    """Internal reference of the service product carrying the extra lines (store credit, gift
+    cards, rewards, fees, rounding); created when missing."""
+    rounding_tax: str = "Magento rounding"
+    """Name of the fixed 0.01 tax an order's rounding line uses to make Odoo's tax equal to
+    Magento's (created when missing)."""
+    order_ref_prefix: str = "Magento #"
+    """Prefix of ``sale.order.origin`` before the increment id."""
+
+
 @attrs.frozen
 class EntitySettings:
     """Per entity type: synced at all, and in real time."""
@@ -358,6 +421,7 @@ class Settings:
     stock: StockSettings = StockSettings()
     console: ConsoleSettings = ConsoleSettings()
     catalog: CatalogSettings = CatalogSettings()
+    sales: SalesSettings = SalesSettings()
     entities: Mapping[str, EntitySettings] = attrs.field(
         factory=_entities_default, converter=_freeze_entities
     )

@@ -14,6 +14,8 @@ from magodoo.magento.models_catalog import Category, SourceItem, StockItem
 from magodoo.magento.models_common import Page
 from magodoo.magento.models_customers import Customer
 from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierPrice
+from magodoo.magento.models_sales import Order
+from magodoo.magento.models_store import TaxRate
 from magodoo.magento.search import SearchCriteria
 
 __all__ = ["MagentoPort", "OdooPort"]
@@ -63,6 +65,16 @@ class OdooPort(Protocol):
     async def unlink(
         self, model: str, ids: Iterable[int], *, context: Mapping[str, Any] | None = ...
     ) -> bool: ...
+
+    async def call(
+        self,
+        model: str,
+        method: str,
+        *args: Any,
+        context: Mapping[str, Any] | None = ...,
+        idempotent: bool = ...,
+        **kwargs: Any,
+    ) -> Any: ...
 
 
 class MagentoPort(Protocol):
@@ -116,3 +128,17 @@ class MagentoPort(Protocol):
     ) -> Page[SourceItem]: ...
 
     async def update_stock_item(self, sku: str, item: StockItem) -> int: ...
+
+    # sales (Magento -> Odoo, order status back)
+
+    async def search_orders(
+        self, criteria: SearchCriteria | None = ..., *, fields: Any = ...
+    ) -> Page[Order]: ...
+
+    async def search_tax_rates(self, criteria: SearchCriteria | None = ...) -> Page[TaxRate]:
+        ...
+
+    async def add_order_comment(
+        self, order_id: int, comment: str, *, status: str | None = ...,
+        notify: bool = ..., visible_on_front: bool = ...,
+    ) -> bool: ...

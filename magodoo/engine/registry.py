@@ -95,10 +95,18 @@ def default_registry() -> Registry:
     from magodoo.engine.entities.categories import CategoryExporter
     from magodoo.engine.entities.customers import CustomerImporter
     from magodoo.engine.entities.prices import PriceExporter
+    from magodoo.engine.entities.sales import (
+        OrderImporter,
+        OrderStatusExporter,
+        TaxRateImporter,
+    )
     from magodoo.engine.entities.stock import StockExporter, StockTransferListener
 
     registry = Registry()
     registry.register(CustomerImporter())
+    registry.register(TaxRateImporter())
+    registry.register(OrderImporter())
+    registry.register(OrderStatusExporter())
     registry.register(CategoryExporter())
     registry.register(PriceExporter())
     registry.register(StockExporter())

@@ -1,0 +1,197 @@
+"""Sales Magento -> Odoo over both fakes: the demo store's taxes, customers, guests and orders,
+totals to the cent, status both ways."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from magodoo.backends import Direction, memory_stores
+from magodoo.engine import connect
+from magodoo.settings import SalesSettings
+from magodoo.testing import serve
+from magodoo.testing._magento import sales_order_api, sales_orders
+from magodoo.testing.fake_magento import FakeMagento
+from magodoo.testing.fake_odoo import FakeOdoo
+from tests.engine.conftest import FAST_RETRY, Clock, World, make_settings
+
+M2O = Direction.MAGENTO_TO_ODOO
+O2M = Direction.ODOO_TO_MAGENTO
+
+
+def seed_products(magento: FakeMagento, odoo: FakeOdoo) -> None:
+    """Every sellable Magento product as an Odoo product with the SKU as internal reference
+    (the catalog sync's job; here through the fake's own create)."""
+    rows = [{"name": p.get("name") or p["sku"], "default_code": p["sku"], "type": "consu",
+             "list_price": float(p.get("price") or 0.0), "taxes_id": [(6, 0, [])]}
+            for p in magento.state.products.values() if p.get("type_id") != "configurable"]
+    odoo.execute("product.template", "create", [rows], {})
+
+
+class sales_world:  # used like a function
+    def __init__(self, clock: Clock, **extra: Any) -> None:
+        self.clock, self.extra = clock, extra
+        self._exits: list[Any] = []
+
+    async def __aenter__(self) -> World:
+        magento = FakeMagento(seed="demo", size="small", now=self.clock)
+        odoo = FakeOdoo(seed=None, now=self.clock.naive)
+        seed_products(magento, odoo)
+        m_cm, o_cm = serve(magento.app), serve(odoo.app)
+        murl = await m_cm.__aenter__()
+        self._exits.append(m_cm)
+        ourl = await o_cm.__aenter__()
+        self._exits.append(o_cm)
+        settings = make_settings(murl, ourl, magento.admin_token(), **self.extra)
+        conn = await connect(settings, stores=memory_stores(now=self.clock), retry=FAST_RETRY)
+        conn.engine.clock = self.clock
+        self._conn = conn
+        return World(magento, odoo, conn, self.clock)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._conn.aclose()
+        for cm in reversed(self._exits):
+            await cm.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def sales(clock: Clock) -> AsyncIterator[World]:
+    async with sales_world(clock) as w:
+        yield w
+
+
+def magento_orders(world: World) -> list[dict[str, Any]]:
+    return [sales_orders.render(world.magento.state, o)
+            for o in world.magento.state.table("orders").values()]
+
+
+def odoo_order(world: World, increment: str) -> dict[str, Any]:
+    (row,) = [o for o in world.odoo.table("sale.order").values()
+              if o.get("client_order_ref") == increment]
+    return row
+
+
+def amounts(world: World, order_id: int) -> tuple[float, float, float]:
+    (row,), _ = world.odoo.execute("sale.order", "read", [[order_id],
+                                   ["amount_untaxed", "amount_tax", "amount_total"]], {})
+    return row["amount_untaxed"], row["amount_tax"], row["amount_total"]
+
+
+async def test_demo_sales_import_with_totals_to_the_cent(sales: World) -> None:
+    results = await sales.engine.sync_all(M2O)
+    orders = results["orders"]
+    assert orders.summary()["failed"] == 0, [r.reason for r in orders.records if r.reason]
+    for order in magento_orders(sales):
+        row = odoo_order(sales, order["increment_id"])
+        untaxed, tax, total = amounts(sales, row["id"])
+        want_tax = float(order["tax_amount"])
+        want_total = float(order["grand_total"])
+        assert (round(untaxed, 2), round(tax, 2), round(total, 2)) == (
+            round(want_total - want_tax, 2), want_tax, want_total), order["increment_id"]
+        state = order["state"]
+        expected = {"new": "draft", "canceled": "cancel"}.get(state, "sale")
+        assert row["state"] == expected, order["increment_id"]
+        assert row["locked"] is (state in ("complete", "closed"))
+        assert str(row["date_order"]).startswith(str(order["created_at"])[:10])
+        lines = [ln for ln in sales.odoo.table("sale.order.line").values()
+                 if ln["order_id"] == row["id"]]
+        ship = [ln for ln in lines if ln.get("is_delivery")]
+        assert len(ship) == 1 and row["carrier_id"]
+
+
+async def test_every_customer_and_guest_once(sales: World) -> None:
+    await sales.engine.sync_all(M2O)
+    top = [p for p in sales.odoo.table("res.partner").values()
+           if not p.get("parent_id") and p.get("email") and p["id"] > 3]
+    emails = [str(p["email"]).lower() for p in top]
+    assert len(emails) == len(set(emails))
+    wanted = {str(o["customer_email"]).lower() for o in magento_orders(sales)}
+    assert wanted <= set(emails)
+    for partner in top:
+        kids = [p for p in sales.odoo.table("res.partner").values()
+                if p.get("parent_id") == partner["id"] and p.get("active", True)]
+        keys = [(k["name"], k["street"], k["city"], k["zip"]) for k in kids
+                if not (k.get("ref") or "").startswith("MAGE-ADDR-")]
+        assert len(keys) == len(set(keys)), partner["email"]
+
+
+async def test_rerun_writes_nothing(sales: World) -> None:
+    await sales.engine.sync_all(M2O)
+    count = len(sales.odoo.table("sale.order"))
+    writes = sales.writes()
+    sales.clock.advance(120)
+    again = await sales.engine.sync_all(M2O, full=True)
+    assert again["orders"].summary()["created"] == 0
+    assert sales.writes() == writes
+    assert len(sales.odoo.table("sale.order")) == count
+
+
+async def test_cancel_in_magento_cancels_in_odoo(sales: World) -> None:
+    await sales.engine.sync_all(M2O)
+    state = sales.magento.state
+    order = next(o for o in state.table("orders").values() if o["state"] == "new")
+    sales.clock.advance(120)
+    assert sales_order_api.cancel(state, order)
+    await sales.engine.sync("orders", M2O, keys=[order["entity_id"]])
+    assert odoo_order(sales, order["increment_id"])["state"] == "cancel"
+
+
+async def test_confirm_and_deliver_in_odoo_add_status_with_comment(sales: World) -> None:
+    await sales.engine.sync_all(M2O)
+    state = sales.magento.state
+    order = next(o for o in state.table("orders").values() if o["state"] == "new")
+    row = odoo_order(sales, order["increment_id"])
+    sales.clock.advance(120)
+    sales.odoo.execute("sale.order", "action_confirm", [[row["id"]]], {})
+    result = await sales.engine.sync("order_status", O2M, keys=[row["id"]])
+    assert result.summary()["failed"] == 0, result.records
+    assert order["status"] == "processing"
+    comments = [h for h in sales_orders.histories(state, order)]
+    assert comments[0]["status"] == "processing"
+    assert "confirmed" in comments[0]["comment"]
+    again = await sales.engine.sync("order_status", O2M, keys=[row["id"]])
+    assert [r.reason for r in again.records] == ["unchanged"]
+    for picking in sales.odoo.table("stock.picking").values():
+        if picking.get("sale_id") == row["id"]:
+            sales.odoo.execute("stock.picking", "button_validate", [[picking["id"]]],
+                               {"context": {"skip_sms": True}})
+    sales.clock.advance(120)
+    await sales.engine.sync("order_status", O2M, keys=[row["id"]])
+    assert order["status"] == "complete"
+
+
+async def test_unmapped_carrier_error_names_the_order(clock: Clock) -> None:
+    async with sales_world(clock, sales=SalesSettings(unmapped_carrier="error")) as w:
+        result = await w.engine.sync("orders", M2O)
+        failed = [r for r in result.records if r.outcome.value == "failed"]
+        assert failed and all("shipping_method" in r.reason for r in failed)
+        assert all("is not mapped" in r.reason and "#0000" in r.reason for r in failed)
+
+
+async def test_mapped_carrier_and_payment(clock: Clock) -> None:
+    async with sales_world(clock) as w:
+        (tid,), _ = w.odoo.execute("product.template", "create", [[{
+            "name": "UPS shipping", "type": "service"}]], {})
+        pid = next(p["id"] for p in w.odoo.table("product.product").values()
+                   if p["product_tmpl_id"] == tid)
+        (cid,), _ = w.odoo.execute("delivery.carrier", "create", [[{
+            "name": "UPS Ground", "product_id": pid, "delivery_type": "fixed",
+            "invoice_policy": "estimated"}]], {})
+        settings = w.engine.settings
+        import attrs
+
+        w.engine.settings = attrs.evolve(settings, sales=SalesSettings(
+            carriers={"flatrate": "UPS Ground"}, payments={"checkmo": "Bank"}))
+        await w.engine.sync("orders", M2O)
+        flat = [o for o in magento_orders(w)
+                if o["extension_attributes"]["shipping_assignments"][0]["shipping"]["method"]
+                == "flatrate_flatrate"]
+        assert flat
+        for order in flat:
+            assert odoo_order(w, order["increment_id"])["carrier_id"] == cid
+        bound = await w.stores.bindings.list_bindings("default", "payment_methods")
+        assert [b.magento_id for b in bound] == ["checkmo"]
+        carriers = await w.stores.bindings.list_bindings("default", "shipping_methods")
+        assert {b.magento_id for b in carriers} >= {"flatrate_flatrate"}
