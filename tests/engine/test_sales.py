@@ -195,3 +195,35 @@ async def test_mapped_carrier_and_payment(clock: Clock) -> None:
         assert [b.magento_id for b in bound] == ["checkmo"]
         carriers = await w.stores.bindings.list_bindings("default", "shipping_methods")
         assert {b.magento_id for b in carriers} >= {"flatrate_flatrate"}
+
+
+async def test_customer_with_five_addresses_one_removed(sales: World) -> None:
+    state = sales.magento.state
+    order = next(o for o in magento_orders(sales)
+                 if o.get("customer_id") and o["state"] == "complete"
+                 and o["extension_attributes"]["shipping_assignments"][0]["shipping"]
+                 ["address"].get("customer_address_id"))
+    cid = order["customer_id"]
+    used = order["extension_attributes"]["shipping_assignments"][0]["shipping"]["address"]
+    book = sales.addresses(cid)
+    extra = [{**{k: v for k, v in book[0].items() if k not in ("id", "customer_id")},
+              "street": [f"{n} Side St"], "default_billing": False,
+              "default_shipping": False} for n in range(5 - len(book))]
+    sales.update_customer(cid, addresses=[*book, *extra])
+    assert len(sales.addresses(cid)) == 5
+    await sales.engine.sync("customers", M2O)
+    sales.clock.advance(120)
+    keep = [a for a in sales.addresses(cid) if a["id"] != used["customer_address_id"]]
+    sales.update_customer(cid, addresses=keep)
+    await sales.engine.sync_all(M2O)
+    email = str(order["customer_email"]).lower()
+    (partner,) = [p for p in sales.odoo.table("res.partner").values()
+                  if not p.get("parent_id") and str(p.get("email")).lower() == email]
+    kids = [p for p in sales.odoo.table("res.partner").values()
+            if p.get("parent_id") == partner["id"]]
+    assert len([k for k in kids if k.get("active", True)]) == 4
+    row = odoo_order(sales, order["increment_id"])
+    shipping = sales.odoo.table("res.partner")[row["partner_shipping_id"]]
+    assert shipping["parent_id"] == partner["id"]
+    assert shipping["ref"] == f"MAGE-ADDR-{used['customer_address_id']}"
+    assert shipping.get("active") is False  # the archived contact, not a duplicate

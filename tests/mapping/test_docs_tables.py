@@ -190,3 +190,38 @@ def test_translations_table_names_every_category_and_option_field() -> None:
         for label in body["store_labels"]:
             for field in label:
                 assert f"`{field}`" in options, field
+
+
+def test_orders_table_names_every_written_field() -> None:
+    from magodoo.mapping.sales import order_to_sale
+    from tests.mapping.test_sales import CTX, item, order
+
+    text = (DOCS / "orders.md").read_text()
+    mapped = order_to_sale(order([item(1, "MUG", 12.5, 3, discount=3.75, tax=2.79)],
+                                 shipping=30.0, shipping_tax=2.48, order_currency_code="EUR"),
+                           CTX)
+    fields = set(mapped.create_values()) | {k for ln in mapped.lines for k in ln.values}
+    for field in fields:
+        assert f"`{field}`" in text, field
+
+
+def test_tax_rates_table_names_every_written_field() -> None:
+    from magodoo.magento.models_store import TaxRate
+    from magodoo.mapping.taxes import TaxContext, tax_rate_to_tax
+
+    text = (DOCS / "tax_rates.md").read_text()
+    rate = TaxRate.from_api({"id": 1, "tax_country_id": "US", "rate": 8.25, "code": "X"})
+    for field in tax_rate_to_tax(rate, TaxContext(countries={"US": 233})).values:
+        assert f"`{field}`" in text, field
+
+
+def test_order_status_table_names_the_fields_and_events() -> None:
+    from magodoo.settings import ODOO_EVENTS_TO_MAGENTO, ORDER_STATES_TO_ODOO
+
+    text = (DOCS / "order_status.md").read_text()
+    for name in ("state", "locked", "delivery_status", "status"):
+        assert f"`{name}`" in text or f"`{name} =" in text, name
+    for event in ODOO_EVENTS_TO_MAGENTO:
+        assert f"`{event}`" in text, event
+    for action in set(ORDER_STATES_TO_ODOO.values()):
+        assert f"`{action}`" in text, action

@@ -266,8 +266,12 @@ class OrderImporter(Handler[Order, OrderValues]):
         parents = sorted({pid for oid, pid in top.items() if oid in wanted and pid})
         known: dict[tuple[int, tuple[Any, ...]], int] = {}
         if parents:
+            # archived children too (an address removed from the address book keeps its
+            # contact, and its old orders point at it): active ones win, then the oldest
             rows = await ctx.odoo.search_read_page(
-                PARTNER, [("parent_id", "in", parents)], ADDRESS_FIELDS, order="id")
+                PARTNER, [("parent_id", "in", parents)], [*ADDRESS_FIELDS, "active"],
+                order="id", context={"active_test": False})
+            rows.sort(key=lambda r: (not r.get("active", True), int(r["id"])))
             for row in rows:
                 parent = _m2o(row.get("parent_id"))
                 if parent is not None:
