@@ -29,6 +29,7 @@ __all__ = [
     "check_magento",
     "check_odoo",
     "check_ports",
+    "settings_warnings",
 ]
 
 ODOO_MODULES = ("sale", "sale_stock", "stock", "account", "delivery", "website_sale", "payment")
@@ -171,3 +172,12 @@ async def check_ports(magento: Any, odoo: Any, defaults: Any = None) -> CheckRep
         m = attrs.evolve(m, features={**m.features, **features},
                          warnings=m.warnings + warnings)
     return CheckReport(magento=m, odoo=await check_odoo(odoo))
+
+
+def settings_warnings(settings: Any) -> tuple[str, ...]:
+    """Store settings (declared in ``[sales]``; REST cannot read them) Odoo cannot follow."""
+    sales = getattr(settings, "sales", None)
+    if sales is None or sales.apply_tax_after_discount:
+        return ()
+    return ("the store taxes before the discount (sales.apply_tax_after_discount = false); "
+            "Odoo taxes after it only: order taxes are corrected by a rounding line per order",)

@@ -273,12 +273,20 @@ class SyncEngine:
 
     async def check(self) -> CheckReport:
         """"Test connection" for both servers (see :mod:`magodoo.engine.check`)."""
-        from magodoo.engine.check import check_ports
+        from magodoo.engine.check import check_ports, settings_warnings
 
         if self.checker is not None:
             report: CheckReport = await self.checker.check()
-            return report
-        return await check_ports(self.magento, self.odoo, self.settings.defaults)
+        else:
+            report = await check_ports(self.magento, self.odoo, self.settings.defaults)
+        warnings = settings_warnings(self.settings)
+        if warnings:  # store settings Odoo cannot follow: said with the Magento side
+            magento = attrs.evolve(report.magento,
+                                   warnings=(*report.magento.warnings, *warnings))
+            report = attrs.evolve(report, magento=magento)
+            for text in warnings:
+                log.warning(text)
+        return report
 
     async def reset_categories(self, *, dry_run: bool = False) -> Any:
         """Delete Magento's categories below the roots, clear the category bindings and sync

@@ -198,7 +198,6 @@ async def test_mapped_carrier_and_payment(clock: Clock) -> None:
 
 
 async def test_customer_with_five_addresses_one_removed(sales: World) -> None:
-    state = sales.magento.state
     order = next(o for o in magento_orders(sales)
                  if o.get("customer_id") and o["state"] == "complete"
                  and o["extension_attributes"]["shipping_assignments"][0]["shipping"]
@@ -227,3 +226,33 @@ async def test_customer_with_five_addresses_one_removed(sales: World) -> None:
     assert shipping["parent_id"] == partner["id"]
     assert shipping["ref"] == f"MAGE-ADDR-{used['customer_address_id']}"
     assert shipping.get("active") is False  # the archived contact, not a duplicate
+
+
+def test_sales_settings_from_toml_tables() -> None:
+    import tomllib
+
+    from magodoo.exceptions import ConfigurationError
+    from magodoo.settings import Settings
+
+    data = tomllib.loads('''
+[sales]
+unmapped_carrier = "error"
+carriers = { flatrate = "Flat Rate", ups = "UPS Ground" }
+payments = { checkmo = "Bank" }
+apply_tax_after_discount = false
+''')
+    s = Settings.from_mapping(data)
+    assert s.sales.carriers == {"flatrate": "Flat Rate", "ups": "UPS Ground"}
+    assert s.sales.payments["checkmo"] == "Bank"
+    assert s.sales.unmapped_carrier == "error"
+    assert s.sales.states_to_odoo["canceled"] == "cancel"
+    with pytest.raises(ConfigurationError, match=r"sales\.carriers"):
+        Settings.from_mapping({"sales": {"carriers": {"flatrate": 3}}})
+    with pytest.raises(ConfigurationError, match=r"sales\.unmapped_carrier"):
+        Settings.from_mapping({"sales": {"unmapped_carrier": "fallback"}})
+
+
+async def test_check_says_tax_before_discount(clock: Clock) -> None:
+    async with sales_world(clock, sales=SalesSettings(apply_tax_after_discount=False)) as w:
+        report = await w.engine.check()
+        assert any("before the discount" in text for text in report.warnings)

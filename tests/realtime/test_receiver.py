@@ -36,6 +36,7 @@ def test_models_come_from_the_registry(world: World) -> None:
     found = odoo_models(world.engine)
     assert found["product.public.category"] == "categories"
     assert found["stock.picking"] == "stock_transfers"
+    assert found["sale.order"] == "order_status"
     assert set(found.values()) <= world.engine.registry.entities()
     assert found["product.attribute"] == "attributes"
     assert found["product.template"] == "products"
