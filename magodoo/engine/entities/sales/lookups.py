@@ -298,7 +298,12 @@ class Lookups:
                     await ctx.stores.bindings.unbind(ctx.backend, row.entity,
                                                      magento_id=row.magento_id)
                 await ctx.stores.bindings.bind(row)
-            except (BindingConflictError, MagodooError) as exc:
+            except BindingConflictError:
+                # several Magento methods mapped to one Odoo record: a binding is one to
+                # one, so only the first is recorded (the settings keep the mapping)
+                log.info("%s %r shares its Odoo record %s with another method", row.entity,
+                         row.magento_id, row.odoo_id)
+            except MagodooError as exc:
                 log.warning("%s binding skipped: %s", row.entity, exc)
 
     # ---- currencies -----------------------------------------------------------------------

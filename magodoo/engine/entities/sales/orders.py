@@ -23,6 +23,7 @@ Per page of orders (the engine adds one bindings query):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
@@ -412,8 +413,20 @@ class OrderImporter(Handler[Order, OrderValues]):
         for i in confirm:
             if by_id[i].source_id not in results:
                 dates.setdefault(by_id[i].value.date_order, []).append(i)
-        for date, ids in dates.items():  # action_confirm sets date_order to now
-            await ctx.odoo.write(SALE_ORDER, ids, {"date_order": date}, context=WRITE_CONTEXT)
+        # action_confirm sets date_order to now: one write per distinct date (a write takes
+        # one set of values), run side by side
+        limit = asyncio.Semaphore(ctx.settings.odoo.concurrency)
+
+        async def restore(date: str, ids: list[int]) -> None:
+            try:
+                async with limit:
+                    await ctx.odoo.write(SALE_ORDER, ids, {"date_order": date},
+                                         context=WRITE_CONTEXT)
+            except MagodooError as exc:  # the order is confirmed; only its date is off
+                log.warning("date_order of sale.order %s not restored: %s", ids, exc,
+                            extra={"entity": "orders"})
+
+        await asyncio.gather(*(restore(d, ids) for d, ids in dates.items()))
         lock = [i for i, p in by_id.items() if p.value.action == "lock"
                 and not states.get(i, ("draft", False))[1] and p.source_id not in results]
         await run(lock, "action_lock")

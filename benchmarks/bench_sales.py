@@ -1,0 +1,231 @@
+"""Sales sync Magento -> Odoo: orders of 3 lines with their customers, over both fakes.
+
+The fake Magento is filled through its own cart code (demo catalog, taxes, a coupon, flat /
+table rate / free shipping, four offline payment methods, about 30 % guests); each order has
+3 simple products. Both fakes answer every request after an injected latency (default 20 ms).
+The engine runs ``sync_all`` Magento -> Odoo twice: the first pass imports tax rates,
+customers and orders; the second (``full``) reads everything again and must write nothing.
+
+Printed per pass: orders/s, round trips per order (both servers), peak traced memory
+(tracemalloc, the fakes' allocations during the pass included), the Odoo writes made, and the
+time spent inside ``sale.order.create`` calls (Odoo's own create time for the same orders,
+latency included), with the pass time as a multiple of it::
+
+    python benchmarks/bench_sales.py                  # 5,000 orders, 20 ms
+    python benchmarks/bench_sales.py --orders 500 --latency 0.02
+
+A script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from magodoo._http import RetryPolicy
+from magodoo.backends import open_sqlite_stores
+from magodoo.engine import connect
+from magodoo.settings import (
+    MagentoSettings,
+    OdooSettings,
+    SalesSettings,
+    Settings,
+    StoreSettings,
+)
+from magodoo.testing import serve
+from magodoo.testing._magento import demo_catalog, demo_sales
+from magodoo.testing._magento import sales_checkout as sc
+from magodoo.testing._magento import sales_quotes as sq
+from magodoo.testing._magento.errors import MagentoError
+from magodoo.testing._magento.sales_totals import config
+from magodoo.testing.fake_magento import FakeMagento
+from magodoo.testing.fake_odoo import FakeOdoo
+
+RETRY = RetryPolicy(max_tries=3, base=0.05, max_wait=0.5, jitter=False, max_time=60.0)
+WRITES = ("create", "write", "unlink", "action_confirm", "action_lock", "action_cancel")
+
+
+@attrs.frozen
+class Pass:
+    name: str
+    orders: int
+    seconds: float
+    magento_requests: int
+    odoo_requests: int
+    odoo_writes: int
+    peak_mb: float
+    create_seconds: float
+    failed: int
+
+    @property
+    def rate(self) -> float:
+        return self.orders / self.seconds if self.seconds else 0.0
+
+    @property
+    def trips(self) -> float:
+        return (self.magento_requests + self.odoo_requests) / max(self.orders, 1)
+
+
+def _place(magento: FakeMagento, rng: random.Random, people: list[Any], products: list[Any],
+           n: int) -> bool:
+    state = magento.state
+    customer = None if rng.random() < 0.3 else rng.choice(people)
+    quote = sq.new_quote(state, None if customer is None else customer["id"])
+    for product in rng.sample(products, 3):
+        sq.add_item(state, quote, {"sku": product["sku"], "qty": rng.randint(1, 3)})
+    if rng.random() < 0.2:
+        sc.apply_coupon(state, quote, "DEMO10")
+    if customer is None:
+        ship = {**demo_sales._address(rng, "Guest", f"N{n}"),
+                "email": f"guest.{n % 800}@example.com"}
+        bill = ship
+    else:
+        ship = demo_sales._book_address(state, customer, "default_shipping")
+        bill = demo_sales._book_address(state, customer, "default_billing")
+    quote["email"] = ship["email"]
+    offered = [m["carrier_code"] + "_" + m["method_code"] for m in sc.methods(state, quote)]
+    carrier, code = rng.choice([c for c in demo_sales.CARRIERS if c in offered]).split("_", 1)
+    sc.set_shipping(state, quote, {"shipping_address": ship, "billing_address": bill,
+                                   "shipping_carrier_code": carrier,
+                                   "shipping_method_code": code})
+    payment: dict[str, Any] = {"method": rng.choice(demo_sales.PAYMENTS)}
+    if payment["method"] == "purchaseorder":
+        payment["po_number"] = f"PO-{n}"
+    sc.place_order(state, quote, {"paymentMethod": payment, "billingAddress": bill})
+    return True
+
+
+def fakes(orders: int) -> tuple[FakeMagento, FakeOdoo]:
+    magento = FakeMagento(seed=None)
+    odoo = FakeOdoo(seed=None)
+    rng = random.Random("bench-sales")
+    state = magento.state
+    demo_catalog.seed(state, rng, "small")
+    clock = state.now
+    moment = [clock() - timedelta(days=30)]
+    state.now = lambda: moment[0]
+    try:
+        demo_sales._taxes(state)
+        demo_sales._rules(state)
+        config(state)["tablerate_active"] = True
+        people = demo_sales._customers(state, rng, max(10, orders // 5))
+        products = [p for p in state.products if p.get("type_id") == "simple"]
+        placed = 0
+        while placed < orders:
+            moment[0] += timedelta(seconds=rng.randint(0, 3))
+            try:
+                placed += _place(magento, rng, people, products, placed)
+            except MagentoError:
+                continue
+    finally:
+        state.now = clock
+    rows = [{"name": p.get("name") or p["sku"], "default_code": p["sku"], "type": "consu",
+             "list_price": float(p.get("price") or 0.0)} for p in products]
+    odoo.execute("product.template", "create", [rows], {})
+    return magento, odoo
+
+
+class TimedOdoo:
+    """The engine's Odoo port, timing the ``sale.order.create`` calls."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.seconds = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def create(self, model: str, *args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return await self.inner.create(model, *args, **kwargs)
+        finally:
+            if model == "sale.order":
+                self.seconds += time.perf_counter() - t0
+
+
+def _writes(odoo: FakeOdoo) -> int:
+    return sum(v for k, v in odoo.counters.items() if k.split(".")[-1] in WRITES)
+
+
+async def run(orders: int, latency: float, batch: int) -> list[Pass]:
+    started = time.perf_counter()
+    magento, odoo = fakes(orders)
+    print(f"fakes filled: {orders} orders in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
+    out: list[Pass] = []
+    async with serve(magento.app) as murl, serve(odoo.app) as ourl:
+        with tempfile.TemporaryDirectory(prefix="magodoo-bench-") as tmp:
+            path = Path(tmp) / "stores.sqlite3"
+            settings = Settings(
+                magento=MagentoSettings(url=murl, auth="token", token=magento.admin_token()),
+                odoo=OdooSettings(url=ourl, database=odoo.database, username=odoo.login,
+                                  api_key=odoo.api_key),
+                stores=StoreSettings(kind="sqlite", path=str(path)),
+                batch_size=batch,
+                sales=SalesSettings(payments={"checkmo": "Bank", "banktransfer": "Bank",
+                                              "cashondelivery": "Cash",
+                                              "purchaseorder": "Bank", "free": "Bank"}),
+            )
+            stores = await open_sqlite_stores(path)
+            async with await connect(settings, stores=stores, retry=RETRY) as conn:
+                timed = TimedOdoo(conn.engine.odoo)
+                conn.engine.odoo = timed
+                magento.faults.latency = latency
+                odoo.faults.latency = latency
+                for name, full in (("first pass", False), ("pass writing nothing", True)):
+                    m0, o0, w0 = magento.total_requests, odoo.total_requests, _writes(odoo)
+                    timed.seconds = 0.0
+                    tracemalloc.start()
+                    t0 = time.perf_counter()
+                    results = await conn.engine.sync_all("m2o", full=full)
+                    seconds = time.perf_counter() - t0
+                    _, peak = tracemalloc.get_traced_memory()
+                    tracemalloc.stop()
+                    result = results["orders"]
+                    out.append(Pass(name, len(result.records), seconds,
+                                    magento.total_requests - m0, odoo.total_requests - o0,
+                                    _writes(odoo) - w0, peak / 1e6, timed.seconds,
+                                    result.failed))
+    return out
+
+
+def table(rows: list[Pass], latency: float) -> str:
+    lines = [f"sales sync Magento -> Odoo (tax rates, customers, orders of 3 lines), "
+             f"{latency * 1000:.0f} ms latency per request",
+             f"{'pass':<22} {'orders':>6} {'seconds':>8} {'orders/s':>9} {'trips/order':>11} "
+             f"{'odoo writes':>11} {'peak MB':>8} {'create s':>9} {'x create':>8}"]
+    for r in rows:
+        ratio = f"{r.seconds / r.create_seconds:>8.2f}" if r.create_seconds else f"{'-':>8}"
+        lines.append(f"{r.name:<22} {r.orders:>6} {r.seconds:>8.2f} {r.rate:>9.1f} "
+                     f"{r.trips:>11.3f} {r.odoo_writes:>11} {r.peak_mb:>8.1f} "
+                     f"{r.create_seconds:>9.2f} {ratio}"
+                     + (f"  ({r.failed} failed)" if r.failed else ""))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=5000)
+    parser.add_argument("--latency", type=float, default=0.02, help="seconds per request")
+    parser.add_argument("--batch", type=int, default=50, help="settings.batch_size")
+    args = parser.parse_args(argv)
+    rows = asyncio.run(run(args.orders, args.latency, args.batch))
+    print(table(rows, args.latency))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
