@@ -256,3 +256,20 @@ async def test_check_says_tax_before_discount(clock: Clock) -> None:
     async with sales_world(clock, sales=SalesSettings(apply_tax_after_discount=False)) as w:
         report = await w.engine.check()
         assert any("before the discount" in text for text in report.warnings)
+
+
+async def test_dry_run_writes_nothing_and_plans_every_order(sales: World) -> None:
+    result = await sales.engine.sync_all(M2O, dry_run=True)
+    orders = result["orders"]
+    assert orders.summary()["failed"] == 0, [r.reason for r in orders.records]
+    assert len(orders.planned) == len(magento_orders(sales))
+    assert not sales.odoo.table("sale.order")
+    assert sales.writes() == 0
+
+
+async def test_orders_are_polled_when_realtime_is_on(clock: Clock) -> None:
+    from magodoo.realtime.service import realtime_entities
+    from magodoo.settings import EntitySettings
+
+    async with sales_world(clock, entities={"orders": EntitySettings(realtime=True)}) as w:
+        assert realtime_entities(w.engine, M2O) == ["orders"]

@@ -181,7 +181,9 @@ class Lookups:
 
     async def load_carriers(
         self, ctx: Context, orders: list[Order], errors: dict[int, MappingError]
-    ) -> None:
+    ) -> dict[str, CarrierRef]:
+        """Resolve the page's carriers into :attr:`carriers`; returns those a dry run would
+        create (id 0, not cached)."""
         sales = ctx.settings.sales
         wanted: dict[str, str] = {}  # code -> title
         users: dict[str, list[Order]] = {}
@@ -195,7 +197,7 @@ class Lookups:
             wanted.setdefault(method, carrier_title(order) or method)
             users.setdefault(method, []).append(order)
         if not wanted:
-            return
+            return {}
         names: dict[str, str] = {}  # code -> Odoo carrier name
         for code, title in wanted.items():
             mapped = sales.carriers.get(code) or sales.carriers.get(code.split("_")[0])
@@ -209,7 +211,7 @@ class Lookups:
                         order, f"the shipping method {code!r} is not mapped (sales.carriers) "
                         "and sales.unmapped_carrier is 'error'", "shipping_method"))
         if not names:
-            return
+            return {}
         rows = await ctx.odoo.search_read_page(
             "delivery.carrier", [("name", "in", sorted(set(names.values())))],
             ["id", "name", "product_id"], order="id")
@@ -241,16 +243,24 @@ class Lookups:
                 found[name] = CarrierRef(int(cid), int(pid), name)
             log.info("created Odoo carriers for unmapped Magento shipping methods: %s",
                      ", ".join(to_create), extra={"entity": "orders"})
+        elif to_create:  # a dry run: the carriers it would create (id 0)
+            for name in to_create:
+                found[name] = CarrierRef(0, 0, name)
         rows_to_bind: list[Binding] = []
+        planned: dict[str, CarrierRef] = {}
         for code, name in names.items():
             ref = found.get(name)
             if ref is None:
+                continue
+            if not ref.carrier_id:
+                planned[code] = ref
                 continue
             self.carriers[code] = ref
             rows_to_bind.append(Binding(backend=ctx.backend, entity=CARRIER_ENTITY,
                                         magento_id=code, odoo_id=ref.carrier_id,
                                         magento_key=wanted.get(code)))
         await self._bind(ctx, rows_to_bind)
+        return planned
 
     # ---- payment methods ------------------------------------------------------------------
 

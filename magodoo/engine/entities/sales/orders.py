@@ -41,6 +41,7 @@ from magodoo.mapping.sales import (
     OrderContext,
     OrderValues,
     PartnerRef,
+    TaxRef,
     address_key,
     order_address_values,
     order_addresses,
@@ -73,6 +74,16 @@ def _m2o(value: Any) -> int | None:
 
 def _error(order: Order, message: str, field: str) -> MappingError:
     return MappingError(message, entity="orders", record=order_label(order), field=field)
+
+
+def _tax_percents(records: list[Order]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for order in records:
+        for entry in (order.extension_attributes or {}).get("item_applied_taxes") or ():
+            for tax in (entry or {}).get("applied_taxes") or ():
+                if tax.get("code") and isinstance(tax.get("percent"), int | float):
+                    out.setdefault(str(tax["code"]), float(tax["percent"]))
+    return out
 
 
 def _email(order: Order) -> str | None:
@@ -138,7 +149,7 @@ class OrderImporter(Handler[Order, OrderValues]):
         await lk.load_products(ctx, skus_needed(records))
         await lk.load_taxes(ctx, tax_codes_needed(records))
         await lk.load_adjustments(ctx)
-        await lk.load_carriers(ctx, records, errors)
+        planned = await lk.load_carriers(ctx, records, errors)
         await lk.load_payments(ctx, records)
         await lk.load_currencies(ctx, {(o.order_currency_code or "").strip().upper()
                                        for o in records})
@@ -146,11 +157,18 @@ class OrderImporter(Handler[Order, OrderValues]):
                                               if (o.entity_id or 0) not in errors], errors)
         parents = await self._parents(ctx, records)
         sales = ctx.settings.sales
+        taxes: dict[str, TaxRef] = dict(lk.taxes)
+        if ctx.dry_run:  # the rates a dry run would create (id 0)
+            for code, percent in _tax_percents(records).items():
+                taxes.setdefault(code, TaxRef(0, percent, sales.price_includes_tax))
         return OrderContext(
-            partners=partners, products=dict(lk.products), taxes=dict(lk.taxes),
-            carriers=dict(lk.carriers), payments=dict(lk.payments),
+            partners=partners, products=dict(lk.products), taxes=taxes,
+            carriers={**lk.carriers, **planned}, payments=dict(lk.payments),
             pricelists=dict(lk.pricelists), parents=parents,
-            adjustment_product=lk.adjustment_product, rounding_tax=lk.rounding_tax,
+            adjustment_product=lk.adjustment_product if lk.adjustment_product is not None
+            else (0 if ctx.dry_run else None),
+            rounding_tax=lk.rounding_tax if lk.rounding_tax is not None
+            else (TaxRef(0, 0.01, False, "fixed") if ctx.dry_run else None),
             states_to_odoo=sales.states_to_odoo, price_includes_tax=sales.price_includes_tax,
             unmapped_payment=sales.unmapped_payment, origin_prefix=sales.order_ref_prefix,
             errors=errors,
@@ -178,6 +196,8 @@ class OrderImporter(Handler[Order, OrderValues]):
             bound.update(await ctx.stores.bindings.get_many_by_magento(
                 ctx.backend, "customers", missing))
         out = {int(k): b.odoo_id for k, b in bound.items()}
+        if ctx.dry_run:  # the customers a dry run would create (id 0)
+            out.update({int(c): 0 for c in missing if int(c) not in out})
         for order in records:
             if order.customer_id and not order.customer_is_guest \
                     and order.customer_id not in out:
