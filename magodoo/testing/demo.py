@@ -21,7 +21,14 @@ import attrs
 from magodoo.backends import Direction, Stores, Trigger, open_sqlite_stores
 from magodoo.engine import SyncEngine, SyncResult, connect
 from magodoo.engine.wiring import Connection
-from magodoo.settings import CatalogSettings, MagentoSettings, OdooSettings, Settings, StoreSettings
+from magodoo.settings import (
+    CatalogSettings,
+    MagentoSettings,
+    OdooSettings,
+    SalesSettings,
+    Settings,
+    StoreSettings,
+)
 from magodoo.testing._magento.products import save_product
 from magodoo.testing._server import serve
 from magodoo.testing.fake_magento import FakeMagento
@@ -30,6 +37,9 @@ from magodoo.testing.fake_odoo import FakeOdoo
 __all__ = ["DemoPass", "DemoReport", "run_demo", "run_demo_command"]
 
 Size = Literal["small", "medium"]
+DEMO_PAYMENTS = {"checkmo": "Bank", "banktransfer": "Bank", "cashondelivery": "Cash",
+                 "purchaseorder": "Bank", "free": "Bank"}
+"""The demo store's payment methods -> the fresh Odoo database's journals."""
 Say = Callable[[str], None]
 ORDER = (Direction.ODOO_TO_MAGENTO, Direction.MAGENTO_TO_ODOO)
 """Odoo is the master of the catalog: push it first, then pull what refers to it."""
@@ -57,6 +67,19 @@ class DemoReport:
     store_path: str
 
 
+def _products_for_orders(magento: FakeMagento, odoo: FakeOdoo) -> None:
+    """The two demo stores have their own catalogs; orders find Odoo products by SKU
+    (``default_code``), so the Magento products are added to Odoo first (in a real pair the
+    catalog sync makes the SKUs match)."""
+    known = {str(p.get("default_code")) for p in odoo.table("product.product").values()}
+    rows = [{"name": p.get("name") or p["sku"], "default_code": p["sku"], "type": "consu",
+             "list_price": float(p.get("price") or 0.0)}
+            for p in magento.state.products.values()
+            if p.get("type_id") in ("simple", "virtual") and p["sku"] not in known]
+    if rows:
+        odoo.execute("product.template", "create", [rows], {})
+
+
 def _requests(fake: FakeMagento | FakeOdoo) -> int:
     return int(fake.total_requests)
 
@@ -73,6 +96,10 @@ async def _pass(engine: SyncEngine, magento: FakeMagento, odoo: FakeOdoo) -> Dem
         found = await engine.sync_all(direction, trigger=Trigger.MANUAL, full=True)
         for entity, result in found.items():
             results[f"{entity} {direction.value}"] = result
+    # the order status goes back to Magento once the orders of this pass are in Odoo
+    if "order_status" in engine.registry.entities():
+        results["order_status o2m"] = await engine.sync(
+            "order_status", Direction.ODOO_TO_MAGENTO, trigger=Trigger.MANUAL, full=True)
     return DemoPass(results, _requests(magento) - m0, _requests(odoo) - o0,
                     time.perf_counter() - t0, _diff(magento.counters, mc),
                     _diff(odoo.counters, oc))
@@ -93,6 +120,7 @@ def _settings(magento_url: str, odoo_url: str, magento: FakeMagento, odoo: FakeO
         stores=StoreSettings(kind="sqlite", path=str(path)),
         # the real demo has products without an internal reference: derive their SKUs
         catalog=CatalogSettings(missing_sku="derive"),
+        sales=SalesSettings(payments=DEMO_PAYMENTS),
     )
 
 
@@ -205,6 +233,7 @@ async def run_demo(size: Size = "small", keep: str | None = None,
             say(f"  Magento at {magento_url}/rest/V1/ (admin token from username/password)")
             say(f"  Odoo at {odoo_url}/jsonrpc (database {odoo.database}, API key)")
             say(f"  stores: SQLite {path}")
+            _products_for_orders(magento, odoo)
             settings = _settings(magento_url, odoo_url, magento, odoo, path)
             stores = await open_sqlite_stores(path)
             async with await connect(settings, stores=stores) as conn:

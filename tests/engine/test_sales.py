@@ -273,3 +273,16 @@ async def test_orders_are_polled_when_realtime_is_on(clock: Clock) -> None:
 
     async with sales_world(clock, entities={"orders": EntitySettings(realtime=True)}) as w:
         assert realtime_entities(w.engine, M2O) == ["orders"]
+
+
+async def test_state_that_came_from_magento_is_not_sent_back(sales: World) -> None:
+    await sales.engine.sync_all(M2O)
+    state = sales.magento.state
+    held = next(o for o in state.table("orders").values() if o["state"] == "holded")
+    before = len(sales_orders.histories(state, held))
+    assert odoo_order(sales, held["increment_id"])["state"] == "sale"
+    result = await sales.engine.sync_all(O2M)
+    assert result["order_status"].summary()["failed"] == 0
+    assert held["status"] == "holded"
+    assert len(sales_orders.histories(state, held)) == before
+    assert sales.magento.counters.get("POST /V1/orders/{id}/comments", 0) == 0

@@ -8,7 +8,8 @@ confirm, lock and cancel). This half sends Odoo's events to Magento:
   (``confirmed``: state ``sale``; ``delivered``: ``delivery_status`` full; ``cancelled``:
   state ``cancel``);
 * prepare: the Magento orders of the page are read in one search, so that an order already
-  at that status (or past it) gets no comment;
+  at that status (or past it) gets no comment, nor one whose Odoo order is unchanged since the
+  orders import wrote it (its state came from Magento: an echo);
 * write: ``POST /V1/orders/{id}/comments`` **always with the status** (a comment without one
   blanks the order's status on Magento 2.4.6, SALES-NOTES.md).
 """
@@ -72,6 +73,9 @@ class StatusContext:
     magento_states: Mapping[int, tuple[str, str]]
     """Magento order id -> (state, status)."""
     events: Mapping[str, str]
+    echoes: frozenset[int] = frozenset()
+    """Odoo orders unchanged since the orders import wrote them: their state came from
+    Magento, so nothing goes back."""
 
 
 StatusPlan = Plan[dict[str, Any], StatusValues]
@@ -128,6 +132,11 @@ class OrderStatusExporter(Handler[dict[str, Any], StatusValues]):
         bound = await ctx.stores.bindings.get_many_by_odoo(
             ctx.backend, "orders", [int(r["id"]) for r in records])
         ids = {int(k): int(b.magento_id) for k, b in bound.items()}
+        echoes = frozenset(
+            int(r["id"]) for r in records
+            if (b := bound.get(int(r["id"]))) is not None and b.odoo_write_date is not None
+            and self.source_stamp(r) == b.odoo_write_date
+        )
         states: dict[int, tuple[str, str]] = {}
         wanted = sorted(set(ids.values()))
         if wanted:
@@ -136,7 +145,7 @@ class OrderStatusExporter(Handler[dict[str, Any], StatusValues]):
             for order in page.items:
                 if order.entity_id is not None:
                     states[order.entity_id] = (order.state or "", order.status or "")
-        return StatusContext(ids, states, ctx.settings.sales.events_to_magento)
+        return StatusContext(ids, states, ctx.settings.sales.events_to_magento, echoes)
 
     def map(self, record: dict[str, Any], mctx: Any) -> StatusValues:
         assert isinstance(mctx, StatusContext)
@@ -148,7 +157,8 @@ class OrderStatusExporter(Handler[dict[str, Any], StatusValues]):
                                record=oid, field="state")
         status = mctx.events[event]
         state, current = mctx.magento_states.get(mid, ("", ""))
-        send = current != status and state not in PAST.get(status, frozenset({status}))
+        send = (oid not in mctx.echoes and current != status
+                and state not in PAST.get(status, frozenset({status})))
         comment = f"Odoo order {record.get('name') or oid} {event}."
         return StatusValues(mid, event, status, comment, send)
 
@@ -159,7 +169,7 @@ class OrderStatusExporter(Handler[dict[str, Any], StatusValues]):
         return None
 
     async def find_by_key(self, ctx: Context, plans: list[StatusPlan]) -> dict[str, str]:
-        return {p.source_id: str(p.value.magento_order_id) for p in plans}
+        return {}  # a first event is a create: the comment is added
 
     async def _send(
         self, ctx: Context, plans: list[StatusPlan]
@@ -169,7 +179,8 @@ class OrderStatusExporter(Handler[dict[str, Any], StatusValues]):
         async def one(p: StatusPlan) -> Written | BaseException:
             v = p.value
             if not v.send:
-                p.reason = f"Magento order already at {v.status!r}"
+                p.reason = f"nothing to send: Magento order {v.magento_order_id} already " \
+                    f"at {v.status!r} or the Odoo state came from Magento"
                 return Written(str(v.magento_order_id))
             try:
                 async with limit:
