@@ -151,6 +151,7 @@ async def test_confirm_and_deliver_in_odoo_add_status_with_comment(sales: World)
     comments = [h for h in sales_orders.histories(state, order)]
     assert comments[0]["status"] == "processing"
     assert "confirmed" in comments[0]["comment"]
+    assert sales.magento.counters["POST /V1/orders/{id}/comments"] == 1
     again = await sales.engine.sync("order_status", O2M, keys=[row["id"]])
     assert [r.reason for r in again.records] == ["unchanged"]
     for picking in sales.odoo.table("stock.picking").values():
