@@ -13,9 +13,12 @@ from magodoo.engine.engine import SyncEngine
 from magodoo.engine.entities import (
     CategoryExporter,
     CustomerImporter,
+    OrderImporter,
+    OrderStatusExporter,
     PriceExporter,
     StockExporter,
     StockTransferListener,
+    TaxRateImporter,
 )
 from magodoo.engine.entities.catalog import (
     AttributeExporter,
@@ -48,6 +51,8 @@ __all__ = [
     "KeyedLocks",
     "MagentoPort",
     "OdooPort",
+    "OrderImporter",
+    "OrderStatusExporter",
     "Outcome",
     "Plan",
     "PlannedWrite",
@@ -62,6 +67,7 @@ __all__ = [
     "StoreViewImporter",
     "SyncEngine",
     "SyncResult",
+    "TaxRateImporter",
     "Unreadable",
     "WebsiteImporter",
     "Window",
