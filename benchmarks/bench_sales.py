@@ -199,6 +199,8 @@ async def run(orders: int, latency: float, batch: int) -> list[Pass]:
                                     magento.total_requests - m0, odoo.total_requests - o0,
                                     _writes(odoo) - w0, peak / 1e6, timed.seconds,
                                     result.failed))
+                    print(table(out[-1:], latency).splitlines()[-1], file=sys.stderr,
+                          flush=True)
     return out
 
 
