@@ -364,9 +364,10 @@ class SalesSettings:
     """The store's ``tax/calculation/price_includes_tax`` (REST cannot read it)."""
     apply_tax_after_discount: bool = True
     """The store's ``tax/calculation/apply_after_discount``; Odoo only taxes after discount."""
-    adjustment_product: str = "MAGODOO-ADJUSTMENT"
-    """Internal reference of the service product carrying the extra lines (store credit, gift
-    cards, rewards, fees, rounding); created when missing."""
+    adjustment_product: str = "Magento adjustment"
+    """Name of the service product carrying the extra lines (store credit, gift cards,
+    rewards, fees, rounding); created when missing, without an internal reference (the price
+    sync would send one to Magento as a SKU)."""
     rounding_tax: str = "Magento rounding"
     """Name of the fixed 0.01 tax an order's rounding line uses to make Odoo's tax equal to
     Magento's (created when missing)."""

@@ -149,15 +149,16 @@ class Lookups:
     async def load_adjustments(self, ctx: Context) -> None:
         sales = ctx.settings.sales
         if self.adjustment_product is None:
+            # found by name, not by internal reference: a product with one would be sent to
+            # Magento by the price sync as an (unknown) SKU
             rows = await ctx.odoo.search_read_page(
-                "product.product", [("default_code", "=", sales.adjustment_product)], ["id"],
-                limit=1, order="id")
+                "product.product", [("name", "=", sales.adjustment_product),
+                                    ("type", "=", "service")], ["id"], limit=1, order="id")
             if rows:
                 self.adjustment_product = int(rows[0]["id"])
             elif not ctx.dry_run:
                 (pid,) = await _service_products(ctx, [{
-                    "name": "Magento adjustment", "default_code": sales.adjustment_product,
-                    "sale_ok": True,
+                    "name": sales.adjustment_product, "sale_ok": True,
                 }])
                 self.adjustment_product = pid
         if self.rounding_tax is None:
@@ -233,7 +234,6 @@ class Lookups:
         if to_create and not ctx.dry_run:
             products = await _service_products(ctx, [{
                 "name": f"Shipping: {name}", "sale_ok": False,
-                "default_code": f"MAGODOO-SHIP-{name}"[:64],
             } for name in to_create])
             carriers = await ctx.odoo.create("delivery.carrier", [{
                 "name": name, "product_id": pid, "delivery_type": "fixed",
