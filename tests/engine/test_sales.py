@@ -256,7 +256,7 @@ apply_tax_after_discount = false
 async def test_check_says_tax_before_discount(clock: Clock) -> None:
     async with sales_world(clock, sales=SalesSettings(apply_tax_after_discount=False)) as w:
         report = await w.engine.check()
-        assert any("before the discount" in text for text in report.warnings)
+        assert any("before the discount" in text for text in report.magento.warnings)
 
 
 async def test_dry_run_writes_nothing_and_plans_every_order(sales: World) -> None:
