@@ -40,6 +40,9 @@ Size = Literal["small", "medium"]
 DEMO_PAYMENTS = {"checkmo": "Bank", "banktransfer": "Bank", "cashondelivery": "Cash",
                  "purchaseorder": "Bank", "free": "Bank"}
 """The demo store's payment methods -> the fresh Odoo database's journals."""
+DEMO_CARRIERS = {"flatrate": "Flat Rate", "tablerate": "Best Way",
+                 "freeshipping": "Free Shipping"}
+"""The demo store's carriers -> the Odoo carriers the demo creates for them."""
 Say = Callable[[str], None]
 ORDER = (Direction.ODOO_TO_MAGENTO, Direction.MAGENTO_TO_ODOO)
 """Odoo is the master of the catalog: push it first, then pull what refers to it."""
@@ -78,6 +81,17 @@ def _products_for_orders(magento: FakeMagento, odoo: FakeOdoo) -> None:
             if p.get("type_id") in ("simple", "virtual") and p["sku"] not in known]
     if rows:
         odoo.execute("product.template", "create", [rows], {})
+    # what an operator sets up once: a carrier per Magento carrier (mapped in DEMO_CARRIERS)
+    # and the service product of the orders' adjustment lines
+    names = sorted(set(DEMO_CARRIERS.values()))
+    (templates, _) = odoo.execute("product.template", "create", [[
+        {"name": f"Shipping: {n}", "type": "service", "sale_ok": False} for n in names]
+        + [{"name": SalesSettings().adjustment_product, "type": "service"}]], {})
+    variants = {int(p["product_tmpl_id"]): int(p["id"])
+                for p in odoo.table("product.product").values()}
+    odoo.execute("delivery.carrier", "create", [[
+        {"name": n, "product_id": variants[int(t)], "delivery_type": "fixed",
+         "invoice_policy": "estimated"} for n, t in zip(names, templates, strict=False)]], {})
 
 
 def _requests(fake: FakeMagento | FakeOdoo) -> int:
@@ -120,7 +134,7 @@ def _settings(magento_url: str, odoo_url: str, magento: FakeMagento, odoo: FakeO
         stores=StoreSettings(kind="sqlite", path=str(path)),
         # the real demo has products without an internal reference: derive their SKUs
         catalog=CatalogSettings(missing_sku="derive"),
-        sales=SalesSettings(payments=DEMO_PAYMENTS),
+        sales=SalesSettings(payments=DEMO_PAYMENTS, carriers=DEMO_CARRIERS),
     )
 
 
