@@ -16,9 +16,16 @@ import os
 import random
 import socket
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Sequence,
+)
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -48,7 +55,15 @@ from magodoo.engine.handler import Context, Handler, Plan, Unreadable, Written
 from magodoo.engine.locks import KeyedLocks
 from magodoo.engine.ports import MagentoPort, OdooPort
 from magodoo.engine.registry import Registry, default_registry
-from magodoo.engine.result import Outcome, PlannedWrite, RecordOutcome, SyncResult
+from magodoo.engine.result import (
+    KEEP_OUTCOMES,
+    Outcome,
+    Outcomes,
+    OutcomeSink,
+    PlannedWrite,
+    RecordOutcome,
+    SyncResult,
+)
 from magodoo.exceptions import (
     BindingConflictError,
     ConfigurationError,
@@ -69,6 +84,7 @@ log = logging.getLogger("magodoo.engine")
 
 AnyHandler = Handler[Any, Any]
 AnyPlan = Plan[Any, Any]
+T = TypeVar("T")
 
 
 def _direction(value: Direction | str) -> Direction:
@@ -115,6 +131,12 @@ def _failed_dependencies(ctx: Context) -> tuple[str, datetime | None]:
     return ", ".join(names[:5]), max(waits, default=None)
 
 
+def _outcomes(plans: Iterable[AnyPlan]) -> list[RecordOutcome]:
+    """What is left of a page's plans once it is written, logged and bound."""
+    return [RecordOutcome(p.source_id, p.outcome or Outcome.FAILED, p.target_id, p.reason,
+                          p.retriable, p.log_id, p.wait_until) for p in plans]
+
+
 @attrs.define
 class SyncEngine:
     """Syncs Magento and Odoo through the registered handlers.
@@ -135,6 +157,10 @@ class SyncEngine:
     lock_wait: float = 30.0
     """Seconds to wait for another process holding a record's lock before leaving that
     record to the queue."""
+    read_ahead: bool = True
+    """Read the next page while the current one is written (at most one page ahead)."""
+    keep_outcomes: int = KEEP_OUTCOMES
+    """At most this many notable outcomes are held in a pass's result."""
     _locks: KeyedLocks = attrs.field(factory=KeyedLocks, init=False)
     _owner: str = attrs.field(init=False)
     _redactor: Redactor = attrs.field(init=False)
@@ -171,6 +197,8 @@ class SyncEngine:
         dry_run: bool = False,
         full: bool = False,
         force: bool = False,
+        on_outcome: OutcomeSink | None = None,
+        keep_all: bool | None = None,
     ) -> SyncResult:
         """Sync one entity type one way.
 
@@ -181,10 +209,17 @@ class SyncEngine:
         writes nothing: the result lists the planned writes. ``force`` writes even the records
         whose mapped payload is unchanged since magodoo's last write (to repair a target that
         was edited or deleted by hand).
+
+        Memory stays flat: a page's plans are dropped once it is written, logged and bound.
+        The result counts every record; it holds every record's outcome for a sync by
+        ``keys`` but only the notable ones for a pass (failures and reasons other than
+        ``unchanged``/``echo``, at most :attr:`keep_outcomes`), unless ``keep_all``.
+        ``on_outcome`` receives every record's outcome page by page (it may be async).
         """
         handler = self.registry.get(entity, _direction(direction))
         return await self._sync(handler, keys=keys, since=since, trigger=trigger,
-                                dry_run=dry_run, jobs=None, full=full, force=force)
+                                dry_run=dry_run, jobs=None, full=full, force=force,
+                                on_outcome=on_outcome, keep_all=keep_all)
 
     async def sync_all(
         self,
@@ -328,27 +363,37 @@ class SyncEngine:
         jobs: dict[str, Job] | None,
         full: bool = False,
         force: bool = False,
+        on_outcome: OutcomeSink | None = None,
+        keep_all: bool | None = None,
     ) -> SyncResult:
         entity, direction = handler.entity, handler.direction
         result = SyncResult(entity=entity, direction=direction, dry_run=dry_run)
-        plans: list[AnyPlan] = []
+        outcomes = Outcomes(keep_all=keys is not None if keep_all is None else keep_all,
+                            limit=self.keep_outcomes, sink=on_outcome)
         planned: list[PlannedWrite] = []
         ctx = self._context(trigger, dry_run, force)
         if not self.settings.is_enabled(entity):
-            disabled = [RecordOutcome(str(k), Outcome.SKIPPED, reason="disabled")
-                        for k in (keys or ())]
-            return attrs.evolve(result, records=tuple(disabled))
+            await outcomes.add(RecordOutcome(str(k), Outcome.SKIPPED, reason="disabled")
+                               for k in (keys or ()))
+            return self._result(result, outcomes, planned, ctx)
         cursor_value: datetime | None = None
         if keys is not None:
             wanted = list(dict.fromkeys(str(k) for k in keys))
-            for chunk in _chunks(wanted, self.settings.batch_size):
-                records = await handler.fetch_keys(ctx, chunk)
-                plans += await self._page(handler, ctx, records, jobs, planned)
-                seen = {r.source_id if isinstance(r, Unreadable) else handler.source_id(r)
-                        for r in records}
-                missing = [k for k in chunk if k not in seen]
-                if missing:
-                    plans += await self._missing(handler, ctx, missing, jobs, planned)
+
+            async def chunks() -> AsyncIterator[tuple[Sequence[str], list[Any]]]:
+                for chunk in _chunks(wanted, self.settings.batch_size):
+                    yield chunk, await handler.fetch_keys(ctx, chunk)
+
+            async with contextlib.aclosing(self._ahead(chunks())) as fetched:
+                async for chunk, records in fetched:
+                    await outcomes.add(_outcomes(
+                        await self._page(handler, ctx, records, jobs, planned)))
+                    seen = {r.source_id if isinstance(r, Unreadable) else handler.source_id(r)
+                            for r in records}
+                    missing = [k for k in chunk if k not in seen]
+                    if missing:
+                        await outcomes.add(_outcomes(
+                            await self._missing(handler, ctx, missing, jobs, planned)))
         else:
             backend = self.settings.backend
             stored = await self.stores.cursors.get(backend, entity, direction)
@@ -356,27 +401,60 @@ class SyncEngine:
             window = plan_window(None if full else stored, now=now, since=since,
                                  overlap=timedelta(seconds=self.settings.overlap_seconds))
             tracker = CursorTracker(stored, now)
-            async for page in handler.fetch(ctx, window.since):
-                page_plans = await self._page(handler, ctx, page, jobs, planned)
-                plans += page_plans
-                tracker.commit(p.stamp for p in page_plans)
+            async with contextlib.aclosing(
+                self._ahead(handler.fetch(ctx, window.since))
+            ) as pages:
+                async for page in pages:
+                    page_plans = await self._page(handler, ctx, page, jobs, planned)
+                    tracker.commit(p.stamp for p in page_plans)
+                    await outcomes.add(_outcomes(page_plans))
             if window.since is None and handler.supports_delete:
-                plans += await self._sweep(handler, ctx, jobs, planned)
+                async for gone in self._sweep(handler, ctx, jobs, planned):
+                    await outcomes.add(_outcomes(gone))
             if not dry_run and tracker.moved and tracker.value is not None:
                 await self.stores.cursors.set(backend, entity, direction, tracker.value)
                 cursor_value = tracker.value
-        outcomes = tuple(
-            RecordOutcome(p.source_id, p.outcome or Outcome.FAILED, p.target_id, p.reason,
-                          p.retriable, p.log_id, p.wait_until)
-            for p in plans
-        )
-        result = attrs.evolve(result, records=outcomes, planned=tuple(planned),
-                              cursor=cursor_value)
+        return self._result(result, outcomes, planned, ctx, cursor_value)
+
+    @staticmethod
+    def _result(
+        result: SyncResult, outcomes: Outcomes, planned: list[PlannedWrite], ctx: Context,
+        cursor: datetime | None = None,
+    ) -> SyncResult:
+        result = attrs.evolve(result, records=tuple(outcomes.held), planned=tuple(planned),
+                              cursor=cursor, counts=dict(outcomes.counts),
+                              skip_counts=dict(outcomes.skips))
         if ctx.dependencies:
             merged = [w for dep in ctx.dependencies for w in dep.planned] + list(result.planned)
             unique = {(w.action, w.source_id): w for w in reversed(merged)}
             result = attrs.evolve(result, planned=tuple(reversed(unique.values())))
         return result
+
+    async def _ahead(self, pages: AsyncIterable[T]) -> AsyncGenerator[T, None]:
+        """The pages of ``pages``, the next one read while the caller works on the current
+        one (at most one page ahead: memory stays flat; pages keep their order)."""
+        it = aiter(pages)
+        if not self.read_ahead:
+            async for page in it:
+                yield page
+            return
+        nxt: asyncio.Future[T] = asyncio.ensure_future(anext(it))
+        try:
+            while True:
+                try:
+                    page = await nxt
+                except StopAsyncIteration:
+                    return
+                nxt = asyncio.ensure_future(anext(it))
+                yield page
+        finally:
+            if not nxt.done():
+                nxt.cancel()
+            with contextlib.suppress(BaseException):
+                await nxt  # retrieve its error, if any: the caller's own error wins
+            closing = getattr(it, "aclose", None)
+            if closing is not None:
+                await closing()
 
     async def _page(
         self,
@@ -796,28 +874,24 @@ class SyncEngine:
     async def _sweep(
         self, handler: AnyHandler, ctx: Context, jobs: dict[str, Job] | None,
         planned: list[PlannedWrite],
-    ) -> list[AnyPlan]:
-        """After a full sync: delete the targets of bound sources that are gone."""
+    ) -> AsyncIterator[list[AnyPlan]]:
+        """After a full sync: delete the targets of bound sources that are gone, one page of
+        bindings at a time."""
         backend, entity = self.settings.backend, handler.entity
-        bound: list[Binding] = []
         after: int | None = None
         while True:
             rows = await self.stores.bindings.list_bindings(backend, entity, after_id=after)
             if not rows:
-                break
-            bound += rows
+                return
             after = rows[-1].id
-        if not bound:
-            return []
-        sources = [str(b.odoo_id) if handler.direction is Direction.ODOO_TO_MAGENTO
-                   else b.magento_id for b in bound]
-        existing: set[str] = set()
-        for chunk in _chunks(sources, 500):
-            existing |= await handler.existing_sources(ctx, chunk)
-        gone = [s for s in sources if s not in existing]
-        if not gone:
-            return []
-        return await self._missing(handler, ctx, gone, jobs, planned)
+            sources = [str(b.odoo_id) if handler.direction is Direction.ODOO_TO_MAGENTO
+                       else b.magento_id for b in rows]
+            existing: set[str] = set()
+            for chunk in _chunks(sources, 500):
+                existing |= await handler.existing_sources(ctx, chunk)
+            gone = [s for s in sources if s not in existing]
+            if gone:
+                yield await self._missing(handler, ctx, gone, jobs, planned)
 
     async def _delete(
         self, handler: AnyHandler, ctx: Context, plans: list[AnyPlan],

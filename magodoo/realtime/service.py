@@ -89,7 +89,7 @@ async def poll_magento(
             except MagodooError as exc:
                 log.warning("poll of %s failed: %s", entity, exc, extra={"entity": entity})
                 continue
-            if result.records:
+            if result.total:
                 log.info("poll of %s: %s", entity, result.summary(),
                          extra={"entity": entity, "counts": result.summary()})
         passes += 1

@@ -143,11 +143,8 @@ def _table(say: Say, passes: tuple[DemoPass, ...]) -> None:
         f"{'deleted':>7} {'skipped':>7} {'failed':>6}  skip reasons")
     for number, p in enumerate(passes, 1):
         for label, r in p.results.items():
-            reasons: dict[str, int] = {}
-            for rec in r.records:
-                if rec.outcome.value == "skipped":
-                    reasons[rec.reason or "?"] = reasons.get(rec.reason or "?", 0) + 1
-            why = ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())) or "-"
+            reasons = r.skip_reasons
+            why = ", ".join(f"{k or '?'}: {v}" for k, v in sorted(reasons.items())) or "-"
             say(f"{number:<5} {label.split(' ')[0]:<14} {r.direction.value:<4} {r.created:>7} "
                 f"{r.updated:>7} {r.deleted:>7} {r.skipped:>7} {r.failed:>6}  {why}")
     for number, p in enumerate(passes, 1):
