@@ -7,7 +7,10 @@ Every write the engine makes is remembered twice:
   after the write is stored in the binding's stamp for that side;
 * in an :class:`EchoGuard` (this process, bounded, short-lived), keyed by side, entity and
   record id, with the timestamp and hash the write produced. It also covers realtime
-  notifications that arrive before the binding is stored.
+  notifications that arrive before the binding is stored. A mark only needs to outlive the
+  echo of our own write (a webhook or the next poll of the other direction, seconds to
+  minutes later): marks older than ``ttl`` are dropped as new ones come, and at most
+  ``size`` are kept (the oldest go first), so a pass of any size holds a bounded number.
 
 A record read from side X whose timestamp is the one our last write into X produced, or
 whose hash is the hash we wrote, is skipped with reason ``"echo"``.
@@ -89,7 +92,7 @@ class EchoGuard:
     """The writes this process made recently (at most ``size``, for ``ttl`` seconds)."""
 
     ttl: float = 600.0
-    size: int = 100_000
+    size: int = 10_000
     clock: Callable[[], float] = time.monotonic
     _marks: OrderedDict[tuple[str, str, str], _Mark] = attrs.field(
         factory=OrderedDict, init=False
@@ -101,9 +104,19 @@ class EchoGuard:
     ) -> None:
         """Note that we wrote ``record_id`` on ``side``; ``stamp`` is its timestamp after."""
         key = (side, entity, str(record_id))
+        now = self.clock()
         self._marks.pop(key, None)
-        self._marks[key] = _Mark(stamp, digest, self.clock())
+        self._marks[key] = _Mark(stamp, digest, now)
         while len(self._marks) > self.size:
+            self._marks.popitem(last=False)
+        self._expire(now)
+
+    def _expire(self, now: float) -> None:
+        """Drop the marks older than ``ttl`` (the oldest are first: insertion order)."""
+        while self._marks:
+            oldest = next(iter(self._marks.values()))
+            if now - oldest.at <= self.ttl:
+                return
             self._marks.popitem(last=False)
 
     def is_echo(
