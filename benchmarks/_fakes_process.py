@@ -1,0 +1,190 @@
+"""Both fakes in a child process, so a benchmark measures only the sync process.
+
+``with FakesProcess(customers=10_000, costs=Costs.recorded()) as peers:`` starts the fake
+Magento (``customers`` customers with two US addresses each) and an empty fake Odoo in a
+child process and gives their URLs and credentials; ``requests()`` asks the child how many
+requests each fake answered so far.
+
+:class:`Costs` makes the fakes answer as slowly as the real servers did. The defaults of
+:meth:`Costs.recorded` come from the recordings in ``/work/shared/reference``:
+
+* Odoo 18 (``odoo/NOTES.md``, "throughput", ``samples/throughput-res-partner*.json``): about
+  50 ms fixed cost per call (auth, registry check, transaction, commit; a single ``create``
+  of one partner took 74-84 ms), and 20-22 ms per partner with two child addresses in a
+  ``create`` of 50;
+* Magento 2.4.6 (``magento/samples-2.4.6*``, ``elapsed_s``): GETs of 60-190 ms, a customer
+  search of 1-3 customers 183-194 ms; 100 ms per call, plus 5 ms per customer returned (an
+  assumption: no large page was recorded; it fits the 5.9 s the engine took for 200
+  customers in issue 8).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import multiprocessing
+from collections.abc import Awaitable, Callable
+from multiprocessing.connection import Connection
+from types import TracebackType
+from typing import Any
+
+import attrs
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@attrs.frozen
+class Costs:
+    """Seconds a fake waits before it answers."""
+
+    magento_call: float = 0.0
+    magento_per_item: float = 0.0
+    odoo_call: float = 0.0
+    odoo_per_create: float = 0.0
+
+    @classmethod
+    def recorded(cls) -> Costs:
+        return cls(magento_call=0.100, magento_per_item=0.005, odoo_call=0.050,
+                   odoo_per_create=0.020)
+
+    def describe(self) -> str:
+        return (f"Magento {self.magento_call * 1000:.0f} ms/call + "
+                f"{self.magento_per_item * 1000:.0f} ms/customer read, Odoo "
+                f"{self.odoo_call * 1000:.0f} ms/call + "
+                f"{self.odoo_per_create * 1000:.0f} ms/partner created")
+
+
+@attrs.frozen
+class Peers:
+    """What the sync process needs to reach the fakes."""
+
+    magento_url: str
+    magento_token: str
+    odoo_url: str
+    odoo_database: str
+    odoo_login: str
+    odoo_api_key: str
+
+
+def customer_data(n: int, addresses: int = 2) -> dict[str, Any]:
+    return {
+        "email": f"bench{n}@example.com", "firstname": "Bench", "lastname": f"Customer{n}",
+        "addresses": [{
+            "firstname": "Bench", "lastname": f"Customer{n}",
+            "street": [f"{n} Main St", f"Unit {i}"], "city": "Austin", "postcode": "78701",
+            "country_id": "US", "region_id": 57, "telephone": f"512555{n % 10000:04d}",
+            "default_billing": i == 0, "default_shipping": i == 1,
+        } for i in range(addresses)],
+    }
+
+
+def _magento_cost(costs: Costs) -> Any:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        items = 0
+        if request.method == "GET" and isinstance(response, web.Response) and response.body:
+            try:
+                body = json.loads(bytes(response.body))  # type: ignore[arg-type]
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and isinstance(body.get("items"), list):
+                items = len(body["items"])
+        await asyncio.sleep(costs.magento_call + items * costs.magento_per_item)
+        return response
+
+    return middleware
+
+
+def _odoo_cost(costs: Costs) -> Any:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        created = 0
+        if request.method == "POST" and request.path == "/jsonrpc":
+            try:
+                args = (await request.json())["params"]["args"]
+                if args[4] == "create":
+                    vals = args[5][0]
+                    created = len(vals) if isinstance(vals, list) else 1
+            except (ValueError, KeyError, IndexError, TypeError):
+                created = 0
+        await asyncio.sleep(costs.odoo_call + created * costs.odoo_per_create)
+        return await handler(request)
+
+    return middleware
+
+
+def _seed(magento: Any, customers: int, addresses: int) -> None:
+    from magodoo.testing._magento import customers as module
+
+    check = module._check_email
+    # Seeding only: the fake checks e-mail uniqueness by scanning every customer (quadratic
+    # for 100,000); these e-mails are unique by construction.
+    module._check_email = lambda _state, email, _website, _exclude: email
+    try:
+        for n in range(1, customers + 1):
+            module.create_customer(magento.state, customer_data(n, addresses))
+    finally:
+        module._check_email = check
+
+
+async def _serve(conn: Connection, customers: int, addresses: int, costs: Costs) -> None:
+    from magodoo.testing import serve
+    from magodoo.testing.fake_magento import FakeMagento
+    from magodoo.testing.fake_odoo import FakeOdoo
+
+    magento, odoo = FakeMagento(seed=None), FakeOdoo(seed=None)
+    _seed(magento, customers, addresses)
+    if costs.magento_call or costs.magento_per_item:
+        magento.app.middlewares.append(_magento_cost(costs))
+    if costs.odoo_call or costs.odoo_per_create:
+        odoo.app.middlewares.append(_odoo_cost(costs))
+    async with serve(magento.app) as murl, serve(odoo.app) as ourl:
+        conn.send(Peers(murl, magento.admin_token(), ourl, odoo.database, odoo.login,
+                        odoo.api_key))
+        loop = asyncio.get_running_loop()
+        while True:
+            message = await loop.run_in_executor(None, conn.recv)
+            if message == "requests":
+                conn.send((magento.total_requests, odoo.total_requests))
+            else:
+                return
+
+
+def _child(conn: Connection, customers: int, addresses: int, costs: Costs) -> None:
+    asyncio.run(_serve(conn, customers, addresses, costs))
+
+
+class FakesProcess:
+    """Both fakes in a child process (see the module docstring)."""
+
+    def __init__(self, customers: int, costs: Costs | None = None, addresses: int = 2) -> None:
+        self.customers, self.addresses = customers, addresses
+        self.costs = costs or Costs()
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_child, args=(child, customers, addresses, self.costs), daemon=True)
+
+    def __enter__(self) -> Peers:
+        self._process.start()
+        peers = self._conn.recv()
+        assert isinstance(peers, Peers)
+        return peers
+
+    def requests(self) -> tuple[int, int]:
+        """Requests answered so far by the fake Magento and the fake Odoo."""
+        self._conn.send("requests")
+        magento, odoo = self._conn.recv()
+        return int(magento), int(odoo)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        with contextlib.suppress(OSError):
+            self._conn.send("stop")
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
