@@ -34,7 +34,13 @@ from magodoo.engine.locks import KeyedLocks
 from magodoo.engine.ports import MagentoPort, OdooPort
 from magodoo.engine.registry import Registry, default_registry
 from magodoo.engine.reset import ResetReport, reset_categories
-from magodoo.engine.result import Outcome, PlannedWrite, RecordOutcome, SyncResult
+from magodoo.engine.result import (
+    Outcome,
+    OutcomeSink,
+    PlannedWrite,
+    RecordOutcome,
+    SyncResult,
+)
 from magodoo.engine.wiring import Connection, connect, open_stores
 
 __all__ = [
@@ -54,6 +60,7 @@ __all__ = [
     "OrderImporter",
     "OrderStatusExporter",
     "Outcome",
+    "OutcomeSink",
     "Plan",
     "PlannedWrite",
     "PriceExporter",
