@@ -434,12 +434,13 @@ class SyncEngine:
         """The pages of ``pages``, the next one read while the caller works on the current
         one (at most one page ahead: memory stays flat; pages keep their order)."""
         it = aiter(pages)
-        if not self.read_ahead:
-            async for page in it:
-                yield page
-            return
-        nxt: asyncio.Future[T] = asyncio.ensure_future(anext(it))
+        nxt: asyncio.Future[T] | None = None
         try:
+            if not self.read_ahead:
+                async for page in it:
+                    yield page
+                return
+            nxt = asyncio.ensure_future(anext(it))
             while True:
                 try:
                     page = await nxt
@@ -448,10 +449,11 @@ class SyncEngine:
                 nxt = asyncio.ensure_future(anext(it))
                 yield page
         finally:
-            if not nxt.done():
-                nxt.cancel()
-            with contextlib.suppress(BaseException):
-                await nxt  # retrieve its error, if any: the caller's own error wins
+            if nxt is not None:
+                if not nxt.done():
+                    nxt.cancel()
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await nxt  # retrieve its error, if any: the caller's own error wins
             closing = getattr(it, "aclose", None)
             if closing is not None:
                 await closing()

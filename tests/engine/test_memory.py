@@ -57,16 +57,24 @@ class Bulk(Handler[Item, dict[str, Any]]):
         self.events: list[tuple[str, int]] = []
         self.peak = 0
         self.fail_fetch_at = fail_fetch_at
+        self.closed = False
+        self.hold: asyncio.Event | None = None
+        self.second_read = asyncio.Event()
 
     async def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[Item]]:
         size = ctx.settings.batch_size
-        for number, start in enumerate(range(0, len(self.items), size)):
-            self.peak = max(self.peak, live_plans())
-            if number == self.fail_fetch_at:
-                raise RuntimeError("the source went away")
-            self.events.append(("read", number))  # the request goes out
-            await asyncio.sleep(0)  # a read takes a round trip
-            yield self.items[start:start + size]
+        try:
+            for number, start in enumerate(range(0, len(self.items), size)):
+                self.peak = max(self.peak, live_plans())
+                if number == self.fail_fetch_at:
+                    raise RuntimeError("the source went away")
+                self.events.append(("read", number))  # the request goes out
+                if number == 1:
+                    self.second_read.set()
+                await asyncio.sleep(0)  # a read takes a round trip
+                yield self.items[start:start + size]
+        finally:
+            self.closed = True
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[Item]:
         wanted = {int(k) for k in keys}
@@ -101,6 +109,8 @@ class Bulk(Handler[Item, dict[str, Any]]):
         self, ctx: Context, plans: list[Plan[Item, dict[str, Any]]]
     ) -> Mapping[str, Written | BaseException]:
         await asyncio.sleep(0)  # a write takes a round trip
+        if self.hold is not None:
+            await self.hold.wait()
         page = (int(plans[0].source_id) - 1) // ctx.settings.batch_size
         self.events.append(("write", page))  # the answer is back
         out: dict[str, Written | BaseException] = {}
@@ -203,6 +213,18 @@ async def test_a_read_error_ahead_stops_the_pass_after_the_current_page() -> Non
     assert [n for kind, n in handler.events if kind == "write"] == [0, 1, 2]
     assert await engine.stores.cursors.get("default", "bulk", M2O) is None
     assert live_plans() == 0
+
+
+async def test_a_cancelled_pass_stops_the_read_ahead_and_closes_the_source() -> None:
+    handler = Bulk(500)
+    handler.hold = asyncio.Event()  # the first write never answers
+    task = asyncio.create_task(engine_for(handler).sync("bulk", M2O))
+    await handler.second_read.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert handler.closed and ("read", 2) not in handler.events
+    assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
 
 
 async def test_customers_pass_over_the_fakes_holds_about_two_pages(world: World) -> None:
