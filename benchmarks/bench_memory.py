@@ -1,14 +1,17 @@
 """Peak memory of a customers pass Magento -> Odoo: flat in the number of records.
 
-The fakes run in a child process (:mod:`_fakes_process`) and each pass in a fresh child
-process of its own, so the figures are the sync process's alone. For each size it prints
+The servers run in a child process and each pass in a fresh child process of its own, so
+the figures are the sync process's alone. The fakes (:mod:`_fakes_process`) scan every row
+for each search, which takes hours at 100,000 customers: the sizes of ``--records`` run
+against lean stand-ins (:mod:`_lean_peers`: the same routes and shapes in constant time per
+record), those of ``--fakes-records`` against the fakes as well, to compare. For each size it prints
 the tracemalloc peak and what is still allocated at the end of the pass (Python objects
 allocated during the pass), and the resident set size: before the pass, its high-water
 mark (``VmHWM``), and the growth. The tracemalloc figures come from a second run of the
 same pass (tracing costs memory and time of its own)::
 
-    python benchmarks/bench_memory.py                       # 10,000 and 100,000 customers
-    python benchmarks/bench_memory.py --records 2000 10000 --batch-size 100
+    python benchmarks/bench_memory.py             # 10,000 (fakes and lean), 100,000 (lean)
+    python benchmarks/bench_memory.py --records 2000 10000 --fakes-records --batch-size 100
 
 Before issue 18 a pass held every page's plans to its end: 65 MB RSS for 2,010 customers,
 133 MB for 10,010 (about 8 KB per record). Target: the peak does not grow with the number
@@ -31,12 +34,14 @@ from typing import Any
 
 import attrs
 from _fakes_process import FakesProcess, Peers
+from _lean_peers import LeanProcess
 
 MB = 1024 * 1024
 
 
 @attrs.frozen
 class Run:
+    peers: str
     records: int
     seconds: float
     created: int
@@ -83,7 +88,7 @@ async def _pass(peers: Peers, batch_size: int, trace: bool) -> Run:
             seconds = time.perf_counter() - started
             traced_end, traced_peak = tracemalloc.get_traced_memory() if trace else (0, 0)
             tracemalloc.stop()
-            return Run(result.total, seconds, result.created, result.failed, rss_before,
+            return Run("", result.total, seconds, result.created, result.failed, rss_before,
                        _status("VmHWM"), traced_peak, traced_end)
 
 
@@ -102,29 +107,35 @@ def _measure(peers: Peers, batch_size: int, trace: bool) -> Run:
     return run
 
 
-def measure(records: int, batch_size: int) -> Run:
-    """One pass for RSS, one with tracemalloc (each against freshly seeded fakes)."""
-    with FakesProcess(records) as peers:
-        plain = _measure(peers, batch_size, trace=False)
-    with FakesProcess(records) as peers:
-        traced = _measure(peers, batch_size, trace=True)
-    return attrs.evolve(plain, traced_peak=traced.traced_peak, traced_end=traced.traced_end)
+def measure(records: int, batch_size: int, peers: str) -> Run:
+    """One pass for RSS, one with tracemalloc (each against freshly seeded peers)."""
+    def start() -> FakesProcess | LeanProcess:
+        return FakesProcess(records) if peers == "fakes" else LeanProcess(records)
+
+    with start() as urls:
+        plain = _measure(urls, batch_size, trace=False)
+    with start() as urls:
+        traced = _measure(urls, batch_size, trace=True)
+    return attrs.evolve(plain, peers=peers, traced_peak=traced.traced_peak,
+                        traced_end=traced.traced_end)
 
 
 def _table(runs: list[Run], batch_size: int) -> str:
     lines = [
         f"customers pass Magento -> Odoo (2 addresses each), batch_size {batch_size}, "
         "SQLite stores, fakes in another process",
-        f"{'records':>8} {'seconds':>8} {'failed':>6} {'traced peak MB':>14} "
+        f"{'peers':<6} {'records':>8} {'seconds':>8} {'failed':>6} {'traced peak MB':>14} "
         f"{'traced end MB':>13} {'RSS before MB':>13} {'RSS peak MB':>11} {'growth MB':>9}",
     ]
     for r in runs:
         lines.append(
-            f"{r.records:>8} {r.seconds:>8.1f} {r.failed:>6} {r.traced_peak / MB:>14.1f} "
+            f"{r.peers:<6} {r.records:>8} {r.seconds:>8.1f} {r.failed:>6} "
+            f"{r.traced_peak / MB:>14.1f} "
             f"{r.traced_end / MB:>13.1f} {r.rss_before / MB:>13.1f} {r.rss_peak / MB:>11.1f} "
             f"{(r.rss_peak - r.rss_before) / MB:>9.1f}")
-    if len(runs) >= 2 and runs[-1].records > runs[0].records:
-        first, last = runs[0], runs[-1]
+    lean = [r for r in runs if r.peers == "lean"]
+    if len(lean) >= 2 and lean[-1].records > lean[0].records:
+        first, last = lean[0], lean[-1]
         extra = last.records - first.records
         lines.append(
             f"per extra record from {first.records:,} to {last.records:,}: "
@@ -136,12 +147,16 @@ def _table(runs: list[Run], batch_size: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000],
+                        help="pass sizes, against the lean stand-ins")
+    parser.add_argument("--fakes-records", type=int, nargs="*", default=[10_000],
+                        help="pass sizes against the fakes too (slow beyond 10,000)")
     parser.add_argument("--batch-size", type=int, default=50)
     args = parser.parse_args(argv)
     runs = []
-    for records in args.records:
-        runs.append(measure(records, args.batch_size))
+    plan = [(n, "fakes") for n in args.fakes_records] + [(n, "lean") for n in args.records]
+    for records, peers in plan:
+        runs.append(measure(records, args.batch_size, peers))
         print(_table(runs, args.batch_size).splitlines()[-1], file=sys.stderr, flush=True)
     print(_table(runs, args.batch_size))
     return 0

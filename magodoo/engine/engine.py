@@ -449,11 +449,13 @@ class SyncEngine:
                 nxt = asyncio.ensure_future(anext(it))
                 yield page
         finally:
-            if nxt is not None:
-                if not nxt.done():
-                    nxt.cancel()
+            if nxt is not None and nxt.done():
+                if not nxt.cancelled():
+                    nxt.exception()  # retrieved (raised above, or lost to the caller's own)
+            elif nxt is not None:
+                nxt.cancel()
                 with contextlib.suppress(Exception, asyncio.CancelledError):
-                    await nxt  # retrieve its error, if any: the caller's own error wins
+                    await nxt
             closing = getattr(it, "aclose", None)
             if closing is not None:
                 await closing()
