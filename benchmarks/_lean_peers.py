@@ -15,7 +15,8 @@ record:
   change in what the engine asks shows up as failures, not as silently wrong figures.
 
 ``bench_memory.py`` runs its smaller size against both the fakes and these stand-ins, so the
-two can be compared.
+two can be compared; ``bench_sync.py --peers lean`` times the engine against them with the
+recorded answer times (:class:`_fakes_process.Costs`) and none of the fakes' scanning.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any
 
-from _fakes_process import Peers, customer_data
+from _fakes_process import Costs, Peers, _magento_cost, _odoo_cost, customer_data
 from aiohttp import web
 
 US, TX = 233, 57
@@ -84,10 +85,10 @@ class LeanMagento:
         return web.json_response({"items": items, "search_criteria": {},
                                   "total_count": self.customers - after})
 
-    def app(self) -> web.Application:
-        app = web.Application()
+    def app(self, costs: Costs) -> web.Application:
+        app = web.Application(middlewares=[_magento_cost(costs)])
         app.router.add_get("/rest/V1/customers/search", self.search)
-        app.router.add_get("/rest/all/V1/customers/search", self.search)
+        app.router.add_get("/rest/{store}/V1/customers/search", self.search)
         return app
 
 
@@ -158,18 +159,18 @@ class LeanOdoo:
 
         return web.json_response(VERSION_INFO["18.0"])
 
-    def app(self) -> web.Application:
-        app = web.Application()
+    def app(self, costs: Costs) -> web.Application:
+        app = web.Application(middlewares=[_odoo_cost(costs)])
         app.router.add_post("/jsonrpc", self.jsonrpc)
         app.router.add_get("/web/version", self.version)
         return app
 
 
-async def _serve(conn: Connection, customers: int) -> None:
+async def _serve(conn: Connection, customers: int, costs: Costs) -> None:
     from magodoo.testing import serve
 
     magento, odoo = LeanMagento(customers), LeanOdoo()
-    async with serve(magento.app()) as murl, serve(odoo.app()) as ourl:
+    async with serve(magento.app(costs)) as murl, serve(odoo.app(costs)) as ourl:
         conn.send(Peers(murl, TOKEN, ourl, "lean", "admin", API_KEY))
         loop = asyncio.get_running_loop()
         while True:
@@ -180,23 +181,30 @@ async def _serve(conn: Connection, customers: int) -> None:
                 return
 
 
-def _child(conn: Connection, customers: int) -> None:
-    asyncio.run(_serve(conn, customers))
+def _child(conn: Connection, customers: int, costs: Costs) -> None:
+    asyncio.run(_serve(conn, customers, costs))
 
 
 class LeanProcess:
     """The stand-ins in a child process: ``with LeanProcess(100_000) as peers``."""
 
-    def __init__(self, customers: int) -> None:
+    def __init__(self, customers: int, costs: Costs | None = None) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_child, args=(child, customers), daemon=True)
+        self._process = context.Process(target=_child, args=(child, customers, costs or Costs()),
+                                        daemon=True)
 
     def __enter__(self) -> Peers:
         self._process.start()
         peers = self._conn.recv()
         assert isinstance(peers, Peers)
         return peers
+
+    def requests(self) -> tuple[int, int]:
+        """Requests answered so far by the Magento and the Odoo stand-in."""
+        self._conn.send("requests")
+        magento, odoo = self._conn.recv()
+        return int(magento), int(odoo)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

@@ -4,10 +4,10 @@ The servers run in a child process and each pass in a fresh child process of its
 the figures are the sync process's alone. The fakes (:mod:`_fakes_process`) scan every row
 for each search, which takes hours at 100,000 customers: the sizes of ``--records`` run
 against lean stand-ins (:mod:`_lean_peers`: the same routes and shapes in constant time per
-record), those of ``--fakes-records`` against the fakes as well, to compare. For each size it prints
-the tracemalloc peak and what is still allocated at the end of the pass (Python objects
-allocated during the pass), and the resident set size: before the pass, its high-water
-mark (``VmHWM``), and the growth. The tracemalloc figures come from a second run of the
+record), those of ``--fakes-records`` against the fakes as well, to compare. For each size
+it prints the tracemalloc peak and what is still allocated at the end of the pass (Python
+objects allocated during the pass), and the resident set size: before the pass, its
+high-water mark (``VmHWM``), and the growth. The tracemalloc figures come from a second run of the
 same pass (tracing costs memory and time of its own)::
 
     python benchmarks/bench_memory.py             # 10,000 (fakes and lean), 100,000 (lean)
