@@ -12,7 +12,7 @@ import pytest
 
 from magodoo.backends import Direction, LogFilter, memory_stores
 from magodoo.engine import connect
-from magodoo.engine.result import Outcome
+from magodoo.engine.result import Outcome, RecordOutcome
 from magodoo.magento.models_prices import SkuTierPrice
 from magodoo.settings import EntitySettings, PriceSettings, StockSettings
 from magodoo.testing import serve
@@ -122,9 +122,10 @@ async def test_a_variant_price_extra_and_a_template_price_send_only_those(world:
     (tmpl18,) = odoo_rows(world, "product.product", [("product_tmpl_id", "=", 18)],
                           ["default_code", "lst_price"])
     before = calls(world, PRICES)
-    result = await world.engine.sync("prices", O2M)
+    streamed: list[RecordOutcome] = []  # a pass holds only notable outcomes: stream them
+    await world.engine.sync("prices", O2M, on_outcome=streamed.append)
     assert calls(world, PRICES) == before + 1
-    written = {r.source_id for r in result.records if r.outcome is Outcome.UPDATED}
+    written = {r.source_id for r in streamed if r.outcome is Outcome.UPDATED}
     assert written == {"24", str(tmpl18["id"])}
     assert magento_price(world, "E-COM13") == pytest.approx(43.0)
     assert magento_price(world, tmpl18["default_code"]) == pytest.approx(17.5)
@@ -186,8 +187,9 @@ async def test_tier_prices_from_the_pricelist_replaced_per_sku(clock: Clock) -> 
         ten = next(i["id"] for i in items if i["min_quantity"] == 10)
         await odoo.write("product.pricelist.item", [ten], {"min_quantity": 20,
                                                            "fixed_price": 13.0})
-        again = await world.engine.sync("prices", O2M)
-        assert {r.source_id for r in again.records if r.outcome is Outcome.UPDATED} == {"18"}
+        streamed: list[RecordOutcome] = []
+        await world.engine.sync("prices", O2M, on_outcome=streamed.append)
+        assert {r.source_id for r in streamed if r.outcome is Outcome.UPDATED} == {"18"}
         tiers = await world.conn.magento.get_tier_prices(["E-COM08"])
         assert sorted((t.quantity, t.price) for t in tiers) == [(20, 13.0), (50, 12.5)]
         assert calls(world, "PUT /V1/products/tier-prices") == 3
@@ -244,8 +246,9 @@ async def test_validated_transfer_sends_only_its_skus(world: World) -> None:
     world.odoo.execute("stock.picking", "button_validate", [[pickings[0]["id"]]],
                        {"context": {"skip_sms": True}})
     before = calls(world, SOURCE_ITEMS)
-    result = await world.engine.sync("stock", O2M)
-    written = {r.source_id for r in result.records if r.outcome is Outcome.UPDATED}
+    streamed: list[RecordOutcome] = []
+    await world.engine.sync("stock", O2M, on_outcome=streamed.append)
+    written = {r.source_id for r in streamed if r.outcome is Outcome.UPDATED}
     assert written == {"18"}
     assert calls(world, SOURCE_ITEMS) == before + 1
     assert source_qty(world, "E-COM08") == (15.0, 1)  # 18 - 3
@@ -259,8 +262,9 @@ async def test_inventory_adjustment_to_zero_sets_out_of_stock(world: World) -> N
     world.odoo.execute("stock.quant", "write", [ids, {"inventory_quantity": 0}],
                        {"context": {"inventory_mode": True}})
     world.odoo.execute("stock.quant", "action_apply_inventory", [ids], {})
-    result = await world.engine.sync("stock", O2M)
-    assert {r.source_id for r in result.records if r.outcome is Outcome.UPDATED} == {"26"}
+    streamed: list[RecordOutcome] = []
+    await world.engine.sync("stock", O2M, on_outcome=streamed.append)
+    assert {r.source_id for r in streamed if r.outcome is Outcome.UPDATED} == {"26"}
     assert source_qty(world, "FURN_1118") == (0.0, 0)
 
 
