@@ -543,7 +543,7 @@ class SyncEngine:
                     continue
                 p.digest = payload_hash(handler.hashable(p.mapped))
                 p.key = handler.natural_key(p.mapped)
-                p.request = self._redactor.data(handler.describe(p))
+                p.request = handler.describe(p)  # redacted once, for the log or the dry run
                 if not ctx.force and self._unchanged(handler, p):
                     p.skip("unchanged")
                     if p.stamp is not None and p.stamp != self._source_stamp_of(handler, p):
@@ -561,7 +561,8 @@ class SyncEngine:
             if ctx.dry_run:
                 for p in live:
                     action = ("update" if p.binding else "bind" if p.found_by_key else "create")
-                    planned.append(PlannedWrite(action, p.source_id, p.target_id, p.request))
+                    planned.append(PlannedWrite(action, p.source_id, p.target_id,
+                                                self._redactor.data(p.request)))
                     p.outcome = Outcome.CREATED if action == "create" else Outcome.UPDATED
                     p.reason = f"dry run: {action}"
                 return

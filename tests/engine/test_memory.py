@@ -23,7 +23,7 @@ from magodoo.engine.echo import EchoGuard
 from magodoo.engine.handler import Context, Handler, Plan, Written
 from magodoo.engine.result import KEEP_OUTCOMES, Outcome, RecordOutcome
 from magodoo.exceptions import MappingError
-from magodoo.settings import Settings
+from magodoo.settings import OdooSettings, Settings
 from tests.engine.conftest import World
 
 M2O = Direction.MAGENTO_TO_ODOO
@@ -129,11 +129,11 @@ class Bulk(Handler[Item, dict[str, Any]]):
         return {p.source_id: Written(p.target_id or "", STAMP) for p in plans}
 
 
-def engine_for(handler: Bulk, *, read_ahead: bool = True) -> SyncEngine:
+def engine_for(handler: Bulk, *, read_ahead: bool = True, **settings: Any) -> SyncEngine:
     registry = Registry()
     registry.register(handler)
     return SyncEngine(magento=None, odoo=None, stores=memory_stores(),  # type: ignore[arg-type]
-                      settings=Settings(batch_size=PAGE), registry=registry,
+                      settings=Settings(batch_size=PAGE, **settings), registry=registry,
                       read_ahead=read_ahead)
 
 
@@ -244,6 +244,19 @@ async def test_customers_pass_over_the_fakes_holds_about_two_pages(world: World)
     assert result.created == 250 and result.records == ()
     assert 0 < peak <= 2 * 25, peak
     assert live_plans() == 0
+
+
+async def test_payloads_are_redacted_once_in_the_log_and_in_a_dry_run() -> None:
+    secret = "s3cret-api-key"
+    handler = Bulk(3)
+    handler.items[0] = Item(1, f"leaked {secret}")
+    engine = engine_for(handler, odoo=OdooSettings(api_key=secret))
+    dry = await engine.sync("bulk", M2O, dry_run=True)
+    assert dry.planned[0].values["name"] == "leaked ***"
+    await engine.sync("bulk", M2O)
+    entries = await engine.stores.log.query(LogFilter(entity="bulk"))
+    assert entries and all(secret not in (e.request or "") for e in entries)
+    assert any("leaked ***" in (e.request or "") for e in entries)
 
 
 def test_echo_marks_are_bounded_by_age_and_count() -> None:
