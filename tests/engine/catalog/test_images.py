@@ -36,7 +36,7 @@ async def test_images_and_video_land_once(derived: World) -> None:
     sent = uploads(derived)
     assert sent == 3 + 2 + 1
     again = await derived.engine.sync("images", "o2m", full=True)
-    assert {r.outcome for r in again.records} == {Outcome.SKIPPED}
+    assert again.skipped == again.total > 0
     assert uploads(derived) == sent
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from magodoo.engine.result import Outcome
 from tests.engine.conftest import World
 
 
@@ -22,4 +21,4 @@ async def test_dry_run_lists_and_the_reset_rebuilds(catalog: World) -> None:
     now = {c["id"] for c in catalog.magento.state.categories if c["id"] > 2}
     assert len(now) == count and not now & old_ids
     again = await catalog.engine.sync("categories", "o2m", full=True)
-    assert {r.outcome for r in again.records} == {Outcome.SKIPPED}
+    assert again.skipped == again.total > 0

@@ -55,7 +55,7 @@ async def test_names_go_to_the_store_views_of_active_languages(derived: World) -
     assert set(store_value(derived, "FURN_7777", 2)) == {"name"}  # nothing else at store level
     before = derived.writes()
     again = await derived.engine.sync("translations", "o2m", full=True)
-    assert {r.outcome for r in again.records} == {Outcome.SKIPPED}
+    assert again.skipped == again.total > 0
     assert derived.writes() == before
 
 
