@@ -119,7 +119,7 @@ async def test_category_names_and_option_labels_go_to_the_store_views(derived: W
     before = derived.writes()
     for entity in ("category_translations", "option_translations"):
         again = await derived.engine.sync(entity, "o2m", full=True)
-        assert {r.outcome for r in again.records} == {Outcome.SKIPPED}, entity
+        assert again.skipped == again.total > 0, entity
     assert derived.writes() == before
     # a renamed value: the attributes handler's rename drops the option's store labels
     # (Magento saves them all at once); the option translations put them back
