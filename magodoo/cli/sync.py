@@ -128,9 +128,11 @@ def failure_lines(rows: list[Row], recovered: set[tuple[str, str, str]] | None =
                 and (r.entity, r.direction.value, rec.source_id) not in (recovered or ())]
     if not failures:
         return []
-    lines = [f"failures ({len(failures)}):", *failures[:MAX_FAILURES_SHOWN]]
-    if len(failures) > MAX_FAILURES_SHOWN:
-        lines.append(f"  ... and {len(failures) - MAX_FAILURES_SHOWN} more "
+    # A pass keeps at most engine.keep_outcomes failed records: count from the totals.
+    total = max(len(failures), sum(row.failed for row in rows))
+    lines = [f"failures ({total}):", *failures[:MAX_FAILURES_SHOWN]]
+    if total > MAX_FAILURES_SHOWN:
+        lines.append(f"  ... and {total - MAX_FAILURES_SHOWN} more "
                      "(see `magodoo log list --status failed`; they are queued for retry)")
     return lines
 

@@ -39,3 +39,17 @@ def test_sync_positional_entity(fakes: Fakes, tmp_path: Path,
     assert ODOO_KEY not in out
     assert main(["sync", "customers", "--all", "--config", config]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_failure_count_comes_from_the_totals_not_the_outcomes_kept() -> None:
+    """A pass keeps at most engine.keep_outcomes failed records; the summary counts them all."""
+    from magodoo.backends import Direction
+    from magodoo.cli.sync import MAX_FAILURES_SHOWN, Row, failure_lines
+    from magodoo.engine import Outcome, RecordOutcome, SyncResult
+
+    kept = tuple(RecordOutcome(str(i), Outcome.FAILED, reason="boom") for i in range(3))
+    result = SyncResult("customers", Direction.MAGENTO_TO_ODOO, records=kept,
+                        counts={Outcome.FAILED: 5000})
+    lines = failure_lines([Row("customers", "m2o", result)])
+    assert lines[0] == "failures (5000):"
+    assert f"and {5000 - MAX_FAILURES_SHOWN} more" in lines[-1]
