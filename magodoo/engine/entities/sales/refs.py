@@ -70,14 +70,14 @@ async def load_sale_orders(
                       for t in ln.get("tax_id") or ()})
     taxes: dict[int, TaxRef] = {}
     if tax_ids:
-        for row in await ctx.odoo.read("account.tax", tax_ids, TAX_FIELDS):
-            taxes[int(row["id"])] = TaxRef(int(row["id"]), float(row.get("amount") or 0.0),
-                                           bool(row.get("price_include")),
-                                           str(row.get("amount_type") or "percent"))
+        for tax in await ctx.odoo.read("account.tax", tax_ids, TAX_FIELDS):
+            taxes[int(tax["id"])] = TaxRef(int(tax["id"]), float(tax.get("amount") or 0.0),
+                                           bool(tax.get("price_include")),
+                                           str(tax.get("amount_type") or "percent"))
     out: dict[int, SaleOrderRef] = {}
     for magento_id, odoo_id in pairs.items():
-        order, row = orders.get(magento_id), rows.get(odoo_id)
-        if order is None or row is None:
+        order, head = orders.get(magento_id), rows.get(odoo_id)
+        if order is None or head is None:  # gone on one side: the mapper names it
             continue
         refs = tuple(
             SaleLineRef(line_id=int(ln["id"]), product_id=_m2o(ln.get("product_id")),
@@ -94,9 +94,9 @@ async def load_sale_orders(
         if lookups is not None and code and code in lookups.payments:
             journal = lookups.payments[code].journal_id
         out[magento_id] = SaleOrderRef(
-            order_id=odoo_id, name=str(row.get("name") or odoo_id),
-            partner_invoice_id=_m2o(row.get("partner_invoice_id")),
-            partner_shipping_id=_m2o(row.get("partner_shipping_id")), lines=refs,
+            order_id=odoo_id, name=str(head.get("name") or odoo_id),
+            partner_invoice_id=_m2o(head.get("partner_invoice_id")),
+            partner_shipping_id=_m2o(head.get("partner_shipping_id")), lines=refs,
             item_ids=product_item_ids(order), journal_id=journal,
             carrier_code=(carrier_code(order) or "").split("_", 1)[0] or None,
             carrier_title=carrier_title(order) if carrier_code(order) else None,
