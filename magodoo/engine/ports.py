@@ -14,7 +14,7 @@ from magodoo.magento.models_catalog import Category, SourceItem, StockItem
 from magodoo.magento.models_common import Page
 from magodoo.magento.models_customers import Customer
 from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierPrice
-from magodoo.magento.models_sales import Invoice, Order, Track
+from magodoo.magento.models_sales import CreditMemo, Invoice, Order, Track
 from magodoo.magento.models_store import TaxRate
 from magodoo.magento.search import SearchCriteria
 
@@ -141,6 +141,10 @@ class MagentoPort(Protocol):
     async def search_invoices(
         self, criteria: SearchCriteria | None = ..., *, fields: Any = ...
     ) -> Page[Invoice]: ...
+
+    async def search_credit_memos(
+        self, criteria: SearchCriteria | None = ..., *, fields: Any = ...
+    ) -> Page[CreditMemo]: ...
 
     async def create_shipment(
         self, order_id: int, items: Any = ..., *, tracks: Iterable[Track] = ...,

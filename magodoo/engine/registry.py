@@ -96,6 +96,7 @@ def default_registry() -> Registry:
     from magodoo.engine.entities.customers import CustomerImporter
     from magodoo.engine.entities.prices import PriceExporter
     from magodoo.engine.entities.sales import (
+        CreditMemoImporter,
         InvoiceImporter,
         OrderImporter,
         OrderStatusExporter,
@@ -109,6 +110,7 @@ def default_registry() -> Registry:
     registry.register(TaxRateImporter())
     registry.register(OrderImporter())
     registry.register(InvoiceImporter())
+    registry.register(CreditMemoImporter())
     registry.register(OrderStatusExporter())
     registry.register(ShipmentExporter())
     registry.register(CategoryExporter())

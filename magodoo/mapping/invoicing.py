@@ -24,16 +24,20 @@ from typing import Any
 import attrs
 
 from magodoo.exceptions import MappingError
-from magodoo.magento.models_sales import Invoice
+from magodoo.magento.models_sales import CreditMemo, Invoice
 from magodoo.mapping.sales import TaxRef, odoo_line_amounts, round_money
 
 __all__ = [
+    "CreditMemoContext",
+    "CreditNoteValues",
     "InvoiceContext",
     "InvoiceValues",
     "SaleLineRef",
     "SaleOrderRef",
     "ShipmentContext",
     "ShipmentValues",
+    "balance",
+    "creditmemo_to_refund",
     "invoice_to_move",
     "line_items",
     "picking_to_shipment",
@@ -184,31 +188,158 @@ def _adjustments(invoice: Invoice, ctx: InvoiceContext,
                  chosen: list[tuple[SaleLineRef, float]]) -> list[dict[str, Any]]:
     """Lines for what Magento's invoice holds beyond the order lines (store credit, gift
     cards, extension fees) and for the cents Odoo's rounding would differ by."""
+    try:
+        return balance(chosen, (), _num(invoice.grand_total), _num(invoice.tax_amount),
+                       ctx.adjustment_product, ctx.rounding_tax)
+    except ValueError as exc:
+        raise _fail(invoice, str(exc), "grand_total") from None
+
+
+def balance(
+    chosen: Sequence[tuple[SaleLineRef, float]], untaxed: Sequence[float], total: float,
+    tax: float, product: int | None, rounding_tax: TaxRef | None,
+) -> list[dict[str, Any]]:
+    """The lines that make Odoo's untaxed amount and tax equal ``total - tax`` and ``tax``:
+    ``chosen`` lines (ref, quantity) as Odoo computes them, plus ``untaxed`` amounts."""
     amounts = [odoo_line_amounts(ref.price_unit, ref.discount, qty, ref.taxes)
                for ref, qty in chosen]
-    want_total = round_money(_num(invoice.grand_total))
-    want_tax = round_money(_num(invoice.tax_amount))
-    delta_untaxed = round_money(want_total - want_tax - sum(a[0] for a in amounts))
+    want_total = round_money(total)
+    want_tax = round_money(tax)
+    delta_untaxed = round_money(want_total - want_tax - sum(a[0] for a in amounts)
+                                - sum(untaxed))
     delta_tax = round_money(want_tax - sum(a[1] for a in amounts))
     out: list[dict[str, Any]] = []
-    product = ctx.adjustment_product
     if (delta_untaxed or delta_tax) and product is None:
-        raise _fail(invoice, "the amounts differ from the order lines' and need the "
-                    "adjustment product (sales.adjustment_product)", "grand_total")
+        raise ValueError("the amounts differ from the order lines' and need the adjustment "
+                         "product (sales.adjustment_product)")
     if delta_untaxed:
         small = abs(delta_untaxed) <= 0.01 * (len(chosen) + 1)
         name = "Rounding difference (Magento)" if small else "Other Magento amounts"
-        out.append({"product_id": product, "name": name, "quantity": 1.0,
-                    "price_unit": delta_untaxed, "discount": 0.0, "tax_ids": [(6, 0, [])]})
+        out.append(_free_line(product, name, delta_untaxed))
     if delta_tax:
-        tax = ctx.rounding_tax
-        if tax is None or tax.amount_type != "fixed" or not tax.amount:
-            raise _fail(invoice, f"tax differs from the order lines' by {delta_tax:.2f} and "
-                        "needs the rounding tax (sales.rounding_tax)", "tax_amount")
+        if rounding_tax is None or rounding_tax.amount_type != "fixed" or not rounding_tax.amount:
+            raise ValueError(f"tax differs from the order lines' by {delta_tax:.2f} and needs "
+                             "the rounding tax (sales.rounding_tax)")
         out.append({"product_id": product, "name": "Tax rounding (Magento)",
-                    "quantity": float(round(delta_tax / tax.amount)), "price_unit": 0.0,
-                    "discount": 0.0, "tax_ids": [(6, 0, [tax.tax_id])]})
+                    "quantity": float(round(delta_tax / rounding_tax.amount)),
+                    "price_unit": 0.0, "discount": 0.0,
+                    "tax_ids": [(6, 0, [rounding_tax.tax_id])]})
     return out
+
+
+def _free_line(product: int | None, name: str, amount: float) -> dict[str, Any]:
+    return {"product_id": product or False, "name": name, "quantity": 1.0,
+            "price_unit": round_money(amount), "discount": 0.0, "tax_ids": [(6, 0, [])]}
+
+
+# ---- credit memos ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CreditMemoContext:
+    """``orders`` by Magento order id; ``invoices``: the Odoo invoice each memo reverses (by
+    Magento credit memo id: the memo's invoice, or for an offline refund the order's first
+    invoice)."""
+
+    orders: Mapping[int, SaleOrderRef] = attrs.field(factory=dict)
+    invoices: Mapping[int, int] = attrs.field(factory=dict)
+    adjustment_product: int | None = None
+    rounding_tax: TaxRef | None = None
+
+
+@attrs.frozen
+class CreditNoteValues:
+    """A credit note: the invoice to reverse, the lines it must end with, its total."""
+
+    memo_id: int
+    increment_id: str
+    sale_order_id: int
+    reverse_move_id: int
+    reason: str
+    lines: tuple[Mapping[str, Any], ...]
+    total: float
+    journal_id: int | None
+    paid: bool
+    date: str | None = None
+
+    def hashable(self) -> dict[str, Any]:
+        return {"reverse": self.reverse_move_id, "lines": [dict(v) for v in self.lines],
+                "paid": self.paid, "journal": self.journal_id}
+
+
+def _memo_fail(memo: CreditMemo, message: str, field: str) -> MappingError:
+    return MappingError(message, entity="credit_memos",
+                        record=memo.increment_id or memo.entity_id, field=field)
+
+
+def creditmemo_to_refund(memo: CreditMemo, ctx: CreditMemoContext) -> CreditNoteValues:
+    """Map one Magento credit memo to the lines of its Odoo credit note: the refunded items
+    and quantities, the shipping refund, the adjustment refund (positive) and fee (negative),
+    and lines for Odoo's rounding so that the amounts equal Magento's to the cent."""
+    if memo.entity_id is None:
+        raise _memo_fail(memo, "no entity_id", "entity_id")
+    order = ctx.orders.get(memo.order_id or -1)
+    if order is None:
+        raise _memo_fail(memo, f"its order {memo.order_id} is not in Odoo", "order_id")
+    move = ctx.invoices.get(memo.entity_id)
+    if move is None:
+        raise _memo_fail(memo, "no Odoo invoice of its order to reverse",
+                         "invoice_id" if memo.invoice_id else "order_id")
+    try:
+        by_item = line_items(order)
+    except MappingError as exc:
+        raise _memo_fail(memo, str(exc), "order_id") from None
+    chosen: list[tuple[SaleLineRef, float]] = []
+    for index, item in enumerate(memo.items or ()):
+        qty = _num(item.qty)
+        if qty <= 0:
+            continue
+        ref = by_item.get(item.order_item_id or -1)
+        if ref is None:
+            if _num(item.row_total) or _num(item.price):
+                raise _memo_fail(memo, f"order item {item.order_item_id} has no Odoo line",
+                                 f"items[{index}].order_item_id")
+            continue
+        chosen.append((ref, qty))
+    lines = [_line(ref, qty) for ref, qty in chosen]
+    shipping = _num(memo.shipping_amount)
+    if shipping:
+        delivery = next((ref for ref in order.lines if ref.is_delivery), None)
+        if delivery is None:
+            raise _memo_fail(memo, "refunds shipping but the Odoo order has no shipping line",
+                             "shipping_amount")
+        price = delivery.price_unit * (1 - delivery.discount / 100.0)
+        ref = attrs.evolve(delivery, price_unit=round_money(shipping)) if abs(
+            price - shipping) > 0.004 else delivery
+        if ref is not delivery:
+            ref = attrs.evolve(ref, discount=0.0)
+        chosen.append((ref, 1.0))
+        lines.append(_line(ref, 1.0))
+    untaxed: list[float] = []
+    if _num(memo.adjustment_positive):
+        amount = _num(memo.adjustment_positive)
+        lines.append(_free_line(ctx.adjustment_product, "Adjustment refund (Magento)", amount))
+        untaxed.append(amount)
+    if _num(memo.adjustment_negative):
+        amount = -_num(memo.adjustment_negative)
+        lines.append(_free_line(ctx.adjustment_product, "Adjustment fee (Magento)", amount))
+        untaxed.append(amount)
+    if not lines:
+        raise _memo_fail(memo, "refunds nothing", "items")
+    try:
+        lines += balance(chosen, untaxed, _num(memo.grand_total), _num(memo.tax_amount),
+                         ctx.adjustment_product, ctx.rounding_tax)
+    except ValueError as exc:
+        raise _memo_fail(memo, str(exc), "grand_total") from None
+    label = str(memo.increment_id or memo.entity_id)
+    return CreditNoteValues(
+        memo_id=memo.entity_id, increment_id=str(memo.increment_id or ""),
+        sale_order_id=order.order_id, reverse_move_id=move,
+        reason=f"Magento credit memo {label}", lines=tuple(lines),
+        total=round_money(_num(memo.grand_total)), journal_id=order.journal_id,
+        paid=memo.state in (None, 2),
+        date=memo.created_at.strftime("%Y-%m-%d") if memo.created_at else None,
+    )
 
 
 # ---- shipments -------------------------------------------------------------------------------

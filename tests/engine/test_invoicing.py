@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from magodoo.testing._magento import sales_invoices, sales_shipments
+from magodoo.testing._magento import sales_creditmemos, sales_invoices, sales_shipments
 from tests.engine.conftest import World
 from tests.engine.test_sales import M2O, O2M, odoo_order, sales  # noqa: F401 - the fixture
 
@@ -140,3 +140,94 @@ async def test_partial_delivery_then_backorder(sales: World) -> None:  # noqa: F
     again = await sales.engine.sync("shipments", O2M, full=True)
     assert again.summary()["created"] == 0
     assert len(_magento_shipments(sales, order)) == 2
+
+
+# ---- credit memos ----------------------------------------------------------------------------
+
+
+def magento_memos(world: World) -> list[dict[str, Any]]:
+    state = world.magento.state
+    return [sales_creditmemos.render(state, m)
+            for m in state.table(sales_creditmemos.CREDITMEMOS).values()]
+
+
+def odoo_note(world: World, increment: str) -> dict[str, Any]:
+    rows = [m for m in world.odoo.table("account.move").values()
+            if m.get("move_type") == "out_refund"
+            and m.get("ref") == f"Magento credit memo {increment}"]
+    assert len(rows) == 1, increment
+    (row,), _ = world.odoo.execute("account.move", "read", [[rows[0]["id"]], [
+        "state", "payment_state", "amount_tax", "amount_total", "reversed_entry_id"]], {})
+    return dict(row)
+
+
+async def test_every_demo_credit_memo_a_posted_note_to_the_cent(sales: World) -> None:  # noqa: F811
+    results = await sales.engine.sync_all(M2O)
+    memos = results["credit_memos"]
+    assert memos.summary()["failed"] == 0, [r.reason for r in memos.records if r.reason]
+    wanted = magento_memos(sales)
+    assert any(m.get("invoice_id") for m in wanted)
+    assert any(not m.get("invoice_id") for m in wanted), "offline refunds in the demo"
+    for memo in wanted:
+        row = odoo_note(sales, memo["increment_id"])
+        assert row["state"] == "posted"
+        assert row["reversed_entry_id"]
+        assert (round(row["amount_tax"], 2), round(row["amount_total"], 2)) == (
+            float(memo["tax_amount"]), float(memo["grand_total"])), memo["increment_id"]
+        if int(memo["state"]) == 2:
+            assert row["payment_state"] in ("paid", "reversed"), memo["increment_id"]
+    writes = sales.writes()
+    sales.clock.advance(120)
+    again = await sales.engine.sync_all(M2O, full=True)
+    assert again["credit_memos"].summary()["created"] == 0
+    assert sales.writes() == writes
+
+
+async def test_offline_refund_of_an_order_without_odoo_invoice_invoices_first(
+    sales: World,  # noqa: F811
+) -> None:
+    await sales.engine.sync("orders", M2O)
+    memo = next(m for m in magento_memos(sales) if not m.get("invoice_id"))
+    result = await sales.engine.sync("credit_memos", M2O, keys=[memo["entity_id"]])
+    assert result.summary()["created"] == 1, result.records
+    note = odoo_note(sales, memo["increment_id"])
+    (invoice,) = [m for m in sales.odoo.table("account.move").values()
+                  if m["id"] == note["reversed_entry_id"][0]]
+    assert invoice["move_type"] == "out_invoice" and invoice["state"] == "posted"
+    assert round(note["amount_total"], 2) == float(memo["grand_total"])
+
+
+async def test_two_partial_memos_with_shipping_and_adjustments_on_one_order(
+    sales: World,  # noqa: F811
+) -> None:
+    """Offline refunds (the only kind an offline payment method allows): first one item with
+    an adjustment fee, then the shipping only with an adjustment refund."""
+    await sales.engine.sync_all(M2O)
+    state = sales.magento.state
+    order = next(o for o in state.table("orders").values() if o["state"] == "complete"
+                 and float(o.get("total_refunded") or 0) == 0
+                 and float(o["shipping_amount"]) > 0)
+    item = next(i for i in state.table("order_items")
+                if i["order_id"] == order["entity_id"] and not i.get("parent_item_id"))
+    sales.clock.advance(120)
+    sales_creditmemos.create_creditmemo(state, order, {
+        "items": [{"order_item_id": item["item_id"], "qty": 1}],
+        "arguments": {"shipping_amount": 0, "adjustment_positive": 0,
+                      "adjustment_negative": 2.5}})
+    sales_creditmemos.create_creditmemo(state, order, {
+        "items": [{"order_item_id": item["item_id"], "qty": 0}],
+        "arguments": {"shipping_amount": float(order["shipping_amount"]),
+                      "adjustment_positive": 1.25, "adjustment_negative": 0}})
+    result = await sales.engine.sync("credit_memos", M2O)
+    assert result.summary()["created"] == 2, [r.reason for r in result.records]
+    memos = [m for m in magento_memos(sales) if m["order_id"] == order["entity_id"]]
+    assert len(memos) == 2
+    assert float(memos[0]["adjustment_negative"]) == 2.5
+    assert [float(i["qty"]) for i in memos[1]["items"] if float(i["qty"])] == []
+    assert float(memos[1]["shipping_amount"]) == float(order["shipping_amount"])
+    notes = [odoo_note(sales, m["increment_id"]) for m in memos]
+    assert len({n["reversed_entry_id"][0] for n in notes}) == 1
+    for memo, note in zip(memos, notes, strict=True):
+        assert note["state"] == "posted"
+        assert (round(note["amount_tax"], 2), round(note["amount_total"], 2)) == (
+            float(memo["tax_amount"]), float(memo["grand_total"])), memo
