@@ -250,3 +250,17 @@ def test_shipments_table_names_every_field_read_and_written() -> None:
                   "items[].order_item_id", "tracks[].track_number", "tracks[].carrier_code",
                   "tracks[].title"):
         assert field in text, field
+
+
+def test_credit_memos_table_names_every_written_field() -> None:
+    from tests.mapping.test_invoicing import MEMO_CTX, memo
+
+    from magodoo.mapping.invoicing import creditmemo_to_refund
+
+    text = (DOCS / "credit_memos.md").read_text()
+    mapped = creditmemo_to_refund(memo([(1001, 1)], shipping=2.0, positive=1.0, negative=0.5),
+                                  MEMO_CTX)
+    for field in {k for ln in mapped.lines for k in ln} | {"ref", "reversed_entry_id"}:
+        assert f"`{field}`" in text, field
+    for field in ("adjustment_positive", "adjustment_negative", "shipping_amount", "invoice_id"):
+        assert f"`{field}`" in text, field

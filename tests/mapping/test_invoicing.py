@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 
 from magodoo.exceptions import MappingError
-from magodoo.magento.models_sales import Invoice
+from magodoo.magento.models_sales import CreditMemo, Invoice
 from magodoo.mapping.invoicing import (
+    CreditMemoContext,
     InvoiceContext,
     SaleLineRef,
     SaleOrderRef,
     ShipmentContext,
+    creditmemo_to_refund,
     invoice_to_move,
     picking_to_shipment,
     tracking_numbers,
@@ -135,3 +137,67 @@ def test_delivery_not_validated_or_not_magento_is_refused() -> None:
 
 def test_tracking_numbers() -> None:
     assert tracking_numbers(False) == [] and tracking_numbers(" a b,a ") == ["a", "b"]
+
+
+# ---- credit memos ----------------------------------------------------------------------------
+
+MEMO_CTX = CreditMemoContext(orders={500: ORDER}, invoices={88: 700, 89: 700},
+                             adjustment_product=99, rounding_tax=ROUNDING)
+
+
+def memo(lines: list[tuple[int, float]], *, shipping: float = 0.0, positive: float = 0.0,
+         negative: float = 0.0, **extra: Any) -> CreditMemo:
+    prices = {1001: 12.5, 1002: 3.0}
+    taxed = sum(prices[i] * q for i, q in lines) + shipping
+    tax = round(taxed * 0.1, 2)
+    data: dict[str, Any] = {
+        "entity_id": 88, "increment_id": "000000088", "order_id": 500, "invoice_id": None,
+        "state": 2, "created_at": "2026-11-22 09:00:00", "shipping_amount": shipping,
+        "adjustment_positive": positive, "adjustment_negative": negative, "tax_amount": tax,
+        "grand_total": round(taxed + tax + positive - negative, 2),
+        "items": [{"order_item_id": i, "qty": q, "price": prices[i],
+                   "row_total": prices[i] * q} for i, q in lines],
+    }
+    data.update(extra)
+    return CreditMemo.from_api(data)
+
+
+def test_partial_refund_with_an_adjustment_fee() -> None:
+    mapped = creditmemo_to_refund(memo([(1001, 1)], negative=2.5), MEMO_CTX)
+    assert [(ln["name"], ln["quantity"], ln["price_unit"]) for ln in mapped.lines] == [
+        ("Mug", 1, 12.5), ("Adjustment fee (Magento)", 1.0, -2.5)]
+    assert mapped.lines[1]["tax_ids"] == [(6, 0, [])]
+    assert (mapped.reverse_move_id, mapped.total, mapped.paid) == (700, 11.25, True)
+    assert mapped.reason == "Magento credit memo 000000088"
+
+
+def test_refund_of_shipping_only_and_adjustment_refund() -> None:
+    mapped = creditmemo_to_refund(memo([(1001, 0)], shipping=2.0, positive=1.25), MEMO_CTX)
+    assert [(ln["name"], ln["quantity"], ln["price_unit"]) for ln in mapped.lines] == [
+        ("Flat Rate - Fixed", 1.0, 2.0), ("Adjustment refund (Magento)", 1.0, 1.25)]
+    assert mapped.lines[0]["sale_line_ids"] == [(6, 0, [403])]
+    assert mapped.lines[0]["tax_ids"] == [(6, 0, [7])]
+
+
+def test_offline_refund_without_invoice_names_the_order() -> None:
+    """The handler syncs the order's invoices first; a memo whose order still has none is a
+    clear error, never a credit note reversing nothing."""
+    ctx = CreditMemoContext(orders={500: ORDER}, adjustment_product=99, rounding_tax=ROUNDING)
+    with pytest.raises(MappingError) as info:
+        creditmemo_to_refund(memo([(1001, 1)]), ctx)
+    assert info.value.field == "order_id" and info.value.record == "000000088"
+    with_invoice = creditmemo_to_refund(memo([(1001, 1)]), MEMO_CTX)
+    assert with_invoice.reverse_move_id == 700
+
+
+def test_two_credit_memos_on_one_order_make_two_notes() -> None:
+    one = creditmemo_to_refund(memo([(1001, 1)]), MEMO_CTX)
+    two = creditmemo_to_refund(memo([(1002, 2)], entity_id=89, increment_id="000000089"),
+                               MEMO_CTX)
+    assert one.reverse_move_id == two.reverse_move_id == 700
+    assert one.reason != two.reason
+    assert [ln["sale_line_ids"] for ln in two.lines] == [[(6, 0, [402])]]
+
+
+def test_open_credit_memo_is_not_paid() -> None:
+    assert not creditmemo_to_refund(memo([(1001, 1)], state=1), MEMO_CTX).paid
