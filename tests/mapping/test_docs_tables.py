@@ -253,9 +253,8 @@ def test_shipments_table_names_every_field_read_and_written() -> None:
 
 
 def test_credit_memos_table_names_every_written_field() -> None:
-    from tests.mapping.test_invoicing import MEMO_CTX, memo
-
     from magodoo.mapping.invoicing import creditmemo_to_refund
+    from tests.mapping.test_invoicing import MEMO_CTX, memo
 
     text = (DOCS / "credit_memos.md").read_text()
     mapped = creditmemo_to_refund(memo([(1001, 1)], shipping=2.0, positive=1.0, negative=0.5),
