@@ -1,5 +1,5 @@
-"""Invoices Magento -> Odoo over both fakes: every order invoiced in Magento becomes a posted,
-paid Odoo invoice.
+"""Invoices and credit memos Magento -> Odoo over both fakes: every order invoiced in Magento
+becomes a posted, paid Odoo invoice, every credit memo a posted credit note.
 
 The fakes are filled as in ``bench_sales.py`` (orders of 3 lines with their customers), then
 every order is invoiced in the fake Magento (``capture``). The orders are synced first (not
@@ -10,10 +10,11 @@ every request after an injected latency (default 20 ms).
 
 Printed per pass: documents/s, round trips per document (both servers), Odoo writes::
 
-    python benchmarks/bench_invoicing.py                  # 2,000 invoices, 20 ms
+    python benchmarks/bench_invoicing.py                  # 2,000 invoices, 200 memos, 20 ms
     python benchmarks/bench_invoicing.py --orders 300
 
-Credit memos are not synced yet (issue 12 item 2), so the benchmark has no credit memos.
+Every tenth order also gets an offline credit memo of one item (every other one with an
+adjustment fee); ``credit_memos`` runs after ``invoices`` in each pass.
 A script, not a test.
 """
 
@@ -33,6 +34,7 @@ from magodoo.backends import open_sqlite_stores
 from magodoo.engine import connect
 from magodoo.settings import MagentoSettings, OdooSettings, SalesSettings, Settings, StoreSettings
 from magodoo.testing import serve
+from magodoo.testing._magento import sales_creditmemos as scm
 from magodoo.testing._magento import sales_invoices as si
 from magodoo.testing.fake_magento import FakeMagento
 from magodoo.testing.fake_odoo import FakeOdoo
@@ -47,10 +49,19 @@ def _writes(odoo: FakeOdoo) -> int:
 async def run(orders: int, latency: float, batch: int) -> None:
     started = time.perf_counter()
     magento, odoo = fakes(orders)
-    for order in list(magento.state.table("orders").values()):
-        si.create_invoice(magento.state, order, {"capture": True})
-    invoices = len(magento.state.table(si.INVOICES))
-    print(f"fakes filled: {orders} orders, {invoices} invoices in "
+    state = magento.state
+    for n, order in enumerate(list(state.table("orders").values())):
+        si.create_invoice(state, order, {"capture": True})
+        if n % 10 == 0:  # an offline refund of one item, with an adjustment fee
+            item = next(i for i in state.table("order_items")
+                        if i["order_id"] == order["entity_id"] and not i.get("parent_item_id"))
+            scm.create_creditmemo(state, order, {
+                "items": [{"order_item_id": item["item_id"], "qty": 1}],
+                "arguments": {"shipping_amount": 0, "adjustment_positive": 0,
+                              "adjustment_negative": 1.5 if n % 20 == 0 else 0}})
+    invoices = len(state.table(si.INVOICES))
+    memos = len(state.table(scm.CREDITMEMOS))
+    print(f"fakes filled: {orders} orders, {invoices} invoices, {memos} credit memos in "
           f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
     async with serve(magento.app) as murl, serve(odoo.app) as ourl:
         with tempfile.TemporaryDirectory(prefix="magodoo-bench-") as tmp:
@@ -74,27 +85,35 @@ async def run(orders: int, latency: float, batch: int) -> None:
                       file=sys.stderr)
                 magento.faults.latency = latency
                 odoo.faults.latency = latency
-                print(f"invoices: {invoices}, latency {latency * 1000:.0f} ms, batch {batch}")
-                print(f"{'pass':<22}{'docs':>7}{'s':>9}{'docs/s':>9}{'trips/doc':>11}"
+                print(f"invoices: {invoices}, credit memos: {memos}, latency "
+                      f"{latency * 1000:.0f} ms, batch {batch}")
+                print(f"{'entity':<14}{'pass':<22}{'docs':>7}{'s':>9}{'docs/s':>9}{'trips/doc':>11}"
                       f"{'odoo writes':>13}{'failed':>8}")
-                for name, full in (("first pass", False), ("pass writing nothing", True)):
+                for entity, name, full in (
+                    ("invoices", "first pass", False), ("credit_memos", "first pass", False),
+                    ("invoices", "pass writing nothing", True),
+                    ("credit_memos", "pass writing nothing", True),
+                ):
                     m0, o0, w0 = magento.total_requests, odoo.total_requests, _writes(odoo)
                     t1 = time.perf_counter()
-                    result = await conn.engine.sync("invoices", "m2o", full=full)
+                    result = await conn.engine.sync(entity, "m2o", full=full)
                     seconds = time.perf_counter() - t1
                     docs = len(result.records)
                     trips = (magento.total_requests - m0 + odoo.total_requests - o0)
                     failed = result.summary()["failed"]
-                    print(f"{name:<22}{docs:>7}{seconds:>9.2f}{docs / seconds:>9.1f}"
+                    print(f"{entity:<14}{name:<22}{docs:>7}{seconds:>9.2f}{docs / seconds:>9.1f}"
                           f"{trips / max(docs, 1):>11.3f}{_writes(odoo) - w0:>13}{failed:>8}")
-                print(f"invoices whose Odoo total differs from Magento's: {_differ(magento, odoo)}"
-                      f"; not paid: {_unpaid(odoo)}")
+                print(f"documents whose Odoo total differs from Magento's: "
+                      f"{_differ(magento, odoo)}; not paid: {_unpaid(odoo)}")
 
 
 def _differ(magento: FakeMagento, odoo: FakeOdoo) -> int:
     want = {str(i["increment_id"]): round(float(i["grand_total"]), 2)
             for i in magento.state.table(si.INVOICES).values()}
-    moves = [m for m in odoo.table("account.move").values() if m.get("move_type") == "out_invoice"]
+    want.update({f"Magento credit memo {m['increment_id']}": round(float(m["grand_total"]), 2)
+                 for m in magento.state.table(scm.CREDITMEMOS).values()})
+    moves = [m for m in odoo.table("account.move").values()
+             if m.get("move_type") in ("out_invoice", "out_refund")]
     rows, _ = odoo.execute("account.move", "read", [[m["id"] for m in moves],
                                                     ["ref", "amount_total"]], {})
     have = {str(r["ref"]): round(float(r["amount_total"]), 2) for r in rows}
@@ -103,9 +122,9 @@ def _differ(magento: FakeMagento, odoo: FakeOdoo) -> int:
 
 def _unpaid(odoo: FakeOdoo) -> int:
     moves = [m["id"] for m in odoo.table("account.move").values()
-             if m.get("move_type") == "out_invoice"]
+             if m.get("move_type") in ("out_invoice", "out_refund")]
     rows, _ = odoo.execute("account.move", "read", [moves, ["payment_state"]], {})
-    return sum(1 for r in rows if r["payment_state"] != "paid")
+    return sum(1 for r in rows if r["payment_state"] not in ("paid", "reversed"))
 
 
 def main() -> None:
