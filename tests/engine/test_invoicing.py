@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from magodoo.settings import EntitySettings
 from magodoo.testing._magento import sales_creditmemos, sales_invoices, sales_shipments
-from tests.engine.conftest import World
-from tests.engine.test_sales import M2O, O2M, odoo_order, sales  # noqa: F401 - the fixture
+from tests.engine.conftest import Clock, World
+from tests.engine.test_sales import (  # noqa: F401 - the fixture
+    M2O,
+    O2M,
+    odoo_order,
+    sales,
+    sales_world,
+)
 
 __all__: list[str] = []
 
@@ -231,3 +238,20 @@ async def test_two_partial_memos_with_shipping_and_adjustments_on_one_order(
         assert note["state"] == "posted"
         assert (round(note["amount_tax"], 2), round(note["amount_total"], 2)) == (
             float(memo["tax_amount"]), float(memo["grand_total"])), memo
+
+
+async def test_duplicate_webhook_through_the_queue_ships_once(clock: Clock) -> None:
+    """Odoo's webhook for the validated picking arrives twice, the second after the first job
+    ran: the picking's binding stops the second shipment."""
+    async with sales_world(clock, entities={"shipments": EntitySettings(realtime=True)}) as w:
+        await w.engine.sync_all(M2O)
+        order, _row, picking = _new_order_picking(w)
+        w.odoo.execute("stock.picking", "button_validate", [[picking["id"]]],
+                       {"context": {"skip_sms": True}})
+        w.clock.advance(120)
+        for _ in range(2):
+            assert len(await w.engine.enqueue("shipments", O2M, [picking["id"]])) == 1
+            assert await w.engine.work_once("w1") == 1
+        assert len(_magento_shipments(w, order)) == 1
+        assert w.magento.counters["POST /V1/order/{orderId}/ship"] == 1
+        assert sum((await w.stores.jobs.counts()).values()) == 0
