@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from magodoo.exceptions import TransportError
 from magodoo.settings import EntitySettings
 from magodoo.testing._magento import sales_creditmemos, sales_invoices, sales_shipments
 from tests.engine.conftest import Clock, World
@@ -255,3 +256,38 @@ async def test_duplicate_webhook_through_the_queue_ships_once(clock: Clock) -> N
         assert len(_magento_shipments(w, order)) == 1
         assert w.magento.counters["POST /V1/order/{orderId}/ship"] == 1
         assert sum((await w.stores.jobs.counts()).values()) == 0
+
+
+class PostFailsOnce:
+    """The engine's Odoo port, with the first ``action_post`` answer lost."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.failed = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        if method == "action_post" and not self.failed:
+            self.failed = True
+            raise TransportError("connection reset", method="POST", url="/jsonrpc")
+        return await self.inner.call(model, method, *args, **kwargs)
+
+
+async def test_invoice_left_in_draft_by_a_failed_post_is_posted_and_paid_on_retry(
+    sales: World,  # noqa: F811
+) -> None:
+    await sales.engine.sync("orders", M2O)
+    sales.engine.odoo = PostFailsOnce(sales.engine.odoo)
+    first = await sales.engine.sync("invoices", M2O)
+    assert first.summary()["failed"] > 0
+    drafts = [m for m in sales.odoo.table("account.move").values()
+              if m.get("move_type") == "out_invoice" and m.get("state") == "draft"]
+    assert drafts
+    sales.clock.advance(120)
+    again = await sales.engine.sync("invoices", M2O, full=True)
+    assert again.summary()["failed"] == 0, [r.reason for r in again.records if r.reason]
+    for inv in magento_invoices(sales):
+        row = odoo_invoice(sales, inv["increment_id"])  # exactly one each
+        assert (row["state"], row["payment_state"]) == ("posted", "paid"), inv["increment_id"]

@@ -171,6 +171,12 @@ class CreditMemoImporter(Handler[CreditMemo, CreditNoteValues]):
                 rounds.append([p])
         for group in rounds:
             await self._reverse(ctx, group)
+        return await self._finish(ctx, plans)
+
+    async def _finish(
+        self, ctx: Context, plans: list[MemoPlan]
+    ) -> dict[str, Written | BaseException]:
+        """Edit the draft notes to their memos, post them, pay the refunded ones."""
         notes = [int(p.target_id or 0) for p in plans]
         lines = await ctx.odoo.search_read_page(
             "account.move.line", [("move_id", "in", notes)], ["id", "move_id", "display_type"],
@@ -240,4 +246,11 @@ class CreditMemoImporter(Handler[CreditMemo, CreditNoteValues]):
     async def update(
         self, ctx: Context, plans: list[MemoPlan]
     ) -> Mapping[str, Written | BaseException]:
+        """A posted credit note is not rewritten; one found by its ``ref`` still in draft (a
+        create whose post failed) is edited, posted and paid now."""
+        ids = [int(p.target_id or 0) for p in plans]
+        rows = {int(r["id"]): r for r in await ctx.odoo.read(ACCOUNT_MOVE, ids, ["id", "state"])}
+        drafts = [p for p in plans if rows.get(int(p.target_id or 0), {}).get("state") == "draft"]
+        if drafts:
+            await self._finish(ctx, drafts)
         return {p.source_id: Written(str(p.target_id)) for p in plans}

@@ -173,4 +173,14 @@ class InvoiceImporter(Handler[Invoice, InvoiceValues]):
     async def update(
         self, ctx: Context, plans: list[InvoicePlan]
     ) -> Mapping[str, Written | BaseException]:
+        """A posted invoice is not rewritten; one found by its ``ref`` still in draft or unpaid
+        (a create whose post or payment failed) is posted and paid now."""
+        ids = [int(p.target_id or 0) for p in plans]
+        rows = {int(r["id"]): r for r in await ctx.odoo.read(
+            ACCOUNT_MOVE, ids, ["id", "state", "payment_state"])}
+        drafts = [i for i in ids if rows.get(i, {}).get("state") == "draft"]
+        if drafts:
+            await ctx.odoo.call(ACCOUNT_MOVE, "action_post", drafts)
+        await self._pay(ctx, [p for p in plans if p.value.paid and rows.get(
+            int(p.target_id or 0), {}).get("payment_state") not in ("paid", "in_payment")])
         return {p.source_id: Written(str(p.target_id)) for p in plans}
