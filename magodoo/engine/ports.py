@@ -14,7 +14,7 @@ from magodoo.magento.models_catalog import Category, SourceItem, StockItem
 from magodoo.magento.models_common import Page
 from magodoo.magento.models_customers import Customer
 from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierPrice
-from magodoo.magento.models_sales import Order
+from magodoo.magento.models_sales import CreditMemo, Invoice, Order, Track
 from magodoo.magento.models_store import TaxRate
 from magodoo.magento.search import SearchCriteria
 
@@ -137,6 +137,20 @@ class MagentoPort(Protocol):
 
     async def search_tax_rates(self, criteria: SearchCriteria | None = ...) -> Page[TaxRate]:
         ...
+
+    async def search_invoices(
+        self, criteria: SearchCriteria | None = ..., *, fields: Any = ...
+    ) -> Page[Invoice]: ...
+
+    async def search_credit_memos(
+        self, criteria: SearchCriteria | None = ..., *, fields: Any = ...
+    ) -> Page[CreditMemo]: ...
+
+    async def create_shipment(
+        self, order_id: int, items: Any = ..., *, tracks: Iterable[Track] = ...,
+        source_code: str | None = ..., notify: bool = ..., comment: str | None = ...,
+        comment_visible: bool = ...,
+    ) -> int: ...
 
     async def add_order_comment(
         self, order_id: int, comment: str, *, status: str | None = ...,

@@ -96,8 +96,11 @@ def default_registry() -> Registry:
     from magodoo.engine.entities.customers import CustomerImporter
     from magodoo.engine.entities.prices import PriceExporter
     from magodoo.engine.entities.sales import (
+        CreditMemoImporter,
+        InvoiceImporter,
         OrderImporter,
         OrderStatusExporter,
+        ShipmentExporter,
         TaxRateImporter,
     )
     from magodoo.engine.entities.stock import StockExporter, StockTransferListener
@@ -106,7 +109,10 @@ def default_registry() -> Registry:
     registry.register(CustomerImporter())
     registry.register(TaxRateImporter())
     registry.register(OrderImporter())
+    registry.register(InvoiceImporter())
+    registry.register(CreditMemoImporter())
     registry.register(OrderStatusExporter())
+    registry.register(ShipmentExporter())
     registry.register(CategoryExporter())
     registry.register(PriceExporter())
     registry.register(StockExporter())

@@ -4,6 +4,17 @@ out. No I/O here; the engine resolves what a mapper needs (bindings, country ids
 from __future__ import annotations
 
 from magodoo.mapping.categories import CategoryContext, CategoryValues, category_to_magento
+from magodoo.mapping.invoicing import (
+    CreditMemoContext,
+    CreditNoteValues,
+    InvoiceContext,
+    InvoiceValues,
+    ShipmentContext,
+    ShipmentValues,
+    creditmemo_to_refund,
+    invoice_to_move,
+    picking_to_shipment,
+)
 from magodoo.mapping.partners import (
     AddressValues,
     PartnerContext,
@@ -19,6 +30,10 @@ __all__ = [
     "AddressValues",
     "CategoryContext",
     "CategoryValues",
+    "CreditMemoContext",
+    "CreditNoteValues",
+    "InvoiceContext",
+    "InvoiceValues",
     "OrderContext",
     "OrderValues",
     "PartnerContext",
@@ -26,14 +41,19 @@ __all__ = [
     "PriceContext",
     "PriceValues",
     "ProductStock",
+    "ShipmentContext",
+    "ShipmentValues",
     "StockContext",
     "StockValues",
     "TaxContext",
     "TaxValues",
     "Tier",
     "category_to_magento",
+    "creditmemo_to_refund",
     "customer_to_partner",
+    "invoice_to_move",
     "order_to_sale",
+    "picking_to_shipment",
     "product_price",
     "stock_to_magento",
     "tax_rate_to_tax",

@@ -57,6 +57,7 @@ __all__ = [
     "order_to_sale",
     "payment_code",
     "payment_title",
+    "product_item_ids",
     "round_money",
     "shipping_address",
     "skus_needed",
@@ -399,6 +400,11 @@ def _product_items(order: Order) -> list[OrderItem]:
         if parent is not None and parent.product_type == "bundle":
             out.append(item)
     return out
+
+
+def product_item_ids(order: Order) -> tuple[int, ...]:
+    """The Magento item ids that became the Odoo order's product lines, in line order."""
+    return tuple(i.item_id for i in _product_items(order) if i.item_id is not None)
 
 
 def _item_taxes(order: Order) -> tuple[dict[int, list[str]], list[str]]:

@@ -28,6 +28,7 @@ from magodoo.realtime.receiver import (
     WEBHOOK_PATH,
     RedactedAccessLogger,
     WebhookReceiver,
+    odoo_model_entities,
     odoo_models,
 )
 from magodoo.realtime.service import (
@@ -52,6 +53,7 @@ __all__ = [
     "WebhookReceiver",
     "health_routes",
     "list_odoo_webhooks",
+    "odoo_model_entities",
     "odoo_models",
     "poll_magento",
     "provision_odoo_webhooks",

@@ -36,6 +36,7 @@ __all__ = [
     "WEBHOOK_PATH",
     "RedactedAccessLogger",
     "WebhookReceiver",
+    "odoo_model_entities",
     "odoo_models",
 ]
 
@@ -59,11 +60,18 @@ BODY_TIMEOUT = 10.0
 
 
 def odoo_models(engine: SyncEngine) -> dict[str, str]:
-    """Odoo model -> entity, for every Odoo -> Magento handler the engine has."""
-    found: dict[str, str] = {}
+    """Odoo model -> entity, for every Odoo -> Magento handler the engine has (the first in
+    dependency order when several sync one model; :func:`odoo_model_entities` has them all)."""
+    return {model: entities[0] for model, entities in odoo_model_entities(engine).items()}
+
+
+def odoo_model_entities(engine: SyncEngine) -> dict[str, tuple[str, ...]]:
+    """Odoo model -> every entity whose handler follows it, in dependency order (a validated
+    ``stock.picking`` feeds both ``stock_transfers`` and ``shipments``)."""
+    found: dict[str, tuple[str, ...]] = {}
     for handler in engine.registry.ordered(Direction.ODOO_TO_MAGENTO):
         if handler.odoo_model:
-            found[handler.odoo_model] = handler.entity
+            found[handler.odoo_model] = (*found.get(handler.odoo_model, ()), handler.entity)
     return found
 
 
@@ -98,7 +106,8 @@ def _bad(message: str, status: int = 400) -> web.Response:
 class WebhookReceiver:
     """Receives Odoo's webhook POSTs at ``/odoo/webhook/<secret>`` and queues realtime jobs.
 
-    ``models`` maps an Odoo model to the entity syncing it (default: :func:`odoo_models`).
+    ``models`` maps an Odoo model to the entity syncing it (default: every entity
+    :func:`odoo_model_entities` names for it, each gets a job).
     ``delay`` is how long a job waits before a worker may run it (see the module text).
     Mount :meth:`app`, or add :meth:`handle` to your own application under
     :data:`WEBHOOK_PATH` (use :class:`RedactedAccessLogger`: the path holds the secret).
@@ -114,8 +123,11 @@ class WebhookReceiver:
     queued: int = attrs.field(default=0, init=False)
     rejected: int = attrs.field(default=0, init=False)
 
+    _fanout: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, init=False, repr=False)
+
     def __attrs_post_init__(self) -> None:
         if self.models is None:
+            self._fanout = odoo_model_entities(self.engine)
             self.models = odoo_models(self.engine)
 
     def url(self, base_url: str) -> str:
@@ -169,8 +181,10 @@ class WebhookReceiver:
             return _bad(f"no entity syncs the model {model!r}", status=422)
         try:
             due = self.engine.clock() + timedelta(seconds=self.delay)
-            jobs = await self.engine.enqueue(entity, Direction.ODOO_TO_MAGENTO, [record_id],
-                                             trigger=Trigger.REALTIME, not_before=due)
+            jobs = []
+            for name in self._fanout.get(model) or (entity,):
+                jobs += await self.engine.enqueue(name, Direction.ODOO_TO_MAGENTO, [record_id],
+                                                  trigger=Trigger.REALTIME, not_before=due)
         except MagodooError as exc:
             log.error("could not queue a webhook job: %s", exc,
                       extra={"model": model, "record_id": record_id})

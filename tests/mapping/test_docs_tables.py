@@ -225,3 +225,41 @@ def test_order_status_table_names_the_fields_and_events() -> None:
         assert f"`{event}`" in text, event
     for action in set(ORDER_STATES_TO_ODOO.values()):
         assert f"`{action}`" in text, action
+
+
+def test_invoices_table_names_every_written_field() -> None:
+    from magodoo.mapping.invoicing import invoice_to_move
+    from tests.mapping.test_invoicing import CTX, invoice
+
+    text = (DOCS / "invoices.md").read_text()
+    mapped = invoice_to_move(invoice([(1001, 1)], shipping=5.0, tax_amount=1.76,
+                                     grand_total=19.27), CTX)
+    fields = set(mapped.values) | {k for ln in mapped.values["invoice_line_ids"] for k in ln}
+    for field in fields:
+        assert f"`{field}`" in text, field
+
+
+def test_shipments_table_names_every_field_read_and_written() -> None:
+    from magodoo.mapping.invoicing import picking_to_shipment
+    from tests.mapping.test_invoicing import SHIP_CTX, move, picking
+
+    text = (DOCS / "shipments.md").read_text()
+    mapped = picking_to_shipment(picking(carrier_tracking_ref="1Z1"), [move(401, 1)], SHIP_CTX)
+    assert mapped.tracks
+    for field in ("state", "sale_id", "carrier_tracking_ref", "move_ids.quantity",
+                  "items[].order_item_id", "tracks[].track_number", "tracks[].carrier_code",
+                  "tracks[].title"):
+        assert field in text, field
+
+
+def test_credit_memos_table_names_every_written_field() -> None:
+    from magodoo.mapping.invoicing import creditmemo_to_refund
+    from tests.mapping.test_invoicing import MEMO_CTX, memo
+
+    text = (DOCS / "credit_memos.md").read_text()
+    mapped = creditmemo_to_refund(memo([(1001, 1)], shipping=2.0, positive=1.0, negative=0.5),
+                                  MEMO_CTX)
+    for field in {k for ln in mapped.lines for k in ln} | {"ref", "reversed_entry_id"}:
+        assert f"`{field}`" in text, field
+    for field in ("adjustment_positive", "adjustment_negative", "shipping_amount", "invoice_id"):
+        assert f"`{field}`" in text, field

@@ -13,7 +13,7 @@ import pytest
 
 from magodoo.backends import JobState, Trigger
 from magodoo.exceptions import ConfigurationError
-from magodoo.realtime import WebhookReceiver, odoo_models
+from magodoo.realtime import WebhookReceiver, odoo_model_entities, odoo_models
 from magodoo.settings import EntitySettings
 from magodoo.testing import serve
 from tests.realtime.conftest import SECRET, World
@@ -40,6 +40,8 @@ def test_models_come_from_the_registry(world: World) -> None:
     assert set(found.values()) <= world.engine.registry.entities()
     assert found["product.attribute"] == "attributes"
     assert found["product.template"] == "products"
+    assert odoo_model_entities(world.engine)["stock.picking"] == ("stock_transfers",
+                                                                  "shipments")
 
 
 def test_secret_must_be_long(world: World) -> None:
