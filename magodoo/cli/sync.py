@@ -104,14 +104,14 @@ def format_results(results: Mapping[str, SyncResult], redactor: Redactor | None 
 
 
 def summary(rows: list[Row], recovered: set[tuple[str, str, str]] | None = None) -> str:
-    lines = [f"{'entity':<16} {'dir':<4} {'created':>7} {'updated':>7} {'deleted':>7} "
+    lines = [f"{'entity':<21} {'dir':<4} {'created':>7} {'updated':>7} {'deleted':>7} "
              f"{'skipped':>7} {'failed':>6} {'seconds':>8}"]
     for row in rows:
         r = row.result
         if r is None:
-            lines.append(f"{row.entity:<16} {row.direction:<4} (not done)")
+            lines.append(f"{row.entity:<21} {row.direction:<4} (not done)")
             continue
-        lines.append(f"{row.entity:<16} {row.direction:<4} {r.created:>7} {r.updated:>7} "
+        lines.append(f"{row.entity:<21} {row.direction:<4} {r.created:>7} {r.updated:>7} "
                      f"{r.deleted:>7} {r.skipped:>7} {row.failed:>6} {row.seconds:>8.2f}"
                      + ("  (dry run)" if r.dry_run else "")
                      + (f"  ({row.recovered} failed, then synced on retry)"

@@ -143,13 +143,13 @@ def _settings(magento_url: str, odoo_url: str, magento: FakeMagento, odoo: FakeO
 
 
 def _table(say: Say, passes: tuple[DemoPass, ...]) -> None:
-    say(f"{'pass':<5} {'entity':<14} {'dir':<4} {'created':>7} {'updated':>7} "
+    say(f"{'pass':<5} {'entity':<21} {'dir':<4} {'created':>7} {'updated':>7} "
         f"{'deleted':>7} {'skipped':>7} {'failed':>6}  skip reasons")
     for number, p in enumerate(passes, 1):
         for label, r in p.results.items():
             reasons = r.skip_reasons
             why = ", ".join(f"{k or '?'}: {v}" for k, v in sorted(reasons.items())) or "-"
-            say(f"{number:<5} {label.split(' ')[0]:<14} {r.direction.value:<4} {r.created:>7} "
+            say(f"{number:<5} {label.split(' ')[0]:<21} {r.direction.value:<4} {r.created:>7} "
                 f"{r.updated:>7} {r.deleted:>7} {r.skipped:>7} {r.failed:>6}  {why}")
     for number, p in enumerate(passes, 1):
         say(f"pass {number}: {p.magento_requests} requests to Magento, "

@@ -45,6 +45,7 @@ from selenium.common.exceptions import (  # noqa: E402
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
+    WebDriverException,
 )
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -149,9 +150,12 @@ def text(b: Any) -> str:
 
 def wait_for(b: Any, condition: Any, within: float = 20) -> Any:
     try:
-        # the progress page reloads itself: an element may go stale between two looks
+        # the progress page reloads itself: an element may go stale between two looks, and
+        # under load chromium may answer that a node "does not belong to the document"
+        # (a plain WebDriverException) while a click's navigation is still under way
         return WebDriverWait(b, within, poll_frequency=0.1, ignored_exceptions=(
-            StaleElementReferenceException, NoSuchElementException)).until(condition)
+            StaleElementReferenceException, NoSuchElementException,
+            WebDriverException)).until(condition)
     except TimeoutException:
         raise AssertionError(f"page never got there: {b.current_url}\n{text(b)}") from None
 
