@@ -44,12 +44,16 @@ def fault_profile() -> FaultProfile:
 
 
 @asynccontextmanager
-async def open_world(stores: Stores, clock: Clock) -> AsyncIterator[World]:
-    """Both fakes (empty) and an engine over them whose clients give up after TIMEOUT."""
+async def open_world(
+    stores: Stores, clock: Clock, scenario: Scenario | None = None
+) -> AsyncIterator[World]:
+    """Both fakes (Magento empty, Odoo seeded as the scenario says) and an engine over them
+    whose clients give up after TIMEOUT."""
     magento = FakeMagento(seed=None, now=clock)
-    odoo = FakeOdoo(seed=None, now=clock.naive)
+    odoo = FakeOdoo(seed=scenario.odoo_seed if scenario else None, now=clock.naive)
     async with serve(magento.app) as murl, serve(odoo.app) as ourl:
-        base = make_settings(murl, ourl, magento.admin_token())
+        extra = scenario.settings if scenario else {}
+        base = make_settings(murl, ourl, magento.admin_token(), **extra)
         settings: Settings = attrs.evolve(
             base, batch_size=20,
             magento=attrs.evolve(base.magento, timeout=TIMEOUT),

@@ -9,12 +9,13 @@ and as a list of duplicates. A new entity joins the run by adding one entry to
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import attrs
 
 from magodoo.backends import Direction
+from magodoo.settings import PriceSettings
 from tests.engine.conftest import World
 
 
@@ -29,6 +30,12 @@ class Scenario:
     """The target side's records, comparable between two worlds."""
     duplicates: Callable[[World], list[str]]
     """Natural keys present more than once on the target side (archived records count)."""
+    odoo_seed: str | None = None
+    """The fake Odoo's seed (``"catalog"``: the demo catalog); the fake Magento starts empty."""
+    settings: dict[str, Any] = attrs.field(factory=dict)
+    """Settings of the world (``make_settings`` keywords)."""
+    prepare: Callable[[World], Awaitable[None]] | None = None
+    """Run before the faults (clean syncs of what the entity depends on)."""
 
 
 # ---- customers (Magento -> Odoo) ----------------------------------------------------------
@@ -104,10 +111,82 @@ def _categories_duplicates(world: World) -> list[str]:
     return [p for p, n in Counter(_paths(world)).items() if n > 1]
 
 
+# ---- prices and stock (Odoo -> Magento): the demo catalog, every SKU known to Magento -------
+
+PRICELIST = "Magento tiers"
+
+
+def _odoo(world: World, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+    return world.odoo.execute(model, method, list(args), dict(kwargs))[0]
+
+
+def _variants(world: World, *domain: Any) -> list[dict[str, Any]]:
+    return list(_odoo(world, "product.product", "search_read",
+                      [("default_code", "!=", False), *domain],
+                      fields=["default_code", "product_tmpl_id"]))
+
+
+def _magento_products(world: World) -> list[dict[str, Any]]:
+    from magodoo.testing._magento.products import save_product
+
+    for row in _variants(world):
+        save_product(world.magento.state, {
+            "sku": row["default_code"], "name": row["default_code"], "price": 1,
+            "type_id": "simple", "attribute_set_id": 4})
+    return _variants(world)
+
+
+def _populate_prices(world: World) -> list[str]:
+    variants = _magento_products(world)
+    (pricelist,) = _odoo(world, "product.pricelist", "create", [{"name": PRICELIST}])
+    items = []
+    for n, v in enumerate(variants[:8]):
+        items += [{"pricelist_id": pricelist, "applied_on": "0_product_variant",
+                   "product_id": v["id"], "min_quantity": q, "fixed_price": 100 - n - q}
+                  for q in (5, 10)]
+    _odoo(world, "product.pricelist.item", "create", items)
+    return [str(v["id"]) for v in variants]
+
+
+def _prices_snapshot(world: World) -> Any:
+    return sorted((p["sku"], float(p["price"]), tuple(sorted(
+        (float(t["qty"]), float(t["value"]), str(t.get("customer_group_id")))
+        for t in p.get("tier_prices") or [])))
+        for p in world.magento.state.products.values())
+
+
+def _prices_duplicates(world: World) -> list[str]:
+    tiers = Counter((p["sku"], float(t["qty"]), str(t.get("customer_group_id")),
+                     str(t.get("website_id")))
+                    for p in world.magento.state.products.values()
+                    for t in p.get("tier_prices") or [])
+    return [str(k) for k, n in tiers.items() if n > 1]
+
+
+def _populate_stock(world: World) -> list[str]:
+    _magento_products(world)
+    return [str(v["id"]) for v in _variants(world, ("is_storable", "=", True))]
+
+
+def _stock_snapshot(world: World) -> Any:
+    return sorted((sku, source, float(r["quantity"]), int(r["status"]))
+                  for (sku, source), r in world.magento.state.source_items.items())
+
+
+def _no_duplicates(world: World) -> list[str]:
+    """Keyed upserts (one row per SKU and source): nothing can exist twice."""
+    return []
+
+
 SCENARIOS = [
     Scenario("customers", "customers", Direction.MAGENTO_TO_ODOO, _populate_customers,
              _customers_snapshot, _customers_duplicates),
     Scenario("categories", "categories", Direction.ODOO_TO_MAGENTO, _populate_categories,
              _categories_snapshot, _categories_duplicates),
+    Scenario("prices", "prices", Direction.ODOO_TO_MAGENTO, _populate_prices,
+             _prices_snapshot, _prices_duplicates, odoo_seed="catalog",
+             settings={"prices": PriceSettings(pricelist=PRICELIST)}),
+    Scenario("stock", "stock", Direction.ODOO_TO_MAGENTO, _populate_stock,
+             _stock_snapshot, _no_duplicates, odoo_seed="catalog"),
 ]
 """Every entity the fault-injection run covers: add yours here."""

@@ -44,7 +44,9 @@ from tests.engine.shared_stores import open_site
 async def clean_run(scenario: Scenario, tmp_path: Path) -> Any:
     clock = Clock()
     async with open_site("memory", clock, tmp_path) as (stores, _), \
-            open_world(stores, clock) as world:
+            open_world(stores, clock, scenario) as world:
+        if scenario.prepare is not None:
+            await scenario.prepare(world)
         scenario.populate(world)
         result = await world.engine.sync(scenario.entity, scenario.direction)
         assert result.failed == 0, result.records
@@ -59,8 +61,10 @@ async def test_every_fault_on_ends_as_a_clean_run(
     expected = await clean_run(scenario, tmp_path)
     clock = Clock()
     async with open_site(kind, clock, tmp_path) as (stores, _), \
-            open_world(stores, clock) as world:
+            open_world(stores, clock, scenario) as world:
         engine = world.engine
+        if scenario.prepare is not None:
+            await scenario.prepare(world)
         keys = scenario.populate(world)
         faults_on(world, fault_profile)
 
