@@ -23,6 +23,10 @@ from tests.engine.faults.scenarios import Scenario
 
 TIMEOUT = 0.5
 """The clients' timeout; a late commit takes twice as long."""
+BACKOFF = 1.0
+"""A failed job waits this long (on the test clock, which only moves in the recovery phase):
+with no wait at all, five attempts fit inside one maintenance outage and a small entity's jobs
+die of it, which a real backoff (30 s by default) prevents."""
 
 
 @attrs.frozen
@@ -55,7 +59,7 @@ async def open_world(
         extra = scenario.settings if scenario else {}
         base = make_settings(murl, ourl, magento.admin_token(), **extra)
         settings: Settings = attrs.evolve(
-            base, batch_size=20,
+            base, batch_size=20, retry_backoff_seconds=BACKOFF,
             magento=attrs.evolve(base.magento, timeout=TIMEOUT),
             odoo=attrs.evolve(base.odoo, timeout=TIMEOUT),
         )

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from magodoo.backends import Direction
-from magodoo.settings import PriceSettings
+from magodoo.settings import CatalogSettings, PriceSettings
 from tests.engine.conftest import World
 
 
@@ -178,6 +178,137 @@ def _no_duplicates(world: World) -> list[str]:
     return []
 
 
+# ---- the catalog (Odoo -> Magento): the demo catalog into an empty store --------------------
+# Compared without Magento's ids (they differ between a clean and a faulty run): children by
+# SKU, configurable values by option label, everything else as Magento keeps it.
+
+_IDS = frozenset({"id", "option_id", "product_id", "created_at", "updated_at", "stock_item_id",
+                  "value_index", "attribute_id"})
+
+
+def _canon(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _canon(v)) for k, v in value.items() if k not in _IDS))
+    if isinstance(value, list):
+        return tuple(sorted((_canon(v) for v in value), key=repr))
+    return value
+
+
+def _option_labels(world: World) -> dict[str, str]:
+    return {str(o["value"]): str(o["label"]) for a in world.magento.state.attributes.values()
+            for o in a.get("options") or [] if str(o.get("value") or "")}
+
+
+def _attribute_values(world: World) -> dict[str, dict[str, str]]:
+    """Option id -> label, per attribute code (option ids depend on the order of creation)."""
+    return {code: {str(o["value"]): str(o["label"]) for o in a.get("options") or []
+                   if str(o.get("value") or "")}
+            for code, a in world.magento.state.attributes.items()}
+
+
+def _products(world: World) -> list[dict[str, Any]]:
+    state = world.magento.state
+    skus = {int(p["id"]): str(p["sku"]) for p in state.products.values()}
+    labels = _option_labels(world)
+    values = _attribute_values(world)
+    out = []
+    for p in state.products.values():
+        row = dict(p)
+        row["custom"] = {k: values.get(k, {}).get(str(v), v) if isinstance(v, (str, int)) else v
+                         for k, v in (p.get("custom") or {}).items()}
+        row["configurable_links"] = sorted(skus[int(i)] for i in p.get("configurable_links")
+                                           or [])
+        row["configurable_options"] = [
+            dict(o, values=sorted(labels.get(str(v["value_index"]), "?") for v in o["values"]))
+            for o in p.get("configurable_options") or []]
+        out.append(row)
+    return out
+
+
+def _products_snapshot(world: World) -> Any:
+    return sorted((_canon(p) for p in _products(world)), key=repr)
+
+
+def _twice(key: str, values: list[Any]) -> list[str]:
+    return [f"{key}: {v}" for v, n in Counter(repr(v) for v in values).items() if n > 1]
+
+
+def _products_duplicates(world: World) -> list[str]:
+    out = _twice("sku", [str(p["sku"]).lower() for p in world.magento.state.products.values()])
+    for p in _products(world):
+        sku = p["sku"]
+        out += _twice(f"{sku} child", p["configurable_links"])
+        out += _twice(f"{sku} configurable option",
+                      [o["label"] for o in p["configurable_options"]])
+        out += _twice(f"{sku} custom option", [o.get("title") for o in p.get("options") or []])
+        out += _twice(f"{sku} bundle option",
+                      [o.get("title") for o in p.get("bundle_options") or []])
+        out += _twice(f"{sku} media", [(m.get("label"), m.get("media_type"))
+                                       for m in p.get("media") or []])
+        out += _twice(f"{sku} category", [c.get("category_id")
+                                          for c in p.get("category_links") or []])
+    return out
+
+
+def _template_keys(world: World, domain: list[Any]) -> list[str]:
+    return [str(i) for i in _odoo(world, "product.template", "search", domain)]
+
+
+def _populate_products(world: World) -> list[str]:
+    from magodoo.engine.entities.catalog.products import BASE_DOMAIN
+
+    return _template_keys(world, list(BASE_DOMAIN))
+
+
+def _populate_pictures(world: World) -> list[str]:
+    from magodoo.engine.entities.catalog.images import BASE
+
+    return _template_keys(world, list(BASE))
+
+
+def _populate_attributes(world: World) -> list[str]:
+    from magodoo.engine.entities.catalog.attributes import MAGENTO_DOMAIN
+
+    return [str(i) for i in _odoo(world, "product.attribute", "search", list(MAGENTO_DOMAIN))]
+
+
+def _ours_attributes(world: World) -> list[dict[str, Any]]:
+    return [a for a in world.magento.state.attributes.values() if a.get("is_user_defined")]
+
+
+def _attributes_snapshot(world: World) -> Any:
+    return sorted((a["attribute_code"], a.get("default_frontend_label"), a["frontend_input"],
+                   tuple(sorted(str(o["label"]) for o in a.get("options") or [])),
+                   _canon(a.get("frontend_labels") or []))
+                  for a in _ours_attributes(world))
+
+
+def _attributes_duplicates(world: World) -> list[str]:
+    out: list[str] = []
+    for a in _ours_attributes(world):
+        out += _twice(f"{a['attribute_code']} option",
+                      [str(o["label"]) for o in a.get("options") or []])
+    return out
+
+
+async def _sync_clean(world: World, *entities: str) -> None:
+    for entity in entities:
+        result = await world.engine.sync(entity, Direction.ODOO_TO_MAGENTO)
+        assert result.failed == 0, (entity, [r.reason for r in result.records if r.reason])
+
+
+async def _before_products(world: World) -> None:
+    await _sync_clean(world, "categories", "attributes")
+
+
+async def _before_pictures(world: World) -> None:
+    await _sync_clean(world, "categories", "attributes", "products")
+
+
+CATALOG: dict[str, Any] = {"odoo_seed": "catalog",
+                           "settings": {"catalog": CatalogSettings(missing_sku="derive")}}
+
+
 SCENARIOS = [
     Scenario("customers", "customers", Direction.MAGENTO_TO_ODOO, _populate_customers,
              _customers_snapshot, _customers_duplicates),
@@ -188,5 +319,13 @@ SCENARIOS = [
              settings={"prices": PriceSettings(pricelist=PRICELIST)}),
     Scenario("stock", "stock", Direction.ODOO_TO_MAGENTO, _populate_stock,
              _stock_snapshot, _no_duplicates, odoo_seed="catalog"),
+    Scenario("attributes", "attributes", Direction.ODOO_TO_MAGENTO, _populate_attributes,
+             _attributes_snapshot, _attributes_duplicates, **CATALOG),
+    Scenario("products", "products", Direction.ODOO_TO_MAGENTO, _populate_products,
+             _products_snapshot, _products_duplicates, prepare=_before_products, **CATALOG),
+    Scenario("images", "images", Direction.ODOO_TO_MAGENTO, _populate_pictures,
+             _products_snapshot, _products_duplicates, prepare=_before_pictures, **CATALOG),
+    Scenario("translations", "translations", Direction.ODOO_TO_MAGENTO, _populate_pictures,
+             _products_snapshot, _products_duplicates, prepare=_before_pictures, **CATALOG),
 ]
 """Every entity the fault-injection run covers: add yours here."""

@@ -53,6 +53,13 @@ async def clean_run(scenario: Scenario, tmp_path: Path) -> Any:
         return scenario.snapshot(world)
 
 
+def _difference(got: Any, expected: Any) -> str:
+    """What only one side holds (the snapshots are sorted sequences or sets)."""
+    only_got = [repr(g) for g in got if g not in expected]
+    only_expected = [repr(e) for e in expected if e not in got]
+    return f"only after the faults: {only_got}\nonly in the clean run: {only_expected}"
+
+
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 async def test_every_fault_on_ends_as_a_clean_run(
@@ -132,5 +139,6 @@ async def test_every_fault_on_ends_as_a_clean_run(
             (j.record_key, j.attempts, j.last_error) for j in await stores.jobs.dead()]
         assert counts[JobState.WAITING] == counts[JobState.CLAIMED] == 0
         assert scenario.duplicates(world) == []
-        assert scenario.snapshot(world) == expected
+        got = scenario.snapshot(world)
+        assert got == expected, _difference(got, expected)
         assert await stores.bindings.count("default", scenario.entity) == len(keys)
