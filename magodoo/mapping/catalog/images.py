@@ -121,6 +121,22 @@ def video_provider(url: str) -> str:
     return "youtube"
 
 
+def entry_stem(image: ImageSource, sku: str) -> str:
+    """The file name (without extension) an image is uploaded under: Magento keeps it, with
+    ``_1``, ``_2``... added when the name is taken."""
+    return f"{re.sub(r'[^a-z0-9]+', '-', sku.lower()).strip('-')}-{image.key}"
+
+
+def is_upload_of(image: ImageSource, sku: str, file: str | None, label: str | None,
+                 media_type: str | None) -> bool:
+    """Whether a gallery entry (its ``file``, ``label``, ``media_type``) is what uploading
+    ``image`` to ``sku`` makes: how an upload whose answer was lost is found again."""
+    stem = (file or "").rpartition("/")[2].rpartition(".")[0]
+    kind = "external-video" if image.video_url else "image"
+    return (re.sub(r"_\d+$", "", stem) == entry_stem(image, sku) and label == image.label
+            and media_type == kind)
+
+
 def media_entry(image: ImageSource, data: str, sku: str) -> dict[str, Any]:
     """The ``entry`` for ``POST /V1/products/{sku}/media`` (``data``: base64 from Odoo)."""
     try:
@@ -135,8 +151,7 @@ def media_entry(image: ImageSource, data: str, sku: str) -> dict[str, Any]:
         "label": image.label, "position": image.position, "disabled": False,
         "types": list(image.roles),
         "content": {"base64_encoded_data": data, "type": mime,
-                    "name": f"{re.sub(r'[^a-z0-9]+', '-', sku.lower()).strip('-')}-"
-                            f"{image.key}.{ext}"},
+                    "name": f"{entry_stem(image, sku)}.{ext}"},
     }
     if image.video_url:
         entry["extension_attributes"] = {"video_content": {

@@ -66,3 +66,23 @@ async def test_a_replaced_image_and_a_removed_one(derived: World) -> None:
     after = media(derived, "odoo-template-9")
     assert len(after) == 2 and [m["media_type"] for m in after] == ["image", "image"]
     assert len({m["id"] for m in after} - before) == 1  # the replaced one is new
+
+
+async def test_an_upload_whose_answer_was_lost_is_adopted_not_sent_again(derived: World) -> None:
+    """The entries exist in Magento but no binding says so (the answers to the uploads were
+    lost): the next run finds them by file name and label, binds them, uploads nothing."""
+    await derived.engine.sync("products", "o2m")
+    await derived.engine.sync("images", "o2m")
+    sent, before = uploads(derived), media(derived, "odoo-template-9")
+    bindings, backend = derived.stores.bindings, derived.engine.settings.backend
+    await bindings.unbind(backend, "images", odoo_id=9)
+    for entry in before:
+        for entity in ("media", "media_main"):
+            await bindings.unbind(backend, entity, magento_id=f"odoo-template-9/{entry['id']}")
+    result = await derived.engine.sync("images", "o2m", full=True)
+    assert result.by_source()["9"].outcome is Outcome.CREATED
+    assert uploads(derived) == sent
+    assert media(derived, "odoo-template-9") == before
+    again = await derived.engine.sync("images", "o2m", full=True)
+    assert {r.outcome for r in again.records} == {Outcome.SKIPPED}
+    assert uploads(derived) == sent

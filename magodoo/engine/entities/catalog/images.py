@@ -34,6 +34,7 @@ from magodoo.mapping.catalog.images import (
     MediaValues,
     content_hash,
     images_to_magento,
+    is_upload_of,
     media_entry,
 )
 from magodoo.mapping.catalog.products import ENTITY as PRODUCTS
@@ -182,6 +183,20 @@ class ImageExporter(Handler[ImagesRecord, MediaValues]):
                 value.template_id if image.main else image.odoo_id)
 
         current = {e.id: e for e in await magento.list_media(value.sku) if e.id is not None}
+        ours = await stores.get_many_by_magento(backend, MEDIA_ENTITY,
+                                                [f"{value.sku}/{i}" for i in current])
+        ours.update(await stores.get_many_by_magento(backend, MAIN_ENTITY,
+                                                     [f"{value.sku}/{i}" for i in current]))
+        unbound = [e for i, e in current.items() if f"{value.sku}/{i}" not in ours]
+
+        def lost_upload(image: ImageSource) -> int | None:
+            """An entry an earlier upload of this image made, its answer lost (issue 7):
+            adopted instead of uploaded twice."""
+            for e in unbound:
+                if is_upload_of(image, value.sku, e.file, e.label, e.media_type):
+                    unbound.remove(e)
+                    return int(e.id)
+            return None
         stale = [i for i in value.images
                  if (b := binding_of(i)) is None or b.magento_key != i.version
                  or _entry_id(b) not in current]
@@ -209,6 +224,9 @@ class ImageExporter(Handler[ImagesRecord, MediaValues]):
                 await magento.update_media(value.sku, entry_id,
                                            MediaGalleryEntry.from_api({"id": entry_id, **entry}))
                 kept.add(entry_id)
+            elif (found := lost_upload(image)) is not None:
+                kept.add(found)
+                entry_id = found
             else:
                 new_id = int(await magento.add_media(
                     value.sku, MediaGalleryEntry.from_api(media_entry(image, content,
@@ -220,10 +238,6 @@ class ImageExporter(Handler[ImagesRecord, MediaValues]):
                                 magento_id=f"{value.sku}/{entry_id}", odoo_id=odoo_id,
                                 magento_key=image.version, payload_hash=digest))
         # entries bound to images no longer wanted (or replaced): delete them
-        ours = await stores.get_many_by_magento(backend, MEDIA_ENTITY,
-                                                [f"{value.sku}/{i}" for i in current])
-        ours.update(await stores.get_many_by_magento(backend, MAIN_ENTITY,
-                                                     [f"{value.sku}/{i}" for i in current]))
         removed = 0
         for mid, b in ours.items():
             eid = _entry_id(b)
