@@ -266,6 +266,25 @@ def _populate_pictures(world: World) -> list[str]:
     return _template_keys(world, list(BASE))
 
 
+def _populate_translations(world: World) -> list[str]:
+    """A French store view, French names on a dozen templates and on an attribute value."""
+    from magodoo.testing._magento.base_store import store_config
+
+    state = world.magento.state
+    state.stores.add({"id": 2, "code": "fr", "name": "FR", "website_id": 1,
+                      "store_group_id": 1, "is_active": 1})
+    state.store_configs[2] = {**store_config(state.stores.rows[2]), "locale": "fr_FR"}
+    (lang,) = [r["id"] for r in world.odoo.table("res.lang").values() if r["code"] == "fr_FR"]
+    _odoo(world, "res.lang", "write", [lang], {"active": True})
+    keys = _populate_pictures(world)
+    fr = {"context": {"lang": "fr_FR"}}
+    for key in keys[:12]:
+        world.odoo.execute("product.template", "write", [[int(key)], {
+            "name": f"Article {key}", "description_sale": f"Description {key}"}], fr)
+    world.odoo.execute("product.attribute.value", "write", [[1], {"name": "Acier"}], fr)
+    return keys
+
+
 def _populate_attributes(world: World) -> list[str]:
     from magodoo.engine.entities.catalog.attributes import MAGENTO_DOMAIN
 
@@ -325,7 +344,7 @@ SCENARIOS = [
              _products_snapshot, _products_duplicates, prepare=_before_products, **CATALOG),
     Scenario("images", "images", Direction.ODOO_TO_MAGENTO, _populate_pictures,
              _products_snapshot, _products_duplicates, prepare=_before_pictures, **CATALOG),
-    Scenario("translations", "translations", Direction.ODOO_TO_MAGENTO, _populate_pictures,
+    Scenario("translations", "translations", Direction.ODOO_TO_MAGENTO, _populate_translations,
              _products_snapshot, _products_duplicates, prepare=_before_pictures, **CATALOG),
 ]
 """Every entity the fault-injection run covers: add yours here."""
