@@ -111,6 +111,47 @@ def _categories_duplicates(world: World) -> list[str]:
     return [p for p, n in Counter(_paths(world)).items() if n > 1]
 
 
+# ---- categories (Magento -> Odoo): a tree made in Magento ----------------------------------
+
+
+def _populate_magento_categories(world: World) -> list[str]:
+    from magodoo.testing._magento.categories import save_category
+
+    state = world.magento.state
+
+    def make(name: str, parent: int) -> int:
+        return int(save_category(state, {"name": name, "parent_id": parent,
+                                         "is_active": True})["id"])
+
+    ids: list[int] = []
+    for t in range(3):
+        top = make(f"Shelf {t}", 2)
+        ids.append(top)
+        for c in range(3):
+            kid = make(f"Row {t}.{c}", top)
+            ids += [kid, *(make(f"Bin {t}.{c}.{g}", kid) for g in range(2))]
+    return [str(i) for i in ids]
+
+
+def _odoo_paths(world: World) -> list[str]:
+    cats = world.odoo.table(CATEGORY)
+
+    def path(c: dict[str, Any]) -> str:
+        parent = c.get("parent_id")
+        pid = parent[0] if isinstance(parent, (list, tuple)) else parent
+        return (path(cats[pid]) + "/" if pid else "") + str(c["name"])
+
+    return [path(c) for c in cats.values()]
+
+
+def _odoo_categories_snapshot(world: World) -> Any:
+    return sorted(_odoo_paths(world))
+
+
+def _odoo_categories_duplicates(world: World) -> list[str]:
+    return [p for p, n in Counter(_odoo_paths(world)).items() if n > 1]
+
+
 # ---- prices and stock (Odoo -> Magento): the demo catalog, every SKU known to Magento -------
 
 PRICELIST = "Magento tiers"
@@ -333,6 +374,9 @@ SCENARIOS = [
              _customers_snapshot, _customers_duplicates),
     Scenario("categories", "categories", Direction.ODOO_TO_MAGENTO, _populate_categories,
              _categories_snapshot, _categories_duplicates),
+    Scenario("categories_m2o", "categories", Direction.MAGENTO_TO_ODOO,
+             _populate_magento_categories, _odoo_categories_snapshot,
+             _odoo_categories_duplicates),
     Scenario("prices", "prices", Direction.ODOO_TO_MAGENTO, _populate_prices,
              _prices_snapshot, _prices_duplicates, odoo_seed="catalog",
              settings={"prices": PriceSettings(pricelist=PRICELIST)}),
