@@ -60,7 +60,10 @@ async def open_world(
         base = make_settings(murl, ourl, magento.admin_token(), **extra)
         settings: Settings = attrs.evolve(
             base, batch_size=20, retry_backoff_seconds=BACKOFF,
-            magento=attrs.evolve(base.magento, timeout=TIMEOUT),
+            magento=attrs.evolve(base.magento, timeout=TIMEOUT,
+                                 input_limit=(scenario.input_limit if scenario
+                                              and scenario.input_limit
+                                              else base.magento.input_limit)),
             odoo=attrs.evolve(base.odoo, timeout=TIMEOUT),
         )
         conn = await connect(settings, stores=stores, retry=FAST_RETRY)

@@ -36,6 +36,9 @@ class Scenario:
     """Settings of the world (``make_settings`` keywords)."""
     prepare: Callable[[World], Awaitable[None]] | None = None
     """Run before the faults (clean syncs of what the entity depends on)."""
+    input_limit: int | None = None
+    """Magento's ``input_limit`` (items per bulk call): small, so a bulk write is several
+    requests and meets the faults."""
 
 
 # ---- customers (Magento -> Odoo) ----------------------------------------------------------
@@ -379,9 +382,9 @@ SCENARIOS = [
              _odoo_categories_duplicates),
     Scenario("prices", "prices", Direction.ODOO_TO_MAGENTO, _populate_prices,
              _prices_snapshot, _prices_duplicates, odoo_seed="catalog",
-             settings={"prices": PriceSettings(pricelist=PRICELIST)}),
+             settings={"prices": PriceSettings(pricelist=PRICELIST)}, input_limit=4),
     Scenario("stock", "stock", Direction.ODOO_TO_MAGENTO, _populate_stock,
-             _stock_snapshot, _no_duplicates, odoo_seed="catalog"),
+             _stock_snapshot, _no_duplicates, odoo_seed="catalog", input_limit=4),
     Scenario("attributes", "attributes", Direction.ODOO_TO_MAGENTO, _populate_attributes,
              _attributes_snapshot, _attributes_duplicates, **CATALOG),
     Scenario("products", "products", Direction.ODOO_TO_MAGENTO, _populate_products,
