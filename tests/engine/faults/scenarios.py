@@ -155,6 +155,35 @@ def _odoo_categories_duplicates(world: World) -> list[str]:
     return [p for p, n in Counter(_odoo_paths(world)).items() if n > 1]
 
 
+# ---- tax rates (Magento -> Odoo) -----------------------------------------------------------
+
+TAX_COUNTRIES = ("US", "FR", "DE", "GB", "NL", "BE", "ES", "IT")
+
+
+def _populate_tax_rates(world: World) -> list[str]:
+    from magodoo.testing._magento.sales_tax import RATES, add_rate
+
+    for n in range(20):
+        country = TAX_COUNTRIES[n % len(TAX_COUNTRIES)]
+        add_rate(world.magento.state, {"tax_country_id": country, "tax_postcode": "*",
+                                       "rate": 5 + n / 4, "code": f"{country}-Rate {n}"})
+    return [str(r) for r in world.magento.state.table(RATES).rows]
+
+
+def _taxes(world: World) -> list[dict[str, Any]]:
+    return [t for t in world.odoo.table("account.tax").values()
+            if str(t.get("name") or "").split("-")[0] in TAX_COUNTRIES]
+
+
+def _taxes_snapshot(world: World) -> Any:
+    return sorted((str(t["name"]), float(t["amount"]), str(t.get("type_tax_use")),
+                   bool(t.get("active", True))) for t in _taxes(world))
+
+
+def _taxes_duplicates(world: World) -> list[str]:
+    return [k for k, n in Counter(str(t["name"]) for t in _taxes(world)).items() if n > 1]
+
+
 # ---- prices and stock (Odoo -> Magento): the demo catalog, every SKU known to Magento -------
 
 PRICELIST = "Magento tiers"
@@ -380,6 +409,8 @@ SCENARIOS = [
     Scenario("categories_m2o", "categories", Direction.MAGENTO_TO_ODOO,
              _populate_magento_categories, _odoo_categories_snapshot,
              _odoo_categories_duplicates),
+    Scenario("tax_rates", "tax_rates", Direction.MAGENTO_TO_ODOO, _populate_tax_rates,
+             _taxes_snapshot, _taxes_duplicates),
     Scenario("prices", "prices", Direction.ODOO_TO_MAGENTO, _populate_prices,
              _prices_snapshot, _prices_duplicates, odoo_seed="catalog",
              settings={"prices": PriceSettings(pricelist=PRICELIST)}, input_limit=4),

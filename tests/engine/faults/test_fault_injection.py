@@ -50,7 +50,9 @@ async def clean_run(scenario: Scenario, tmp_path: Path) -> Any:
         scenario.populate(world)
         result = await world.engine.sync(scenario.entity, scenario.direction)
         assert result.failed == 0, result.records
-        return scenario.snapshot(world)
+        snapshot = scenario.snapshot(world)
+        assert snapshot, "the clean run left nothing to compare"
+        return snapshot
 
 
 def _difference(got: Any, expected: Any) -> str:
