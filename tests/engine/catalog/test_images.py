@@ -84,5 +84,5 @@ async def test_an_upload_whose_answer_was_lost_is_adopted_not_sent_again(derived
     assert uploads(derived) == sent
     assert media(derived, "odoo-template-9") == before
     again = await derived.engine.sync("images", "o2m", full=True)
-    assert {r.outcome for r in again.records} == {Outcome.SKIPPED}
+    assert again.skipped == again.total > 0
     assert uploads(derived) == sent
