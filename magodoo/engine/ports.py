@@ -14,7 +14,7 @@ from magodoo.magento.models_catalog import Category, SourceItem, StockItem
 from magodoo.magento.models_common import Page
 from magodoo.magento.models_customers import Customer
 from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierPrice
-from magodoo.magento.models_sales import CreditMemo, Invoice, Order, Track
+from magodoo.magento.models_sales import CreditMemo, Invoice, Order, Shipment, Track
 from magodoo.magento.models_store import TaxRate
 from magodoo.magento.search import SearchCriteria
 
@@ -151,6 +151,11 @@ class MagentoPort(Protocol):
         source_code: str | None = ..., notify: bool = ..., comment: str | None = ...,
         comment_visible: bool = ...,
     ) -> int: ...
+
+    def iter_shipments(
+        self, criteria: SearchCriteria | None = ..., *, page_size: int | None = ...,
+        fields: Any = ...,
+    ) -> AsyncIterator[Shipment]: ...
 
     async def add_order_comment(
         self, order_id: int, comment: str, *, status: str | None = ...,

@@ -54,6 +54,10 @@ def _m2o(value: Any) -> int:
     return int(value or 0)
 
 
+GROUP_REASON = "Magento credit memo"
+"""The reversal wizard's reason when it reverses several invoices at once."""
+
+
 def memo_ref(increment_id: str) -> str:
     return f"Magento credit memo {increment_id}"
 
@@ -148,15 +152,41 @@ class CreditMemoImporter(Handler[CreditMemo, CreditNoteValues]):
         return mapped.increment_id or None
 
     async def find_by_key(self, ctx: Context, plans: list[MemoPlan]) -> dict[str, str]:
-        refs = sorted({memo_ref(p.value.increment_id) for p in plans if p.value.increment_id})
-        if not refs:
+        """The note whose ``ref`` names the memo; else, for a reversal whose answer was lost
+        before the note got that ``ref``, the draft note reversing the memo's invoice that
+        Odoo's wizard named after our reason (``Reversal of: INV/..., Magento credit memo
+        ...``): adopted and finished, never reversed a second time."""
+        keyed = [p for p in plans if p.value.increment_id]
+        if not keyed:
             return {}
+        refs = sorted({memo_ref(p.value.increment_id) for p in keyed})
+        moves = sorted({p.value.reverse_move_id for p in keyed if p.value.reverse_move_id})
+        domain: list[Any] = [("move_type", "=", "out_refund"), ("ref", "in", refs)]
+        if moves:
+            domain = [("move_type", "=", "out_refund"), "|", ("ref", "in", refs),
+                      ("reversed_entry_id", "in", moves)]
         rows = await ctx.odoo.search_read_page(
-            ACCOUNT_MOVE, [("move_type", "=", "out_refund"), ("ref", "in", refs)],
-            ["id", "ref"], order="id")
-        found = {str(r["ref"]): int(r["id"]) for r in rows}
-        return {p.source_id: str(found[memo_ref(p.value.increment_id)]) for p in plans
-                if memo_ref(p.value.increment_id) in found}
+            ACCOUNT_MOVE, domain, ["id", "ref", "state", "reversed_entry_id"], order="id")
+        by_ref = {str(r["ref"]): int(r["id"]) for r in rows if r.get("ref") in refs}
+        found: dict[str, str] = {}
+        taken = set(by_ref.values())
+        for p in keyed:
+            note = by_ref.get(memo_ref(p.value.increment_id))
+            if note is not None:
+                found[p.source_id] = str(note)
+        for p in keyed:
+            if p.source_id in found:
+                continue
+            for r in rows:
+                ref = str(r.get("ref") or "")
+                if (int(r["id"]) not in taken and r.get("state") == "draft"
+                        and _m2o(r.get("reversed_entry_id")) == p.value.reverse_move_id
+                        and ref.startswith("Reversal of: ")
+                        and ref.endswith((f", {p.value.reason}", f", {GROUP_REASON}"))):
+                    taken.add(int(r["id"]))
+                    found[p.source_id] = str(r["id"])
+                    break
+        return found
 
     async def create(
         self, ctx: Context, plans: list[MemoPlan]
@@ -212,7 +242,7 @@ class CreditMemoImporter(Handler[CreditMemo, CreditNoteValues]):
     async def _reverse(self, ctx: Context, group: list[MemoPlan]) -> None:
         moves = [p.value.reverse_move_id for p in group]
         context = {"active_model": ACCOUNT_MOVE, "active_ids": moves, "active_id": moves[0]}
-        values: dict[str, Any] = {"reason": "Magento credit memo"}
+        values: dict[str, Any] = {"reason": GROUP_REASON}
         if len(group) == 1:
             values["reason"] = group[0].value.reason
         if group[0].value.date:

@@ -7,6 +7,11 @@
   and one search of the pickings' moves;
 * map (:func:`magodoo.mapping.invoicing.picking_to_shipment`): the done quantity per Magento
   order item, one track per tracking number, the order's carrier code;
+* find by key (:func:`match_shipment`): ``POST /V1/order/{id}/ship`` has no idempotency key,
+  so before a create, and again when a create's answer was lost or came after the client's
+  timeout, the orders' shipments are read (one ``GET /V1/shipments`` with ``order_id in``)
+  and the one carrying the picking's comment ``Odoo delivery <name>`` is adopted (else one
+  with the same tracking numbers and quantities): a retry never ships the order twice;
 * create: ``POST /V1/order/{id}/ship`` with the items and tracks; the picking is bound to the
   shipment, so a second webhook for the same picking finds the binding and writes nothing. A
   backorder is its own picking: validating it ships the rest;
@@ -19,7 +24,7 @@ connector does the same.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -30,10 +35,11 @@ from magodoo.backends.models import Direction
 from magodoo.engine.entities.sales.refs import load_sale_orders
 from magodoo.engine.handler import Context, Handler, Plan, Written
 from magodoo.exceptions import MagodooError
-from magodoo.magento.models_sales import Track
+from magodoo.magento.models_sales import Shipment, Track
+from magodoo.magento.search import SearchCriteria
 from magodoo.mapping.invoicing import ShipmentContext, ShipmentValues, picking_to_shipment
 
-__all__ = ["ShipmentExporter"]
+__all__ = ["ShipmentExporter", "comment_of", "match_shipment"]
 
 PICKING = "stock.picking"
 FIELDS = ["id", "name", "state", "sale_id", "picking_type_code", "carrier_tracking_ref",
@@ -52,6 +58,34 @@ def _m2o(value: Any) -> int:
 class PickingContext:
     shipments: ShipmentContext
     moves: Mapping[int, tuple[Mapping[str, Any], ...]]
+
+
+def comment_of(value: ShipmentValues) -> str:
+    """The comment each shipment made from an Odoo delivery carries (its natural key)."""
+    return f"Odoo delivery {value.picking_name}"
+
+
+def match_shipment(
+    value: ShipmentValues, shipments: Sequence[Shipment], taken: Collection[int] = (),
+) -> int | None:
+    """The id of the shipment of ``value``'s order that was made from this picking: the one
+    with its comment, else (comments removed by hand) the one with the same non-empty
+    tracking numbers and the same quantities per order item. ``taken`` ids are skipped."""
+    free = [s for s in shipments if s.entity_id is not None and int(s.entity_id) not in taken]
+    comment = comment_of(value)
+    for s in free:
+        if any((c.comment or "").strip() == comment for c in s.comments or ()):
+            return int(s.entity_id or 0)
+    numbers = sorted(n for n, _t, _c in value.tracks)
+    if not numbers:
+        return None
+    items = sorted((int(i), float(q)) for i, q in value.items)
+    for s in free:
+        tracks = sorted(str(t.track_number) for t in s.tracks or ())
+        got = sorted((int(i.order_item_id or 0), float(i.qty or 0)) for i in s.items or ())
+        if tracks == numbers and got == items:
+            return int(s.entity_id or 0)
+    return None
 
 
 class ShipmentExporter(Handler[dict[str, Any], ShipmentValues]):
@@ -127,7 +161,27 @@ class ShipmentExporter(Handler[dict[str, Any], ShipmentValues]):
         return None
 
     async def find_by_key(self, ctx: Context, plans: list[ShipmentPlan]) -> dict[str, str]:
-        return {}
+        """The Magento shipments already made for these pickings (a create whose answer was
+        lost, or that committed after the client gave up): one search of the orders'
+        shipments per page of orders."""
+        order_ids = sorted({p.mapped.magento_order_id for p in plans if p.mapped is not None})
+        if not order_ids:
+            return {}
+        by_order: dict[int, list[Shipment]] = {}
+        criteria = SearchCriteria().where("order_id", order_ids, "in")
+        async for shipment in ctx.magento.iter_shipments(criteria,
+                                                        page_size=ctx.settings.batch_size):
+            by_order.setdefault(int(shipment.order_id or 0), []).append(shipment)
+        found: dict[str, str] = {}
+        taken: set[int] = set()
+        for p in plans:
+            if p.mapped is None:
+                continue
+            match = match_shipment(p.mapped, by_order.get(p.mapped.magento_order_id, []), taken)
+            if match is not None:
+                taken.add(match)
+                found[p.source_id] = str(match)
+        return found
 
     async def create(
         self, ctx: Context, plans: list[ShipmentPlan]
@@ -138,7 +192,7 @@ class ShipmentExporter(Handler[dict[str, Any], ShipmentValues]):
             try:
                 new_id = await ctx.magento.create_shipment(
                     v.magento_order_id, dict(v.items), tracks=tracks,
-                    comment=f"Odoo delivery {v.picking_name}")
+                    comment=comment_of(v))
             except MagodooError as exc:  # one shipment fails alone
                 return exc
             p.target_id = str(new_id)
