@@ -22,6 +22,9 @@ import pytest
 
 from magodoo.backends import Direction, JobState, Stores
 from magodoo.engine import connect
+from magodoo.engine.entities.sales.shipments import comment_of, match_shipment
+from magodoo.magento.models_sales import Shipment
+from magodoo.mapping.invoicing import ShipmentValues
 from magodoo.testing import serve
 from magodoo.testing._magento import sales_shipments
 from magodoo.testing.fake_magento import FakeMagento
@@ -298,3 +301,24 @@ async def test_a_lost_or_late_shipment_ships_once(fault: str, kind: str, tmp_pat
         await no_job_left(stores)
         assert _shipments_snapshot(world) == expected  # none twice
         assert await stores.bindings.count("default", "shipments") == len(pickings)
+
+
+def test_match_shipment_by_comment_then_tracks_and_quantities() -> None:
+    value = ShipmentValues(picking_id=7, picking_name="WH/OUT/00007", magento_order_id=3,
+                           items=((11, 2.0),), tracks=(("1Z1", "UPS", "ups"),))
+
+    def shipment(sid: int, comment: str | None, number: str | None, qty: float) -> Shipment:
+        return Shipment.from_api({
+            "entity_id": sid, "order_id": 3,
+            "comments": [{"comment": comment}] if comment else [],
+            "tracks": [{"track_number": number}] if number else [],
+            "items": [{"order_item_id": 11, "qty": qty}]})
+
+    other = shipment(1, "Odoo delivery WH/OUT/00006", "1Z1", 2.0)
+    ours = shipment(2, comment_of(value), None, 1.0)
+    assert match_shipment(value, [other, ours]) == 2  # the comment wins over the tracks
+    assert match_shipment(value, [other, ours], taken={2}) is None
+    assert match_shipment(value, [shipment(3, None, "1Z1", 2.0)]) == 3  # comment removed
+    assert match_shipment(value, [shipment(4, None, "1Z1", 1.0)]) is None  # other quantities
+    untracked = attrs.evolve(value, tracks=())
+    assert match_shipment(untracked, [shipment(5, None, None, 2.0)]) is None

@@ -46,6 +46,7 @@ FIELDS = ["id", "name", "state", "sale_id", "picking_type_code", "carrier_tracki
           "backorder_id", "write_date"]
 MOVE_FIELDS = ["id", "picking_id", "sale_line_id", "quantity", "state"]
 ShipmentPlan = Plan[dict[str, Any], ShipmentValues]
+COMMENT = "Odoo delivery "
 
 
 def _m2o(value: Any) -> int:
@@ -62,7 +63,7 @@ class PickingContext:
 
 def comment_of(value: ShipmentValues) -> str:
     """The comment each shipment made from an Odoo delivery carries (its natural key)."""
-    return f"Odoo delivery {value.picking_name}"
+    return f"{COMMENT}{value.picking_name}"
 
 
 def match_shipment(
@@ -70,7 +71,8 @@ def match_shipment(
 ) -> int | None:
     """The id of the shipment of ``value``'s order that was made from this picking: the one
     with its comment, else (comments removed by hand) the one with the same non-empty
-    tracking numbers and the same quantities per order item. ``taken`` ids are skipped."""
+    tracking numbers and the same quantities per order item, among those made from no other
+    picking. ``taken`` ids are skipped."""
     free = [s for s in shipments if s.entity_id is not None and int(s.entity_id) not in taken]
     comment = comment_of(value)
     for s in free:
@@ -81,6 +83,8 @@ def match_shipment(
         return None
     items = sorted((int(i), float(q)) for i, q in value.items)
     for s in free:
+        if any((c.comment or "").startswith(COMMENT) for c in s.comments or ()):
+            continue  # made from another picking
         tracks = sorted(str(t.track_number) for t in s.tracks or ())
         got = sorted((int(i.order_item_id or 0), float(i.qty or 0)) for i in s.items or ())
         if tracks == numbers and got == items:
