@@ -161,6 +161,16 @@ def _taxes(world: World) -> Any:
                   for t in world.odoo.table("account.tax").values())
 
 
+def _partners(world: World) -> Any:
+    rows = [r for r in world.odoo.table("res.partner").values() if r.get("active", True)]
+    return Counter((str(r.get("email")), str(r.get("type")), str(r.get("street")),
+                    str(r.get("zip")), bool(r.get("parent_id"))) for r in rows)
+
+
+def _partner_duplicates(world: World) -> list[str]:
+    return [str(k) for k, n in _partners(world).items() if n > 1]
+
+
 TARGETS = [
     Target("tax_rates", "create", lambda a: a[0] == "account.tax", _taxes,
            lambda w: _twice([(t.get("name"), str(t.get("country_id")), t.get("type_tax_use"))
@@ -168,6 +178,8 @@ TARGETS = [
     Target("orders", "create", lambda a: a[0] == "sale.order", _orders,
            lambda w: _twice([o.get("client_order_ref")
                              for o in w.odoo.table("sale.order").values()])),
+    Target("orders", "create", lambda a: a[0] == "res.partner",
+           lambda w: sorted(map(str, _partners(w).items())), _partner_duplicates),
     Target("orders", "call", lambda a: a[:2] == ("sale.order", "action_confirm"), _orders,
            lambda w: _twice([o.get("client_order_ref")
                              for o in w.odoo.table("sale.order").values()])),
@@ -183,7 +195,7 @@ TARGETS = [
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 @pytest.mark.parametrize("target", TARGETS,
-                         ids=[f"{t.entity}.{t.method}" for t in TARGETS])
+                         ids=[f"{t.entity}.{t.method}.{n}" for n, t in enumerate(TARGETS)])
 async def test_a_lost_or_late_sales_create_is_made_once(
     target: Target, fault: str, kind: str, tmp_path: Path
 ) -> None:
