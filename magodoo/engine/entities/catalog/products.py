@@ -83,6 +83,16 @@ def _url_key_taken(error: ValidationError) -> bool:
     return "url key" in str(error).lower()
 
 
+async def _link_child(magento: Any, sku: str, child_sku: str) -> None:
+    """Link a child; "already attached" (a 400 on Magento, recording 32) means a link whose
+    answer was lost went through: the link is there, which is all we wanted."""
+    try:
+        await magento.add_configurable_child(sku, child_sku)
+    except ValidationError as exc:
+        if "already attached" not in str(exc).lower():
+            raise
+
+
 def _template_stamp(data: TemplateData) -> datetime | None:
     stamps = [s for s in (data.template.write_date,
                           *(v.write_date for v in data.variants),
@@ -437,12 +447,14 @@ class ProductExporter(Handler[TemplateData, ProductValues]):
             await bindings.bind_many([Binding(
                 backend=ctx.backend, entity=CONFIGURABLE_ENTITY, magento_id=value.sku,
                 odoo_id=value.odoo_id, magento_key=value.sku, payload_hash=parent_digest)])
-        if written or new:
-            linked = set() if new else {c.sku for c in
-                                        await magento.list_configurable_children(value.sku)}
-            for child in value.children:
-                if child.sku not in linked:
-                    await magento.add_configurable_child(value.sku, child.sku)
+        # The links are checked on every write, not only when a child was written: a link
+        # whose answer was lost (or a write adopted after an unknown outcome) must be added
+        # by the next attempt, which finds the children already written and bound.
+        linked = set() if new else {c.sku for c in
+                                    await magento.list_configurable_children(value.sku)}
+        for child in value.children:
+            if child.sku not in linked:
+                await _link_child(magento, value.sku, child.sku)
         if not value.active:
             p.reason = "archived in Odoo: disabled"
         return Written(value.sku, stamp)
