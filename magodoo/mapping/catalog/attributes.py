@@ -11,6 +11,14 @@ The attribute code is the name's slug (``"Color"`` -> ``color``), so an attribut
 already has (``color`` in a stock store) is bound rather than duplicated. Values become
 options, each bound to its ``product.attribute.value`` (entity ``attribute_values``).
 ``docs/mapping/attributes.md`` is the field table.
+
+Swatches: when the store runs ``Magento_Swatches`` (``AttributeContext.swatches``), a color
+attribute is created as a visual swatch (``frontend_input: swatch_visual``; Magento stores it
+as ``select`` with ``swatch_input_type = visual``) and each value's ``html_color`` is its
+option's swatch value, sent as the option's ``value`` (magento/magento2#36939). Magento drops
+an option's swatch when an option update does not send it again (#37794), so every option
+body of a swatch attribute carries it (:meth:`OptionValues.write_value`). A value without
+``html_color`` is a text label only.
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ from magodoo.odoo.models import ProductAttribute, ProductAttributeValue
 __all__ = [
     "ATTRIBUTE_DISPLAY_TYPES",
     "ENTITY",
+    "SWATCH_DISPLAY_TYPE",
+    "SWATCH_INPUT",
     "VALUE_ENTITY",
     "AttributeContext",
     "AttributeValues",
@@ -45,6 +55,9 @@ ATTRIBUTE_DISPLAY_TYPES = ("select", "pills", "color")
 """Display types that are Magento attributes (the others are custom options unless the
 attribute creates variants)."""
 MAX_CODE = 60
+SWATCH_DISPLAY_TYPE = "color"
+"""The Odoo display type that becomes a visual swatch (with ``Magento_Swatches``)."""
+SWATCH_INPUT = "swatch_visual"
 
 
 def is_magento_attribute(attribute: ProductAttribute) -> bool:
@@ -65,18 +78,32 @@ def attribute_code(name: str) -> str:
 
 @attrs.frozen
 class OptionValues:
-    """One option: the Odoo value id, its label, its position."""
+    """One option: the Odoo value id, its label, its position, and its swatch value (the
+    value's ``html_color`` on a visual swatch attribute, else ``None``)."""
 
     odoo_id: int
     label: str
     sort_order: int
+    swatch: str | None = None
+
+    def write_value(self, option_id: str) -> dict[str, Any]:
+        """The ``value`` of an option body: the swatch when there is one (Magento keeps the
+        swatch only when it is sent again), else the option id (a dropdown)."""
+        return {"value": self.swatch} if self.swatch else {"value": option_id}
+
+    def hashable(self) -> list[Any]:
+        row: list[Any] = [self.odoo_id, self.label, self.sort_order]
+        return [*row, self.swatch] if self.swatch else row
 
 
 @attrs.frozen
 class AttributeContext:
-    """``values``: the Odoo values of the attributes being mapped (by attribute id)."""
+    """``values``: the Odoo values of the attributes being mapped (by attribute id);
+    ``swatches``: the store runs ``Magento_Swatches`` (color attributes become visual
+    swatches)."""
 
     values: Mapping[int, tuple[ProductAttributeValue, ...]] = attrs.field(factory=dict)
+    swatches: bool = False
 
 
 @attrs.frozen
@@ -112,7 +139,11 @@ class AttributeValues:
 
     def hashable(self) -> dict[str, Any]:
         return {"code": self.code, "label": self.label, "input": self.frontend_input,
-                "options": [[o.odoo_id, o.label, o.sort_order] for o in self.options]}
+                "options": [o.hashable() for o in self.options]}
+
+    @property
+    def is_swatch(self) -> bool:
+        return self.frontend_input == SWATCH_INPUT
 
 
 def attribute_to_magento(attribute: ProductAttribute, ctx: AttributeContext) -> AttributeValues:
@@ -126,6 +157,7 @@ def attribute_to_magento(attribute: ProductAttribute, ctx: AttributeContext) -> 
             f"display type {attribute.display_type!r} without variants is a custom option, "
             "not a Magento attribute", entity=ENTITY, record=attribute.id,
             field="display_type")
+    swatch = ctx.swatches and attribute.display_type == SWATCH_DISPLAY_TYPE
     options: list[OptionValues] = []
     seen: dict[str, int] = {}
     values = sorted(ctx.values.get(attribute.id, ()), key=lambda v: (v.sequence, v.id))
@@ -141,9 +173,11 @@ def attribute_to_magento(attribute: ProductAttribute, ctx: AttributeContext) -> 
                 "option labels are unique per attribute)", entity=ENTITY, record=attribute.id,
                 field=f"value_ids[{value.id}].name")
         seen[folded] = value.id
-        options.append(OptionValues(value.id, label, position))
+        color = (value.html_color or "").strip() if swatch else ""
+        options.append(OptionValues(value.id, label, position, color or None))
     return AttributeValues(odoo_id=attribute.id, code=attribute_code(name), label=name,
-                           frontend_input="select", options=tuple(options))
+                           frontend_input=SWATCH_INPUT if swatch else "select",
+                           options=tuple(options))
 
 
 @attrs.frozen

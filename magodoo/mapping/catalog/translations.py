@@ -185,6 +185,7 @@ def option_translations_to_magento(
             if label and label != option.label:
                 labels.append({"store_id": store.store_id, "label": label})
         if len(labels) > 1:
-            entries.append((oid, {"label": option.label, "value": oid,
+            swatch = getattr(option, "swatch", None)  # resent, or Magento drops it (#37794)
+            entries.append((oid, {"label": option.label, "value": swatch or oid,
                                   "sort_order": option.sort_order, "store_labels": labels}))
     return OptionTranslationValues(attribute_id, code, tuple(entries))

@@ -1,4 +1,13 @@
-"""Attribute sets, groups, product attributes and their options (Magento_Catalog, Magento_Eav)."""
+"""Attribute sets, groups, product attributes and their options (Magento_Catalog, Magento_Eav).
+
+Visual swatches (Magento_Swatches) follow Magento's source, not a recording:
+``Swatches/Model/Plugin/EavAttribute`` saves ``frontend_input: swatch_visual`` as ``select``
+with ``swatch_input_type = visual`` in ``additional_data`` (magento/magento2#28195), so the
+attribute reads back as ``select``; ``Swatches/Plugin/Eav/Model/Entity/Attribute/
+OptionManagement`` saves an option's ``value`` as its swatch (#36939) and an option update
+that does not send it again leaves the option without a swatch (#37794). The swatches are
+kept in ``State.option_swatches`` (Magento's REST answers do not show them).
+"""
 
 from __future__ import annotations
 
@@ -89,6 +98,21 @@ def find_set(state: State, set_id: int) -> Row:
     return row
 
 
+SWATCH_INPUTS = {"swatch_visual": "visual", "swatch_text": "text"}
+
+
+def _save_swatch(state: State, attr: Row, option_id: str, data: Row) -> None:
+    """A visual swatch attribute's option keeps the ``value`` it was saved with as its swatch;
+    a save without one leaves it without a swatch (magento/magento2#37794)."""
+    if attr["attribute_code"] not in state.swatch_attributes:
+        return
+    value = str(data.get("value") or "")
+    if value:
+        state.option_swatches[option_id] = value
+    else:
+        state.option_swatches.pop(option_id, None)
+
+
 def add_option(state: State, attr: Row, data: Row) -> str:
     label = str(data.get("label") or "")
     for o in attr["options"]:
@@ -99,6 +123,7 @@ def add_option(state: State, attr: Row, data: Row) -> str:
     value = str(state.option_ids.next_id())
     attr["options"].append({"label": label, "value": value})
     _store_labels(state, value, data)
+    _save_swatch(state, attr, value, data)
     return value
 
 
@@ -131,6 +156,12 @@ def create_attribute(state: State, data: Row) -> Row:
     if code in state.attributes:
         raise errors.bad_request("An attribute with the same code (%1) already exists.", [code])
     frontend_input = data.get("frontend_input") or "text"
+    swatch = SWATCH_INPUTS.get(frontend_input)
+    if swatch is not None:
+        if "Magento_Swatches" not in state.modules:
+            raise errors.bad_request('Input type "%1" not found in the input types list.',
+                                     [frontend_input])
+        frontend_input = "select"  # the Swatches plugin saves it as select + additional data
     usable_labels = [lbl for lbl in data.get("frontend_labels") or [] if lbl.get("label")]
     if not data.get("default_frontend_label") and not usable_labels:
         raise errors.bad_request('"%1" is required. Enter and try again.', ["frontend_label"])
@@ -164,6 +195,8 @@ def create_attribute(state: State, data: Row) -> Row:
     for option in data.get("options") or []:
         if option.get("label"):
             add_option(state, attr, option)
+    if swatch == "visual":
+        state.swatch_attributes.add(code)
     state.attributes[code] = attr
     return attr
 
@@ -429,6 +462,7 @@ def register(r: Router) -> None:
         if not attr.get("is_user_defined"):
             raise errors.bad_request("The system attribute can't be deleted.")
         del call.state.attributes[attr["attribute_code"]]
+        call.state.swatch_attributes.discard(attr["attribute_code"])
         for assigned in call.state.set_attributes.values():
             assigned.pop(attr["attribute_code"], None)
         return True
@@ -466,6 +500,7 @@ def register(r: Router) -> None:
                 )
             option["label"] = str(label)
         _store_labels(call.state, oid, data)
+        _save_swatch(call.state, attr, oid, data)
         return True
 
     @r.delete("/V1/products/attributes/{attributeCode}/options/{optionId}", resource=ATTRIBUTES)
@@ -478,4 +513,5 @@ def register(r: Router) -> None:
                 [attr["attribute_code"], oid],
             )
         attr["options"] = [o for o in attr["options"] if o["value"] != oid]
+        call.state.option_swatches.pop(oid, None)
         return True

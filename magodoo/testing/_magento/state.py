@@ -86,6 +86,10 @@ class State:
     option_ids: Table = attrs.field(factory=Table)  # id counter for attribute options
     option_store_labels: dict[str, dict[int, str]] = attrs.field(factory=dict)
     """Attribute option id -> {store view id: label} (the admin label is on the option)."""
+    swatch_attributes: set[str] = attrs.field(factory=set)
+    """Codes of visual swatch attributes (``swatch_input_type = visual``)."""
+    option_swatches: dict[str, str] = attrs.field(factory=dict)
+    """Option id -> swatch value (``eav_attribute_option_swatch.value``)."""
     entity_attribute_ids: Table = attrs.field(factory=Table)  # counter for set assignments
     # set id -> {attribute_code: (group id, sort order)}
     set_attributes: dict[int, dict[str, tuple[int, int]]] = attrs.field(factory=dict)

@@ -10,7 +10,11 @@
   ``defaults.attribute_group``, then one ``POST .../options`` per value, each bound;
 * update: the label (``PUT``), then the options: added, renamed (``PUT .../options/{id}``),
   removed when their Odoo value is gone; an option with the same label is adopted;
-* an attribute deleted in Odoo is left in Magento (products may still hold its values).
+* an attribute deleted in Odoo is left in Magento (products may still hold its values);
+* swatches: when the store runs ``Magento_Swatches`` (``GET /V1/modules``, asked once per
+  run), a color attribute is created as a visual swatch and every option write (add, rename)
+  sends the value's ``html_color`` as the option's ``value`` (Magento drops a swatch an option
+  update does not resend, magento/magento2#37794).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from magodoo.mapping.catalog.attributes import (
 from magodoo.odoo.models import ProductAttribute as OdooAttribute
 from magodoo.odoo.models import ProductAttributeValue
 
-__all__ = ["AttributeExporter", "AttributeRecord"]
+__all__ = ["AttributeExporter", "AttributeRecord", "has_swatches"]
 
 MODEL = "product.attribute"
 VALUE_MODEL = "product.attribute.value"
@@ -64,6 +68,10 @@ class AttributeRecord:
 AttributePlan = Plan[AttributeRecord, AttributeValues]
 
 
+def has_swatches(modules: Sequence[str]) -> bool:
+    """Whether the store runs the swatches module (visual swatch attributes)."""
+    return "Magento_Swatches" in modules
+
 
 class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
     """Odoo product attributes -> Magento product attributes and options."""
@@ -71,6 +79,15 @@ class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
     entity: ClassVar[str] = ENTITY
     direction: ClassVar[Direction] = Direction.ODOO_TO_MAGENTO
     odoo_model: ClassVar[str] = MODEL
+
+    def __init__(self) -> None:
+        self._swatches: bool | None = None
+
+    async def store_has_swatches(self, ctx: Context) -> bool:
+        """``Magento_Swatches`` is enabled (``GET /V1/modules``, once per run)."""
+        if self._swatches is None:
+            self._swatches = has_swatches(await ctx.magento.list_modules())
+        return self._swatches
 
     # ---- fetch ------------------------------------------------------------------------------
 
@@ -100,6 +117,7 @@ class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
     async def fetch(
         self, ctx: Context, since: datetime | None
     ) -> AsyncIterator[list[AttributeRecord]]:
+        self._swatches = None  # a new run: the modules are asked again
         size = ctx.settings.batch_size
         base: list[Any] = list(MAGENTO_DOMAIN)
         extra: set[int] = set()
@@ -121,6 +139,7 @@ class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
             last_id = int(rows[-1]["id"])
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[AttributeRecord]:
+        self._swatches = None
         rows = await ctx.odoo.search_read_page(
             MODEL, [("id", "in", [int(k) for k in keys]), *MAGENTO_DOMAIN], FIELDS)
         return await self._records(ctx, rows)
@@ -128,7 +147,8 @@ class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
     # ---- dependencies, map ------------------------------------------------------------------
 
     async def prepare(self, ctx: Context, records: list[AttributeRecord]) -> AttributeContext:
-        return AttributeContext(values={r.attribute.id: r.values for r in records})
+        return AttributeContext(values={r.attribute.id: r.values for r in records},
+                                swatches=await self.store_has_swatches(ctx))
 
     def map(self, record: AttributeRecord, mctx: Any) -> AttributeValues:
         assert isinstance(mctx, AttributeContext)
@@ -220,10 +240,13 @@ class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
                 bind(option, oid)
         for oid, option in plan.rename:
             await magento.update_attribute_option(code, oid, AttributeOption.from_api(
-                {"label": option.label, "value": oid, "sort_order": option.sort_order}))
+                {"label": option.label, **option.write_value(oid),
+                 "sort_order": option.sort_order}))
         for option in plan.add:
+            swatch = {"value": option.swatch} if option.swatch else {}
             oid = await magento.add_attribute_option(code, AttributeOption.from_api({
-                "label": option.label, "sort_order": option.sort_order, "is_default": False,
+                "label": option.label, **swatch, "sort_order": option.sort_order,
+                "is_default": False,
                 "store_labels": [{"store_id": 0, "label": option.label}]}))
             stale = [vid for vid, o in bound.items() if vid == option.odoo_id and o != oid]
             for vid in stale:

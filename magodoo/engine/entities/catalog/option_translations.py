@@ -53,6 +53,7 @@ class OptionTranslationContext:
     codes: Mapping[int, str] = attrs.field(factory=dict)
     option_ids: Mapping[int, str] = attrs.field(factory=dict)
     names: Mapping[str, Mapping[int, str]] = attrs.field(factory=dict)
+    swatches: bool = False
 
 
 OptionTranslationPlan = Plan[AttributeRecord, OptionTranslationValues]
@@ -85,6 +86,7 @@ class OptionTranslationExporter(Handler[AttributeRecord, OptionTranslationValues
         stores = await translated_stores(ctx)
         if not stores:
             return OptionTranslationContext()
+        swatches = await self._attributes.store_has_swatches(ctx)
         ids = {r.attribute.id for r in records}
         bindings = ctx.stores.bindings
         bound = await bindings.get_many_by_odoo(ctx.backend, ATTRIBUTES, ids)
@@ -101,15 +103,15 @@ class OptionTranslationExporter(Handler[AttributeRecord, OptionTranslationValues
                 ctx, VALUE_MODEL, "id", value_ids, ["id", "name"], context={"lang": lang})}
         return OptionTranslationContext(
             stores, {a: b.magento_id for a, b in bound.items()},
-            {v: b.magento_id for v, b in options.items()}, names)
+            {v: b.magento_id for v, b in options.items()}, names, swatches)
 
     def map(self, record: AttributeRecord, mctx: Any) -> OptionTranslationValues:
         assert isinstance(mctx, OptionTranslationContext)
         aid = record.attribute.id
         if not mctx.stores:
             return OptionTranslationValues(aid, "", ())
-        mapped = attribute_to_magento(record.attribute,
-                                      AttributeContext(values={aid: record.values}))
+        mapped = attribute_to_magento(record.attribute, AttributeContext(
+            values={aid: record.values}, swatches=mctx.swatches))
         return option_translations_to_magento(
             aid, mctx.codes.get(aid) or mapped.code, mapped.options, mctx.option_ids,
             mctx.stores, mctx.names)
