@@ -66,7 +66,7 @@ def test_prices_table_names_every_tier_price_field() -> None:
 
 
 def test_attributes_table_names_every_written_field() -> None:
-    from magodoo.mapping.catalog.attributes import attribute_to_magento
+    from magodoo.mapping.catalog.attributes import SWATCH_INPUT, attribute_to_magento
     from tests.mapping.catalog.test_attributes import CTX as ATTR_CTX
     from tests.mapping.catalog.test_attributes import attribute
 
@@ -74,6 +74,7 @@ def test_attributes_table_names_every_written_field() -> None:
     mapped = attribute_to_magento(attribute(), ATTR_CTX)
     for field in set(mapped.create_body()) | set(mapped.update_body()):
         assert f"`{field}`" in text, field
+    assert f'`"{SWATCH_INPUT}"`' in text and "`html_color`" in text and "`Magento_Swatches`" in text
 
 
 def test_products_table_names_every_written_field() -> None:

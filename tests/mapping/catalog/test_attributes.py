@@ -78,3 +78,31 @@ def test_plan_add_rename_remove_adopt() -> None:
     assert plan.adopt == ((wanted[2], "12"),)         # an option with the same label
     assert plan.add == (wanted[3],)
     assert plan.remove == ("13",)                     # a removed value
+
+
+def colored(vid: int, name: str, color: str | None) -> ProductAttributeValue:
+    return ProductAttributeValue.from_api({"id": vid, "name": name, "attribute_id": [2, "Color"],
+                                           "sequence": vid, "html_color": color or False})
+
+
+def test_a_color_attribute_is_a_visual_swatch_when_the_store_has_swatches() -> None:
+    values = {2: (colored(3, "Black", "#000000"), colored(4, "Wood", None))}
+    mapped = attribute_to_magento(attribute(), AttributeContext(values=values, swatches=True))
+    assert mapped.frontend_input == "swatch_visual" and mapped.is_swatch
+    assert mapped.create_body()["frontend_input"] == "swatch_visual"
+    black, wood = mapped.options
+    assert black.swatch == "#000000" and black.write_value("12") == {"value": "#000000"}
+    assert wood.swatch is None and wood.write_value("13") == {"value": "13"}  # a label only
+    # without the module: a dropdown, no swatch anywhere
+    plain = attribute_to_magento(attribute(), AttributeContext(values=values))
+    assert plain.frontend_input == "select"
+    assert [o.swatch for o in plain.options] == [None, None]
+    # a select attribute is never a swatch
+    select = attribute_to_magento(attribute(display_type="select"),
+                                  AttributeContext(values=values, swatches=True))
+    assert select.frontend_input == "select" and not select.is_swatch
+    # a changed colour changes the hash; dropdown hashes are as before
+    recolored = attribute_to_magento(attribute(), AttributeContext(
+        values={2: (colored(3, "Black", "#111111"), colored(4, "Wood", None))}, swatches=True))
+    assert recolored.hashable() != mapped.hashable()
+    assert plain.hashable()["options"] == [[3, "Black", 1], [4, "Wood", 2]]

@@ -65,3 +65,17 @@ def test_option_labels_carry_the_admin_label_and_every_translated_view() -> None
         option_translations_to_magento(5, "material", options, {1: "11"}, stores, names)
     assert info.value.field == "value_ids[2]"
     assert option_translations_to_magento(5, "material", options, {}, [], names).entries == ()
+
+
+def test_option_labels_of_a_swatch_resend_the_swatch() -> None:
+    from magodoo.mapping.catalog.attributes import OptionValues
+    from magodoo.mapping.catalog.translations import option_translations_to_magento
+
+    stores = [StoreLanguage("fr", "fr_FR", 2)]
+    options = [OptionValues(1, "Red", 1, "#FF0000"), OptionValues(2, "Raw", 2)]
+    names = {"fr_FR": {1: "Rouge", 2: "Brut"}}
+    mapped = option_translations_to_magento(5, "finish", options, {1: "11", 2: "12"},
+                                            stores, names)
+    bodies = dict(mapped.entries)
+    assert bodies["11"]["value"] == "#FF0000"  # else Magento drops the swatch (#37794)
+    assert bodies["12"]["value"] == "12"

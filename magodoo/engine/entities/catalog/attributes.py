@@ -238,7 +238,12 @@ class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
         for option, oid in (*plan.keep, *plan.adopt):
             if bound.get(option.odoo_id) != oid:
                 bind(option, oid)
-        for oid, option in plan.rename:
+        rename = list(plan.rename)
+        if p.value.is_swatch:
+            # Magento's answers do not show swatches: on an update (the attribute's hash
+            # changed) kept and adopted options with a swatch are written again with it
+            rename += [(oid, o) for o, oid in (*plan.keep, *plan.adopt) if o.swatch]
+        for oid, option in rename:
             await magento.update_attribute_option(code, oid, AttributeOption.from_api(
                 {"label": option.label, **option.write_value(oid),
                  "sort_order": option.sort_order}))
