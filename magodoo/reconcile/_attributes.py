@@ -49,9 +49,11 @@ def _compare(mid: str, oid: int, value: Any, held: ProductAttribute) -> list[Dif
     if not same(value.label, held.default_frontend_label):
         out.append(Difference(ENTITY, "field_mismatch", mid, oid, "default_frontend_label",
                               held.default_frontend_label, value.label))
-    if not same(value.frontend_input, held.frontend_input):
+    # a visual swatch is saved and read back as select (Magento_Swatches' EavAttribute plugin)
+    wanted = "select" if value.frontend_input == "swatch_visual" else value.frontend_input
+    if not same(wanted, held.frontend_input):
         out.append(Difference(ENTITY, "field_mismatch", mid, oid, "frontend_input",
-                              held.frontend_input, value.frontend_input))
+                              held.frontend_input, wanted))
     have = {(o.label or "").strip() for o in held.options or () if o.value}
     missing = sorted(o.label for o in value.options if o.label.strip() not in have)
     if missing:
