@@ -28,9 +28,9 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from magodoo._converter import format_datetime
 from magodoo.backends.models import Direction
 from magodoo.engine.entities.sales.lookups import Lookups
+from magodoo.engine.entities.sales.paging import by_entity_ids, keyset_pages
 from magodoo.engine.entities.sales.refs import load_sale_orders
 from magodoo.engine.handler import Context, Handler, Plan, Written
 from magodoo.magento.models_sales import CreditMemo
@@ -80,28 +80,12 @@ class CreditMemoImporter(Handler[CreditMemo, CreditNoteValues]):
 
     async def fetch(self, ctx: Context, since: datetime | None
                     ) -> AsyncIterator[list[CreditMemo]]:
-        size = ctx.settings.batch_size
-        last_id = 0
-        while True:
-            criteria = SearchCriteria()
-            if since is not None:
-                criteria = criteria.where("updated_at", format_datetime(since), "gteq")
-            if last_id:
-                criteria = criteria.where("entity_id", last_id, "gt")
-            criteria = criteria.order_by("entity_id", "ASC").page(size, 1)
-            page = await ctx.magento.search_credit_memos(criteria)
-            items = [m for m in page.items if m.entity_id is not None]
-            if items:
-                yield items
-            if len(page.items) < size or not items:
-                return
-            last_id = max(m.entity_id for m in items if m.entity_id is not None)
+        search = ctx.magento.search_credit_memos
+        async for page in keyset_pages(search, ctx.settings.batch_size, since):
+            yield page
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[CreditMemo]:
-        ids = [int(k) for k in keys]
-        criteria = SearchCriteria().where("entity_id", ids, "in").page(max(1, len(ids)), 1)
-        page = await ctx.magento.search_credit_memos(criteria)
-        return [m for m in page.items if m.entity_id is not None]
+        return await by_entity_ids(ctx.magento.search_credit_memos, keys)
 
     async def prepare(self, ctx: Context, records: list[CreditMemo]) -> CreditMemoContext:
         bindings = ctx.stores.bindings

@@ -27,13 +27,12 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from magodoo._converter import format_datetime
 from magodoo.backends.models import Direction
 from magodoo.engine.entities.sales.lookups import Lookups
+from magodoo.engine.entities.sales.paging import by_entity_ids, keyset_pages
 from magodoo.engine.entities.sales.refs import load_sale_orders
 from magodoo.engine.handler import Context, Handler, Plan, Written
 from magodoo.magento.models_sales import Invoice
-from magodoo.magento.search import SearchCriteria
 from magodoo.mapping.invoicing import InvoiceContext, InvoiceValues, invoice_to_move
 from magodoo.mapping.sales import round_money
 
@@ -63,28 +62,11 @@ class InvoiceImporter(Handler[Invoice, InvoiceValues]):
         return record.updated_at or record.created_at
 
     async def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[Invoice]]:
-        size = ctx.settings.batch_size
-        last_id = 0
-        while True:
-            criteria = SearchCriteria()
-            if since is not None:
-                criteria = criteria.where("updated_at", format_datetime(since), "gteq")
-            if last_id:
-                criteria = criteria.where("entity_id", last_id, "gt")
-            criteria = criteria.order_by("entity_id", "ASC").page(size, 1)
-            page = await ctx.magento.search_invoices(criteria)
-            items = [i for i in page.items if i.entity_id is not None]
-            if items:
-                yield items
-            if len(page.items) < size or not items:
-                return
-            last_id = max(i.entity_id for i in items if i.entity_id is not None)
+        async for page in keyset_pages(ctx.magento.search_invoices, ctx.settings.batch_size, since):
+            yield page
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[Invoice]:
-        ids = [int(k) for k in keys]
-        criteria = SearchCriteria().where("entity_id", ids, "in").page(max(1, len(ids)), 1)
-        page = await ctx.magento.search_invoices(criteria)
-        return [i for i in page.items if i.entity_id is not None]
+        return await by_entity_ids(ctx.magento.search_invoices, keys)
 
     async def prepare(self, ctx: Context, records: list[Invoice]) -> InvoiceContext:
         order_ids = sorted({int(i.order_id) for i in records if i.order_id is not None})

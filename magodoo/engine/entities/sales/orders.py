@@ -29,14 +29,14 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-from magodoo._converter import format_datetime, parse_datetime
+from magodoo._converter import parse_datetime
 from magodoo.backends.models import Direction
 from magodoo.engine.capture import collect
 from magodoo.engine.entities.sales.lookups import WRITE_CONTEXT, Lookups
+from magodoo.engine.entities.sales.paging import by_entity_ids, keyset_pages
 from magodoo.engine.handler import Context, Handler, Plan, Written
 from magodoo.exceptions import MagodooError, MappingError, NotFoundError, ValidationError
 from magodoo.magento.models_sales import Order
-from magodoo.magento.search import SearchCriteria
 from magodoo.mapping.sales import (
     OrderContext,
     OrderValues,
@@ -112,28 +112,11 @@ class OrderImporter(Handler[Order, OrderValues]):
         return record.updated_at
 
     async def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[Order]]:
-        size = ctx.settings.batch_size
-        last_id = 0
-        while True:
-            criteria = SearchCriteria()
-            if since is not None:
-                criteria = criteria.where("updated_at", format_datetime(since), "gteq")
-            if last_id:
-                criteria = criteria.where("entity_id", last_id, "gt")
-            criteria = criteria.order_by("entity_id", "ASC").page(size, 1)
-            page = await ctx.magento.search_orders(criteria)
-            items = [o for o in page.items if o.entity_id is not None]
-            if items:
-                yield items
-            if len(page.items) < size or not items:
-                return
-            last_id = max(o.entity_id for o in items if o.entity_id is not None)
+        async for page in keyset_pages(ctx.magento.search_orders, ctx.settings.batch_size, since):
+            yield page
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[Order]:
-        ids = [int(k) for k in keys]
-        criteria = SearchCriteria().where("entity_id", ids, "in").page(max(1, len(ids)), 1)
-        page = await ctx.magento.search_orders(criteria)
-        return [o for o in page.items if o.entity_id is not None]
+        return await by_entity_ids(ctx.magento.search_orders, keys)
 
     # ---- dependencies -----------------------------------------------------------------------
 
