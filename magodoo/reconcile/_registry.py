@@ -77,6 +77,9 @@ class Reconciler:
     direction_of: Callable[[Settings], Direction] | None = None
     """When the settings choose the source of truth (an entity synced both ways): the
     direction in force for these settings (``direction`` otherwise)."""
+    by_hand: Callable[[Difference], str | None] | None = None
+    """Why a sync cannot put this difference right (e.g. a posted invoice's amounts are never
+    rewritten): a repair lists it as ``none`` with this reason. ``None``: a sync can."""
 
     def direction_for(self, settings: Settings) -> Direction:
         return self.direction if self.direction_of is None else self.direction_of(settings)
@@ -135,7 +138,9 @@ def default_reconcilers() -> Reconcilers:
     from magodoo.reconcile import (
         _attributes,
         _categories,
+        _credit_memos,
         _customers,
+        _invoices,
         _orders,
         _prices,
         _products,
@@ -146,6 +151,8 @@ def default_reconcilers() -> Reconcilers:
     out = Reconcilers()
     for module in (_categories, _attributes, _customers, _products, _prices, _stock, _orders):
         out.register(module.RECONCILER)
+    for family in (_invoices, _credit_memos):
+        out.register(family.RECONCILER)
     out.register(values_reconciler("tax_rates", (
         "name", "amount", "amount_type", "type_tax_use", "price_include_override",
         "country_id", "invoice_label", "description")))

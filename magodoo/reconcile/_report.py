@@ -104,6 +104,9 @@ class Report:
     companions: Mapping[str, Callable[[Difference], list[tuple[str, str]]]] = attrs.field(
         factory=dict, eq=False, repr=False)
     """Entity -> the other bindings a repair rewrites (see ``Reconciler.companions``)."""
+    by_hand: Mapping[str, Callable[[Difference], str | None]] = attrs.field(
+        factory=dict, eq=False, repr=False)
+    """Entity -> why a sync cannot repair a difference (see ``Reconciler.by_hand``)."""
 
     @property
     def drift(self) -> tuple[Difference, ...]:
@@ -223,6 +226,10 @@ class Report:
         actions: dict[tuple[str, str | None, str], RepairAction] = {}
         for d in self.differences:
             action = _action(engine, d, self.sources.get(d.entity))
+            hand = self.by_hand.get(d.entity)
+            reason = hand(d) if hand is not None and action.action != "none" else None
+            if reason:
+                action = attrs.evolve(action, action="none", reason=reason)
             actions.setdefault((action.entity, action.key, action.action), action)
         return list(actions.values())
 
