@@ -144,6 +144,7 @@ def default_reconcilers() -> Reconcilers:
         _orders,
         _prices,
         _products,
+        _shipments,
         _stock,
     )
     from magodoo.reconcile._generic import values_reconciler
@@ -151,7 +152,7 @@ def default_reconcilers() -> Reconcilers:
     out = Reconcilers()
     for module in (_categories, _attributes, _customers, _products, _prices, _stock, _orders):
         out.register(module.RECONCILER)
-    for family in (_invoices, _credit_memos):
+    for family in (_invoices, _credit_memos, _shipments):
         out.register(family.RECONCILER)
     out.register(values_reconciler("tax_rates", (
         "name", "amount", "amount_type", "type_tax_use", "price_include_override",
