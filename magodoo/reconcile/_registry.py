@@ -146,10 +146,14 @@ def default_reconcilers() -> Reconcilers:
         _products,
         _shipments,
         _stock,
+        _store_structure,
     )
     from magodoo.reconcile._generic import values_reconciler
 
     out = Reconcilers()
+    for kept in (_store_structure.WEBSITES, _store_structure.STORES,
+                 _store_structure.ATTRIBUTE_SETS):
+        out.register(kept)
     for module in (_categories, _attributes, _customers, _products, _prices, _stock, _orders):
         out.register(module.RECONCILER)
     for family in (_invoices, _credit_memos, _shipments):
