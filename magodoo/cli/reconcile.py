@@ -79,8 +79,11 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("reconcile", help="what differs between Magento and Odoo "
                             "(exit 1 when something does)", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    from magodoo.reconcile._registry import default_reconcilers
+
     parser.add_argument("entities", nargs="*", metavar="ENTITY",
-                        help="entity families to check (default: all)")
+                        help="entity families to check (default: all): "
+                             + ", ".join(default_reconcilers().entities()))
     parser.add_argument("--output", metavar="FILE",
                         help="save the differences as CSV (.parquet: Parquet, needs pyarrow)")
     parser.add_argument("--page-size", type=int, default=100,

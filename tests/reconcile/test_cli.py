@@ -70,3 +70,13 @@ def test_unknown_entity_exits_2(fakes: Fakes, tmp_path: Path,  # noqa: F811
     config = str(fakes.write_config(tmp_path))
     code, _, err = run(capsys, "reconcile", "nonsense", "--config", config)
     assert code == 2 and "'nonsense'" in err and "customers" in err
+
+
+def test_help_lists_every_entity_family(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["reconcile", "--help"])
+    assert stop.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for entity in ("websites", "stores", "attribute_sets", "customers", "orders", "invoices",
+                   "credit_memos", "shipments"):
+        assert entity in text, entity

@@ -41,3 +41,17 @@ def test_every_reconciler_has_its_columns_in_the_page() -> None:
         for field in reconciler.fields:
             shown = field.replace("[source]", "[<source>]")
             assert f"`{shown}`" in rows[entity], (entity, field)
+
+
+def test_what_a_repair_leaves_by_hand_is_said_in_the_page() -> None:
+    from magodoo.reconcile import default_reconcilers
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / PAGE).read_text()
+    section = text[text.index("### The report's columns"):text.index("The kinds:")]
+    rows = {line.split("|")[1].strip(): line for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith("| entity")}
+    registry = default_reconcilers()
+    by_hand = [e for e in registry.entities() if registry.get(e).by_hand is not None]
+    assert by_hand
+    for entity in by_hand:
+        assert "by hand" in rows[entity], entity
