@@ -5,8 +5,9 @@ Everything goes through the sync's own handler, found in the engine's registry: 
 Magento documents (keyset-paged on ``entity_id``), its ``prepare`` and mapper (the Odoo order
 of each document, the invoice a memo reverses) and its natural-key lookup. Per page: one
 bindings query, one ``read`` of the bound moves, the handler's one lookup for the unbound
-ones, one ``read`` of a currency not seen yet. A last pass over the bindings finds the moves
-whose Magento document is gone.
+ones, one ``read`` of a currency not seen yet. A pass over the bindings finds the moves
+whose Magento document is gone, and a last one (keyset-paged over the family's moves) the
+moves made in Odoo for a Magento order that no Magento document is bound to.
 
 Per pair:
 
@@ -150,6 +151,41 @@ def _missing(rules: MoveRules, record: Any, mid: str,
                       record.increment_id, None)
 
 
+async def _only_in_odoo(scope: Scope, rules: MoveRules,
+                        matched: set[int]) -> AsyncIterator[Difference]:
+    """Moves of the family bound to no Magento document whose ``invoice_origin`` is an Odoo
+    order bound to a Magento order (made in Odoo by hand for a Magento order): only in Odoo.
+    Keyset-paged over the family's moves; per page one bindings query, one ``search_read``
+    of the orders named and one bindings query of those."""
+    last = 0
+    size = scope.page_size
+    bindings = scope.stores.bindings
+    while True:
+        rows = await scope.odoo.search_read_page(
+            ACCOUNT_MOVE, [("move_type", "=", rules.move_type), ("id", ">", last)],
+            ["id", "invoice_origin", "state"], limit=size, order="id")
+        if not rows:
+            return
+        last = max(int(r["id"]) for r in rows)
+        bound = await bindings.get_many_by_odoo(scope.backend, rules.entity,
+                                                [int(r["id"]) for r in rows])
+        loose = [r for r in rows if int(r["id"]) not in bound and int(r["id"]) not in matched
+                 and r.get("state") != "cancel" and isinstance(r.get("invoice_origin"), str)]
+        if loose:
+            names = sorted({str(r["invoice_origin"]) for r in loose})
+            orders = await scope.odoo.search_read_page("sale.order", [("name", "in", names)],
+                                                       ["id", "name"], order="id")
+            magento = await bindings.get_many_by_odoo(scope.backend, "orders",
+                                                      [int(o["id"]) for o in orders])
+            ours = {str(o["name"]) for o in orders if int(o["id"]) in magento}
+            for r in loose:
+                if r["invoice_origin"] in ours:
+                    yield Difference(rules.entity, "missing_in_magento", None, int(r["id"]),
+                                     "invoice_origin", None, r["invoice_origin"])
+        if len(rows) < size:
+            return
+
+
 def moves_reconciler(rules: MoveRules) -> Reconciler:
     """The reconciler of one family of Magento documents synced to ``account.move``."""
 
@@ -157,6 +193,7 @@ def moves_reconciler(rules: MoveRules) -> Reconciler:
         handler = scope.registry.get(rules.entity, M2O)
         ctx = handler_context(scope)
         steps: dict[int, Decimal] = {}
+        matched: set[int] = set()  # moves found unbound: not "only in Odoo" as well
         async for records in handler.fetch(ctx, None):
             tally.compared += len(records)
             mctx = await handler.prepare(ctx, records)
@@ -174,30 +211,42 @@ def moves_reconciler(rules: MoveRules) -> Reconciler:
             rows = {int(r["id"]): r for r in await scope.odoo.read(
                 ACCOUNT_MOVE, sorted(set(bound.values())), FIELDS)} if bound else {}
             await _steps(scope, list(rows.values()), steps)
+            paired: dict[str, list[Difference]] = {}
+            for record, sid in zip(records, sids, strict=True):
+                if (oid := bound.get(sid)) is not None:
+                    row = rows.get(oid)
+                    step = steps.get(_m2o(row.get("currency_id")) or 0, CENT) if row else CENT
+                    paired[sid] = _pair(rules, record, mapped.get(sid), sid, oid, row, step)
+            # the unbound, and the broken bindings (where is the document's own move?)
             plans: list[Plan[Any, Any]] = [
                 Plan(record=r, source_id=sid, stamp=None, mapped=mapped[sid])
                 for r, sid in zip(records, sids, strict=True)
-                if sid not in bound and sid in mapped]
+                if sid in mapped and (sid not in bound or any(
+                    d.kind == "broken_binding" for d in paired[sid]))]
             found: dict[str, str] = {}
             if plans:
                 try:
                     found = dict(await handler.find_by_key(ctx, plans))
                 except MagodooError:
                     found = {}
+                matched |= {int(v) for v in found.values()}
             for record, sid in zip(records, sids, strict=True):
-                oid = bound.get(sid)
-                if oid is None:
-                    match = found.get(sid)
-                    diffs = [_missing(rules, record, sid, refused.get(sid)) if match is None
-                             else Difference(rules.entity, "unbound", sid, int(match))]
+                match = found.get(sid)
+                if sid in paired:
+                    diffs = [attrs.evolve(d, odoo_value=f"{d.odoo_value}; its own is "
+                                          f"{ACCOUNT_MOVE} {match}")
+                             if d.kind == "broken_binding" and match is not None
+                             and int(match) != d.odoo_id else d for d in paired[sid]]
+                elif match is None:
+                    diffs = [_missing(rules, record, sid, refused.get(sid))]
                 else:
-                    row = rows.get(oid)
-                    step = steps.get(_m2o(row.get("currency_id")) or 0, CENT) if row else CENT
-                    diffs = _pair(rules, record, mapped.get(sid), sid, oid, row, step)
+                    diffs = [Difference(rules.entity, "unbound", sid, int(match))]
                 for diff in diffs:
                     tally.differ(sid)
                     yield diff
         async for diff in _gone(scope, handler, rules.entity):
+            yield diff
+        async for diff in _only_in_odoo(scope, rules, matched):
             yield diff
 
     def by_hand(d: Difference) -> str | None:
