@@ -217,6 +217,11 @@ def moves_reconciler(rules: MoveRules) -> Reconciler:
                     row = rows.get(oid)
                     step = steps.get(_m2o(row.get("currency_id")) or 0, CENT) if row else CENT
                     paired[sid] = _pair(rules, record, mapped.get(sid), sid, oid, row, step)
+                    error = refused.get(sid)
+                    if error is not None and error.field not in DEPENDENCIES:
+                        paired[sid].append(Difference(rules.entity, "field_mismatch", sid, oid,
+                                                      error.field, f"not mappable: {error}",
+                                                      None))
             # the unbound, and the broken bindings (where is the document's own move?)
             plans: list[Plan[Any, Any]] = [
                 Plan(record=r, source_id=sid, stamp=None, mapped=mapped[sid])

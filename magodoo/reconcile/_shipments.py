@@ -114,6 +114,9 @@ async def _reconcile(scope: Scope, tally: Tally) -> AsyncIterator[Difference]:
             if binding is not None:
                 diffs = _pair(mapped.get(str(pid)), binding.magento_id, pid,
                               shipments.get(binding.magento_id))
+                if error is not None:
+                    diffs.append(Difference(ENTITY, "field_mismatch", binding.magento_id, pid,
+                                            error.field, None, f"not mappable: {error}"))
             elif str(pid) in found:
                 diffs = [Difference(ENTITY, "unbound", found[str(pid)], pid)]
             elif error is not None:

@@ -97,3 +97,27 @@ async def test_shipments_planted_found_exactly_then_repaired(clock: Clock) -> No
         binding = await bindings.get_by_odoo("default", "shipments", c)
         assert binding is not None and binding.magento_id == ship_c
         assert world.magento.counters["POST /V1/order/{orderId}/ship"] == 4
+
+
+async def test_a_bound_delivery_the_mapper_refuses_is_named(clock: Clock) -> None:  # noqa: F811
+    async with sales.sales_world(clock) as world:
+        assert (await world.engine.sync_all(M2O))["orders"].failed == 0
+        order = next(o for o in world.magento.state.table("orders").values()
+                     if o["state"] == "new")
+        picking = deliver(world, order, "1Z7")
+        clock.advance(120)
+        assert (await world.engine.sync("shipments", O2M)).failed == 0
+        move = next(m for m in world.odoo.table("stock.move").values()
+                    if m.get("picking_id") == picking)
+        move["sale_line_id"] = False  # cut from its order line by hand
+        binding = await world.stores.bindings.get_by_odoo("default", "shipments", picking)
+        assert binding is not None
+
+        report = await reconcile(world.engine, ["shipments"])
+        (diff,) = report.differences
+        assert (diff.kind, diff.magento_id, diff.odoo_id) == (
+            "field_mismatch", binding.magento_id, picking)
+        assert diff.field is not None and diff.field.endswith("].sale_line_id")
+        assert str(diff.odoo_value).startswith("not mappable: ")
+        (action,) = await report.repair(world.engine)
+        assert action.action == "none" and action.reason.startswith("fix the source record")
