@@ -29,7 +29,7 @@ those differences are left to be done by hand (:func:`by_hand`).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -42,7 +42,7 @@ from magodoo.reconcile._generic import _gone
 from magodoo.reconcile._paired import CENT, handler_context, money
 from magodoo.reconcile._registry import Reconciler, Scope, Tally
 
-__all__ = ["AMOUNTS", "MoveRules", "moves_reconciler"]
+__all__ = ["AMOUNTS", "MoveRules", "moves_reconciler", "rounded"]
 
 M2O = Direction.MAGENTO_TO_ODOO
 ACCOUNT_MOVE = "account.move"
@@ -103,14 +103,25 @@ async def _steps(scope: Scope, rows: Sequence[Mapping[str, Any]],
                                  and rounding > 0 else CENT)
 
 
+def rounded(value: Any, step: Decimal) -> Decimal | None:
+    """An amount as the currency rounds it (Odoo's ``float_round`` with the currency's
+    ``rounding``, half up): to the cent for 0.01, to the unit for 1, to 0.05 for 0.05."""
+    if step == CENT:
+        return money(value)
+    cents = money(value, Decimal("0.000001"))
+    if cents is None:
+        return None
+    return (cents / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+
+
 def _amounts(rules: MoveRules, record: Any, mid: str, oid: int, row: Mapping[str, Any],
              step: Decimal) -> list[Difference]:
     total, tax = float(record.grand_total or 0.0), float(record.tax_amount or 0.0)
     want = {"amount_total": total, "amount_tax": tax, "amount_untaxed": total - tax}
     out = []
     for field in AMOUNTS:
-        expected = money(want[field], step)
-        if expected != money(row.get(field) or 0.0, step):
+        expected = rounded(want[field], step)
+        if expected != rounded(row.get(field) or 0.0, step):
             out.append(Difference(rules.entity, "field_mismatch", mid, oid, field,
                                   float(expected or 0), row.get(field)))
     return out

@@ -169,3 +169,40 @@ async def test_credit_memos_planted_found_exactly_then_repaired(
             ("field_mismatch", str(amount), ids[amount], "state"),
         ])
         assert await bound(world, "credit_memos", moved) == ids[moved]
+
+
+async def test_amounts_compared_to_the_rounding_of_the_moves_currency(
+    clock: Clock,  # noqa: F811
+) -> None:
+    async with sales.sales_world(clock) as world:
+        await synced(world)
+        table = world.magento.state.table(sales_invoices.INVOICES)
+
+        def unchanged_in_units(row: dict[str, Any]) -> bool:
+            total, tax = float(row["grand_total"]), float(row["tax_amount"])
+            return (round(total) == round(total + 0.3)
+                    and round(total - tax) == round(total + 0.3 - tax))
+
+        row = next(r for r in table.values() if unchanged_in_units(r))
+        row["grand_total"] = round(float(row["grand_total"]) + 0.3, 2)
+        currency = world.odoo.table("res.currency")[1]
+        currency["rounding"] = 1.0  # a currency without cents: 0.30 is no difference
+        first = await reconcile(world.engine, ["invoices"])
+        assert first.clean, first.differences
+        currency["rounding"] = 0.01
+        report = await reconcile(world.engine, ["invoices"])
+        assert sorted((d.magento_id, d.field) for d in report.differences) == [
+            (str(row["entity_id"]), "amount_total"), (str(row["entity_id"]), "amount_untaxed")]
+
+
+def test_rounded_follows_the_currency_rounding() -> None:
+    from decimal import Decimal
+
+    from magodoo.reconcile._moves import rounded
+
+    assert rounded(19.994, Decimal("0.01")) == Decimal("19.99")
+    assert rounded(19.995, Decimal("0.01")) == Decimal("20.00")
+    assert rounded(1.02, Decimal("0.05")) == Decimal("1.00")
+    assert rounded(1.03, Decimal("0.05")) == Decimal("1.05")
+    assert rounded(309.54, Decimal("1.0")) == rounded(309.8, Decimal("1.0")) == 310
+    assert rounded(None, Decimal("1")) is None
