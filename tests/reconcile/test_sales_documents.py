@@ -85,7 +85,9 @@ async def test_invoices_planted_found_exactly_then_repaired(clock: Clock) -> Non
                                          "price_unit": 5.0})]}]], {})
         odoo.execute("account.move", "action_post", [[by_hand]], {})
 
+        writes = world.writes()
         report = await reconcile(world.engine, ["invoices"], page_size=3)
+        assert world.writes() == writes  # a reconciliation only reads
         assert found(report) == expect([
             ("broken_binding", str(gone), ids[gone], "binding"),
             ("field_mismatch", str(amount), ids[amount], "amount_total"),
@@ -147,7 +149,9 @@ async def test_credit_memos_planted_found_exactly_then_repaired(
         await bindings.unbind("default", "credit_memos", magento_id=str(moved))
         await bindings.bind(attrs.evolve(old, odoo_id=ids[other]))
 
+        writes = world.writes()
         report = await reconcile(world.engine, ["credit_memos"], page_size=2)
+        assert world.writes() == writes  # a reconciliation only reads
         assert found(report) == expect([
             ("broken_binding", str(gone), ids[gone], "binding"),
             ("field_mismatch", str(amount), ids[amount], "amount_total"),

@@ -72,7 +72,9 @@ async def test_shipments_planted_found_exactly_then_repaired(clock: Clock) -> No
         # 4. E's picking deleted in Odoo (the shipment stays in Magento)
         world.odoo.table("stock.picking").pop(e)
 
+        writes = world.writes()
         report = await reconcile(world.engine, ["shipments"], page_size=2)
+        assert world.writes() == writes  # a reconciliation only reads
         assert found(report) == sorted([
             ("field_mismatch", ship_a, a, "tracks"),
             ("field_mismatch", ship_a, a, f"items[{item['order_item_id']}].qty"),
