@@ -353,7 +353,7 @@ def _return_to_stock(
 def render(state: State, memo: Row) -> Row:
     out = so.clean(memo)
     mid = memo["entity_id"]
-    out["items"] = [copy.deepcopy(i) for i in state.table(ITEMS) if i["parent_id"] == mid]
+    out["items"] = [copy.deepcopy(i) for i in state.table(ITEMS).where("parent_id", mid)]
     out["comments"] = comments_of(state, COMMENTS, mid)
     return out
 

@@ -84,7 +84,7 @@ def append_from_body(
 
 
 def comments_of(state: State, table: str, parent_id: int) -> list[Row]:
-    rows = [c for c in state.table(table) if c["parent_id"] == parent_id]
+    rows = state.table(table).where("parent_id", parent_id)
     return [copy.deepcopy(c) for c in sorted(rows, key=lambda c: c["entity_id"])]
 
 

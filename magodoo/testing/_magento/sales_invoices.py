@@ -279,7 +279,7 @@ def _register(
 def render(state: State, inv: Row) -> Row:
     out = so.clean(inv)
     out["items"] = [
-        copy.deepcopy(i) for i in state.table(ITEMS) if i["parent_id"] == inv["entity_id"]
+        copy.deepcopy(i) for i in state.table(ITEMS).where("parent_id", inv["entity_id"])
     ]
     out["comments"] = comments_of(state, COMMENTS, inv["entity_id"])
     return out

@@ -62,7 +62,7 @@ def get_order(state: State, order_id: int) -> Row:
 
 
 def order_items(state: State, order: Row) -> list[Row]:
-    return [it for it in state.table(ITEMS) if it["order_id"] == order["entity_id"]]
+    return state.table(ITEMS).where("order_id", order["entity_id"])
 
 
 def top_items(state: State, order: Row) -> list[Row]:
@@ -70,7 +70,7 @@ def top_items(state: State, order: Row) -> list[Row]:
 
 
 def children_of(state: State, item: Row) -> list[Row]:
-    return [it for it in state.table(ITEMS) if it.get("parent_item_id") == item["item_id"]]
+    return state.table(ITEMS).where("parent_item_id", item["item_id"])
 
 
 def touch(state: State, order: Row) -> None:
@@ -176,7 +176,7 @@ def add_history(
 
 
 def histories(state: State, order: Row) -> list[Row]:
-    rows = [h for h in state.table(HISTORY) if h["parent_id"] == order["entity_id"]]
+    rows = state.table(HISTORY).where("parent_id", order["entity_id"])
     return sorted(rows, key=lambda h: h["entity_id"])
 
 

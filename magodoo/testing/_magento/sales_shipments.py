@@ -141,8 +141,8 @@ def create_shipment(state: State, order: Row, body: Any) -> Row:
 def render(state: State, shipment: Row) -> Row:
     out = so.clean(shipment)
     sid = shipment["entity_id"]
-    out["items"] = [copy.deepcopy(i) for i in state.table(ITEMS) if i["parent_id"] == sid]
-    out["tracks"] = [copy.deepcopy(t) for t in state.table(TRACKS) if t["parent_id"] == sid]
+    out["items"] = [copy.deepcopy(i) for i in state.table(ITEMS).where("parent_id", sid)]
+    out["tracks"] = [copy.deepcopy(t) for t in state.table(TRACKS).where("parent_id", sid)]
     out["comments"] = comments_of(state, COMMENTS, sid)
     out["extension_attributes"] = {"source_code": "default"}
     return out

@@ -22,12 +22,53 @@ def magento_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+class Rows(dict[Any, Row]):
+    """A table's rows by id, counting its inserts and removals (so indexes know when to
+    rebuild)."""
+
+    version = 0
+
+    def __setitem__(self, key: Any, row: Row) -> None:
+        super().__setitem__(key, row)
+        self.version += 1
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        self.version += 1
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[Any, Row]:
+        self.version += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        self.version += 1
+        super().clear()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.version += 1
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self.version += 1
+        return super().setdefault(key, default)
+
+
+def _rows(value: Any) -> Rows:
+    return value if isinstance(value, Rows) else Rows(value)
+
+
 @attrs.define
 class Table:
     """Rows keyed by their id, with an auto-increment counter like a MySQL table."""
 
-    rows: dict[Any, Row] = attrs.field(factory=dict)
+    rows: dict[Any, Row] = attrs.field(factory=Rows, converter=_rows)
     last_id: int = 0
+    _indexes: dict[str, tuple[int, int, dict[Any, list[Row]]]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False)
 
     def next_id(self) -> int:
         """Reserve the next auto-increment id (ids are never reused, even after a failed save)."""
@@ -45,6 +86,24 @@ class Table:
 
     def get(self, key: Any) -> Row | None:
         return self.rows.get(key)
+
+    def where(self, column: str, value: Any) -> list[Row]:
+        """The rows whose ``column`` equals ``value``, in table order: a lookup in an index
+        built once per set of rows, for the columns that never change once a row is stored
+        (the parent's id of an item, a comment, an address); every hit is checked again."""
+        rows = self.rows
+        version = rows.version if isinstance(rows, Rows) else -1
+        cached = self._indexes.get(column)
+        if cached is None or cached[:2] != (version, id(rows)) or version < 0:
+            index: dict[Any, list[Row]] = {}
+            for row in rows.values():
+                try:
+                    index.setdefault(row.get(column), []).append(row)
+                except TypeError:  # an unhashable value: never the parent id looked up
+                    continue
+            cached = (version, id(rows), index)
+            self._indexes[column] = cached
+        return [r for r in cached[2].get(value, ()) if r.get(column) == value]
 
     def remove(self, key: Any) -> Row | None:
         return self.rows.pop(key, None)

@@ -111,6 +111,9 @@ class Database:
     ondelete: dict[tuple[str, str], str] = attrs.Factory(dict)
     listeners: list[Callable[[Env, str, str, list[int], set[str]], None]] = attrs.Factory(list)
     _high: dict[str, tuple[int, int, int]] = attrs.Factory(dict)
+    _gens: dict[str, int] = attrs.Factory(dict)
+    _indexes: dict[tuple[str, str], tuple[int, int, int, dict[Any, list[Row]]]] = \
+        attrs.Factory(dict)
 
     # -- registry ---------------------------------------------------------------------------
     def spec(self, model: str) -> ModelSpec:
@@ -157,6 +160,7 @@ class Database:
         rid = int(row["id"]) if row.get("id") else self.next_id(model)
         row["id"] = rid
         self.table(model)[rid] = row
+        self.changed(model)
         return rid
 
     # -- transactions -----------------------------------------------------------------------
@@ -176,6 +180,7 @@ class Database:
             m: t if m in STATIC_TABLES else {i: dict(r) for i, r in t.items()}
             for m, t in tables.items()
         }
+        self.changed()
         for key, value in sequences.items():
             if "/" in key:
                 self.sequences[key] = value
@@ -210,8 +215,8 @@ class Database:
         inverse = spec.o2m[name]
         active = "active" in self.fields(comodel) and env.context.get("active_test", True)
         rows = [
-            r for r in self.table(comodel).values()
-            if r.get(inverse) == rid and (not active or r.get("active", True))
+            r for r in self.where(comodel, **{inverse: rid})
+            if not active or r.get("active", True)
         ]
         return [r["id"] for r in self.order(env, comodel, rows, None)]
 
@@ -464,6 +469,7 @@ class Database:
             if "active" in fields:
                 row.setdefault("active", True)
             self.table(model)[rid] = row
+            self.changed(model)
             for name, value in x2many.items():
                 self.apply_x2many(env, model, rid, name, value)
             for name in vals:
@@ -537,6 +543,7 @@ class Database:
                 row[name] = value
             row["write_date"] = env.now
             row["write_uid"] = env.uid
+            self.changed(model)
             for name, value in x2many.items():
                 before = self.raw_value(env, model, row, name)
                 self.apply_x2many(env, model, rid, name, value)
@@ -558,12 +565,14 @@ class Database:
             if row is not None:
                 row["write_date"] = env.now
                 row["write_uid"] = env.uid
+        self.changed(model)
 
     def set(self, env: Env, model: str, rid: int, changes: Row, notify: bool = True) -> None:
         """Server-side write of computed/stored values (no validation) that fires listeners."""
         row = self.table(model)[rid]
         changed = {k for k, v in changes.items() if row.get(k) != v}
         row.update(changes)
+        self.changed(model)
         row["write_date"] = env.now
         if notify and changed:
             for listener in self.listeners:
@@ -630,6 +639,7 @@ class Database:
             table = self.table(gone_model)
             for rid in gone:
                 table.pop(rid, None)
+        self.changed()
         return True
 
     def _cascade(self, model: str, ids: IdSet) -> dict[str, IdSet]:
@@ -655,16 +665,54 @@ class Database:
     def apply_x2many(self, env: Env, model: str, rid: int, name: str, value: Any) -> None:
         """Apply one2many / many2many commands (``Command`` tuples or a plain id list)."""
         commands.apply(self, env, model, rid, name, value)
+        self.changed(model)
 
     # -- helpers for workflows --------------------------------------------------------------
     def get(self, model: str, rid: int) -> Row:
         return self.table(model)[rid]
 
     def where(self, model: str, **match: Any) -> list[Row]:
+        """The rows of ``model`` whose columns equal ``match``, in table order.
+
+        Looked up in an index on the first column, built once and kept until the ORM methods
+        change the model's rows (code that changes such a column in place, outside them, calls
+        :meth:`changed`); every hit is checked against the row as it is now.
+        """
+        table = self.table(model)
+        if not match:
+            return list(table.values())
+        field, value = next(iter(match.items()))
+        try:
+            hash(value)
+        except TypeError:
+            return [r for r in table.values() if all(r.get(k) == v for k, v in match.items())]
         return [
-            r for r in self.table(model).values()
-            if all(r.get(k) == v for k, v in match.items())
+            r for r in self._index(model, field).get(value, ())
+            if table.get(r["id"]) is r and all(r.get(k) == v for k, v in match.items())
         ]
+
+    def _index(self, model: str, field: str) -> dict[Any, list[Row]]:
+        table = self.table(model)
+        gen = self._gens.get(model, 0)
+        cached = self._indexes.get((model, field))
+        if cached is not None and cached[:3] == (gen, id(table), len(table)):
+            return cached[3]
+        index: dict[Any, list[Row]] = {}
+        for row in table.values():
+            key = row.get(field)
+            try:
+                index.setdefault(key, []).append(row)
+            except TypeError:  # an unhashable value never equals a hashable one looked up
+                continue
+        self._indexes[(model, field)] = (gen, id(table), len(table), index)
+        return index
+
+    def changed(self, model: str | None = None) -> None:
+        """Drop the :meth:`where` indexes of ``model`` (of every model when ``None``)."""
+        if model is None:
+            self._indexes.clear()
+            return
+        self._gens[model] = self._gens.get(model, 0) + 1
 
     def class_name(self, model: str) -> str:
         return class_name(model)

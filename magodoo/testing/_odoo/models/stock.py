@@ -249,6 +249,7 @@ def _action_done(env: Env, picking_id: int, backorder: bool) -> None:
             else:
                 move.update(picking_id=new_picking, quantity=0.0, reserved=0.0, picked=False,
                             state="confirmed")
+                db.changed("stock.move")  # the move's picking changed in place
         elif move.get("state") != "done":
             move.update(state="cancel", reserved=0.0)
     db.set(env, "stock.picking", picking_id, {"state": "done"})
