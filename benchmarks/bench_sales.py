@@ -195,7 +195,7 @@ async def run(orders: int, latency: float, batch: int) -> list[Pass]:
                     _, peak = tracemalloc.get_traced_memory()
                     tracemalloc.stop()
                     result = results["orders"]
-                    out.append(Pass(name, len(result.records), seconds,
+                    out.append(Pass(name, result.total, seconds,
                                     magento.total_requests - m0, odoo.total_requests - o0,
                                     _writes(odoo) - w0, peak / 1e6, timed.seconds,
                                     result.failed))

@@ -29,6 +29,7 @@ from magodoo.exceptions import ClientClosedError, OutcomeUnknownError, Transport
 
 __all__ = [
     "AdaptiveLimit",
+    "Capture",
     "Exchange",
     "HttpTransport",
     "Outcome",
@@ -260,6 +261,25 @@ class Exchange:
 
 
 CaptureHook = Callable[[Exchange], None]
+
+
+@attrs.frozen
+class Capture:
+    """A capture hook that says whether anything takes exchanges now: when ``listening()``
+    is false the transport skips building (and redacting) the exchange."""
+
+    take: CaptureHook
+    listening: Callable[[], bool]
+
+    def __call__(self, exchange: Exchange) -> None:
+        self.take(exchange)
+
+
+def listening(hook: CaptureHook | None) -> bool:
+    """Whether ``hook`` takes exchanges now (always, unless it is a :class:`Capture`)."""
+    if hook is None:
+        return False
+    return hook.listening() if isinstance(hook, Capture) else True
 HeadersHook = Callable[[str, str], Awaitable[Mapping[str, str]]]
 
 
@@ -426,7 +446,7 @@ class HttpTransport:
         duration: float,
         attempt: int,
     ) -> None:
-        if self.capture is None:
+        if self.capture is None or not listening(self.capture):
             return
         r = self.redactor
         self.capture(Exchange(

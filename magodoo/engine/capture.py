@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from magodoo._http import Exchange
+from magodoo._http import Capture, Exchange
 
 __all__ = [
     "capture_hook",
@@ -31,13 +31,22 @@ _observers: ContextVar[tuple[Callable[[Exchange], None], ...]] = ContextVar(
 MAX_TEXT = 16_000
 
 
-def capture_hook(exchange: Exchange) -> None:
-    """Give this to ``HttpTransport(capture=...)``."""
+def _take(exchange: Exchange) -> None:
     for observer in _observers.get():
         observer(exchange)
     sink = _sink.get()
     if sink is not None:
         sink.append(exchange)
+
+
+def _listening() -> bool:
+    return _sink.get() is not None or bool(_observers.get())
+
+
+capture_hook = Capture(_take, _listening)
+"""Give this to ``HttpTransport(capture=...)``: it takes the exchanges made inside a
+:func:`collect` or :func:`observe` block; outside them the transport does not even build
+(and redact) them."""
 
 
 @contextmanager

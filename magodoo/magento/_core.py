@@ -11,7 +11,16 @@ from urllib.parse import quote
 import aiohttp
 import attrs
 
-from magodoo._http import CaptureHook, Exchange, HttpTransport, Response, RetryPolicy, Timeouts
+from magodoo._http import (
+    Capture,
+    CaptureHook,
+    Exchange,
+    HttpTransport,
+    Response,
+    RetryPolicy,
+    Timeouts,
+    listening,
+)
 from magodoo._redact import REDACTED, Redactor
 from magodoo.exceptions import (
     ClientClosedError,
@@ -106,7 +115,8 @@ class ClientCore:
             limit=self.limit,
             timeouts=self.timeouts,
             retry=self.retry,
-            capture=self._capture if self.capture is not None else None,
+            capture=(Capture(self._capture, lambda: listening(self.capture))
+                     if self.capture is not None else None),
             redactor=Redactor(self.auth.secrets()),
             auth=self._auth_headers,
         )

@@ -183,9 +183,25 @@ def histories(state: State, order: Row) -> list[Row]:
 # ---- rendering --------------------------------------------------------------------------
 
 
+_SCALARS = (str, int, float, bool, Decimal)
+
+
+def copy_value(value: Any) -> Any:
+    """A deep copy of a JSON-like value (dicts, lists and scalars: the rows' shapes), faster
+    than :func:`copy.deepcopy`; anything else is deep-copied."""
+    kind = type(value)
+    if kind is dict:
+        return {k: copy_value(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_value(v) for v in value]
+    if value is None or kind in _SCALARS:
+        return value
+    return copy.deepcopy(value)
+
+
 def clean(row: Row) -> Row:
     """A row without its NULL columns and private keys (what Magento's JSON shows)."""
-    return {k: copy.deepcopy(v) for k, v in row.items() if v is not None and not k.startswith("_")}
+    return {k: copy_value(v) for k, v in row.items() if v is not None and not k.startswith("_")}
 
 
 def render_item(state: State, item: Row, *, nested: bool = True) -> Row:
@@ -244,13 +260,13 @@ def render(state: State, order: Row) -> Row:
     shipping["method"] = order.get("_method")
     shipping["total"] = dict(sorted(total.items()))
     ext: Row = {
-        "shipping_assignments": [{"shipping": shipping, "items": copy.deepcopy(items)}],
+        "shipping_assignments": [{"shipping": shipping, "items": copy_value(items)}],
         "payment_additional_info": [
             {"key": k, "value": v}
             for k, v in PAYMENT_INFO.get(str(payment and payment["method"]), [])
         ],
-        "applied_taxes": copy.deepcopy(order.get("_applied_taxes") or []),
-        "item_applied_taxes": copy.deepcopy(order.get("_item_taxes") or []),
+        "applied_taxes": copy_value(order.get("_applied_taxes") or []),
+        "item_applied_taxes": copy_value(order.get("_item_taxes") or []),
     }
     if ext["applied_taxes"]:
         ext["converting_from_quote"] = True

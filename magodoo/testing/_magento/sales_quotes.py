@@ -76,7 +76,7 @@ def by_id(state: State, quote_id: int) -> Row:
 
 
 def items_of(state: State, quote: Row) -> list[Row]:
-    return [it for it in state.table(ITEMS) if it["quote_id"] == quote["id"]]
+    return state.table(ITEMS).where("quote_id", quote["id"])
 
 
 def add_item(state: State, quote: Row, data: dict[str, Any]) -> Row:
