@@ -101,6 +101,49 @@ async def test_demo_sales_import_with_totals_to_the_cent(sales: World) -> None:
         assert len(ship) == 1 and row["carrier_id"]
 
 
+def confirmed_dates(world: World) -> dict[str, tuple[str, str]]:
+    """Per confirmed order: (Magento's created_at, Odoo's date_order as read)."""
+    out: dict[str, tuple[str, str]] = {}
+    for order in magento_orders(world):
+        if order["state"] in ("new", "canceled"):
+            continue
+        row = odoo_order(world, order["increment_id"])
+        (read,), _ = world.odoo.execute("sale.order", "read", [[row["id"]], ["date_order"]], {})
+        out[order["increment_id"]] = (str(order["created_at"]), str(read["date_order"]))
+    return out
+
+
+async def test_confirmed_orders_keep_magento_date_in_one_load_per_page(sales: World) -> None:
+    """``action_confirm`` sets ``date_order`` to now; Magento's date goes back with one
+    ``sale.order.load`` (``.id``, ``date_order``) per page, not one write per date."""
+    await sales.engine.sync_all(M2O)
+    dates = confirmed_dates(sales)
+    assert len(dates) > 5
+    assert all(magento == odoo for magento, odoo in dates.values()), dates
+    counters = sales.odoo.counters
+    assert counters["sale.order.load"] == counters["sale.order.action_confirm"] >= 1
+    assert counters.get("sale.order.write", 0) == 0
+
+
+async def test_dates_written_one_by_one_when_load_is_refused(clock: Clock) -> None:
+    async with sales_world(clock) as world:
+        from magodoo.testing._odoo import errors as odoo_errors
+
+        real = world.odoo.execute
+
+        def execute(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+            if method == "load":
+                raise odoo_errors.OdooError("odoo.exceptions.AccessError", "no import here")
+            return real(model, method, *args, **kwargs)
+
+        world.odoo.execute = execute  # type: ignore[method-assign]
+        results = await world.engine.sync_all(M2O)
+        assert results["orders"].summary()["failed"] == 0
+        dates = confirmed_dates(world)
+        assert dates and all(magento == odoo for magento, odoo in dates.values()), dates
+        assert world.odoo.counters["sale.order.write"] >= 1
+
+
 async def test_every_customer_and_guest_once(sales: World) -> None:
     await sales.engine.sync_all(M2O)
     top = [p for p in sales.odoo.table("res.partner").values()

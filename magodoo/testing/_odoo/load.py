@@ -21,7 +21,9 @@ External ids of base data the fake does not store in ``ir.model.data`` resolve t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import errors
 
@@ -213,6 +215,8 @@ def _value(env: Env, model: str, name: str, field: dict[str, Any], sub: str, val
             return int(value)
         except ValueError:
             raise _RowError(f"invalid literal for int() with base 10: {value!r}") from None
+    if ftype == "datetime":
+        return _datetime(env, label, str(value))
     if ftype in ("float", "monetary"):
         try:
             return float(value)
@@ -227,6 +231,33 @@ def _value(env: Env, model: str, name: str, field: dict[str, Any], sub: str, val
             {"moreinfo": [text or key for key, text in field.get("selection") or []]},
         )
     return value
+
+
+def _input_tz(env: Env) -> ZoneInfo:
+    """``ir.fields.converter._input_tz``: the context's ``tz``, else the user's, else UTC."""
+    user = env.db.table("res.users").get(env.uid)
+    names = [env.context.get("tz"),
+             env.db.raw_value(env, "res.users", user, "tz") if user else None]
+    for name in names:
+        if name:
+            try:
+                return ZoneInfo(str(name))
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def _datetime(env: Env, label: str, text: str) -> str:
+    """``_str_to_datetime``: the text read in :func:`_input_tz`, stored in UTC."""
+    try:
+        short = text[:19]  # Datetime.to_datetime: microseconds cut, a date is midnight
+        parsed = datetime.strptime(short if len(short) > 10 else f"{short} 00:00:00",
+                                   "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        raise _RowError(f"'{text}' does not seem to be a valid datetime for field '{label}'",
+                        {"moreinfo": "Use the format '2012-12-31 23:59:59'"}) from None
+    moment = parsed.replace(tzinfo=_input_tz(env)).astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _save_error(db: Database, model: str, exc: errors.OdooError) -> dict[str, Any]:

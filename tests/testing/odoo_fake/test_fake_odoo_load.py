@@ -103,3 +103,35 @@ def test_execute_leaves_the_callers_kwargs_alone() -> None:
     kwargs = {"context": {"lang": "fr_FR"}, "fields": ["name"], "limit": 1}
     fake.execute("res.partner", "search_read", [[]], kwargs)
     assert kwargs == {"context": {"lang": "fr_FR"}, "fields": ["name"], "limit": 1}
+
+
+def test_load_reads_datetimes_in_the_context_or_user_time_zone() -> None:
+    """``ir.fields.converter._str_to_datetime``: the text is local time of the context's
+    ``tz`` (else the user's, else UTC) and stored in UTC; a bad text is a row message."""
+    from magodoo.testing import FakeOdoo
+
+    fake = FakeOdoo(seed="demo")
+    (partner,) = [r["id"] for r in fake.table("res.partner").values() if r.get("email")][:1]
+    (oid,), _ = fake.execute("sale.order", "create", [[{"partner_id": partner}]], {})
+
+    def load(date: str, **context: Any) -> Any:
+        result, _ = fake.execute("sale.order", "load", [[".id", "date_order"], [[str(oid), date]]],
+                                 {"context": context})
+        return result
+
+    def stored() -> str:
+        (row,), _ = fake.execute("sale.order", "read", [[oid], ["date_order"]], {})
+        return str(row["date_order"])
+
+    assert load("2026-11-20 10:15:00", tz="UTC")["ids"] == [oid]
+    assert stored() == "2026-11-20 10:15:00"
+    assert load("2026-11-20 10:15:00", tz="Europe/Brussels")["ids"] == [oid]
+    assert stored() == "2026-11-20 09:15:00"
+    assert load("2026-07-01")["ids"] == [oid]  # no tz anywhere: UTC; a date is midnight
+    assert stored() == "2026-07-01 00:00:00"
+    bad = load("20/11/2026", tz="UTC")
+    assert bad["ids"] is False
+    (message,) = bad["messages"]
+    assert message["message"] == (
+        "'20/11/2026' does not seem to be a valid datetime for field 'Order Date'")
+    assert stored() == "2026-07-01 00:00:00"

@@ -13,7 +13,7 @@ Per page of orders (the engine adds one bindings query):
   says they came from Magento;
 * create: one ``sale.order.create`` for the page with the lines as commands, then one
   ``action_confirm`` for every order Magento's state says is confirmed, ``date_order``
-  written back (``action_confirm`` overwrites it), one ``action_lock`` and one
+  written back with one ``load`` (``action_confirm`` overwrites it), one ``action_lock`` and one
   ``action_cancel`` (``disable_cancel_warning``) where the state says so;
 * update: header (and, for a draft order, its lines) written; the state moves forward
   (confirm, lock, cancel), never back;
@@ -412,24 +412,8 @@ class OrderImporter(Handler[Order, OrderValues]):
         confirm = [i for i, p in by_id.items() if p.value.action in ("confirm", "lock")
                    and states.get(i, ("draft", False))[0] in ("draft", "sent")]
         await run(confirm, "action_confirm")
-        dates: dict[str, list[int]] = {}
-        for i in confirm:
-            if by_id[i].source_id not in results:
-                dates.setdefault(by_id[i].value.date_order, []).append(i)
-        # action_confirm sets date_order to now: one write per distinct date (a write takes
-        # one set of values), run side by side
-        limit = asyncio.Semaphore(ctx.settings.odoo.concurrency)
-
-        async def restore(date: str, ids: list[int]) -> None:
-            try:
-                async with limit:
-                    await ctx.odoo.write(SALE_ORDER, ids, {"date_order": date},
-                                         context=WRITE_CONTEXT)
-            except MagodooError as exc:  # the order is confirmed; only its date is off
-                log.warning("date_order of sale.order %s not restored: %s", ids, exc,
-                            extra={"entity": "orders"})
-
-        await asyncio.gather(*(restore(d, ids) for d, ids in dates.items()))
+        await self._restore_dates(ctx, [(i, by_id[i].value.date_order) for i in confirm
+                                        if by_id[i].source_id not in results])
         lock = [i for i, p in by_id.items() if p.value.action == "lock"
                 and not states.get(i, ("draft", False))[1] and p.source_id not in results]
         await run(lock, "action_lock")
@@ -445,6 +429,46 @@ class OrderImporter(Handler[Order, OrderValues]):
             stamp = parse_datetime(row["write_date"]) if row.get("write_date") else None
             results[p.source_id] = Written(str(row["id"]), stamp)
         return results
+
+    @staticmethod
+    async def _restore_dates(ctx: Context, dates: list[tuple[int, str]]) -> None:
+        """Write Magento's order dates back after ``action_confirm`` (which sets them to now).
+
+        One ``sale.order.load`` of ``.id, date_order`` rows for the page: Odoo's import
+        updates each order by database id with its own date, in one call (a ``write`` takes
+        one set of values: one per distinct date). ``tz`` UTC in the context, since ``load``
+        reads datetimes in the context's (else the user's) time zone. If the load reports an
+        error (it then changes nothing), one ``write`` per distinct date instead, side by
+        side, so one bad order does not keep the others' dates off.
+        """
+        if not dates:
+            return
+        rows = [[str(i), date] for i, date in dates]
+        try:
+            answer = await ctx.odoo.call(SALE_ORDER, "load", fields=[".id", "date_order"],
+                                         data=rows, context={**WRITE_CONTEXT, "tz": "UTC"},
+                                         idempotent=True)
+        except MagodooError as exc:
+            answer = None
+            log.info("date_order load refused (%s); writing the dates one by one", exc,
+                     extra={"entity": "orders"})
+        if isinstance(answer, Mapping) and answer.get("ids"):
+            return
+        grouped: dict[str, list[int]] = {}
+        for i, date in dates:
+            grouped.setdefault(date, []).append(i)
+        limit = asyncio.Semaphore(ctx.settings.odoo.concurrency)
+
+        async def restore(date: str, ids: list[int]) -> None:
+            try:
+                async with limit:
+                    await ctx.odoo.write(SALE_ORDER, ids, {"date_order": date},
+                                         context=WRITE_CONTEXT)
+            except MagodooError as exc:  # the order is confirmed; only its date is off
+                log.warning("date_order of sale.order %s not restored: %s", ids, exc,
+                            extra={"entity": "orders"})
+
+        await asyncio.gather(*(restore(d, ids) for d, ids in grouped.items()))
 
     @staticmethod
     def _compare(p: OrderPlan, row: Mapping[str, Any]) -> None:
