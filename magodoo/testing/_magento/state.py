@@ -23,38 +23,64 @@ def magento_time(moment: datetime) -> str:
 
 
 class Rows(dict[Any, Row]):
-    """A table's rows by id, counting its inserts and removals (so indexes know when to
-    rebuild)."""
+    """A table's rows by id, with lookup indexes on columns (:meth:`Table.where`): a row
+    stored under a new id joins them; replacing or removing a row drops them (rebuilt on the
+    next lookup)."""
 
-    version = 0
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indexes: dict[str, dict[Any, list[Row]]] = {}
+
+    def __reduce__(self) -> Any:  # copies and pickles hold the rows, not the indexes
+        return (Rows, (dict(self),))
 
     def __setitem__(self, key: Any, row: Row) -> None:
+        if key in self or not self.indexes:
+            self.indexes.clear()
+            super().__setitem__(key, row)
+            return
         super().__setitem__(key, row)
-        self.version += 1
+        for column, index in self.indexes.items():
+            try:
+                index.setdefault(row.get(column), []).append(row)
+            except TypeError:  # an unhashable value: never the parent id looked up
+                continue
 
     def __delitem__(self, key: Any) -> None:
+        self.indexes.clear()
         super().__delitem__(key)
-        self.version += 1
 
     def pop(self, key: Any, *default: Any) -> Any:
-        self.version += 1
+        self.indexes.clear()
         return super().pop(key, *default)
 
     def popitem(self) -> tuple[Any, Row]:
-        self.version += 1
+        self.indexes.clear()
         return super().popitem()
 
     def clear(self) -> None:
-        self.version += 1
+        self.indexes.clear()
         super().clear()
 
     def update(self, *args: Any, **kwargs: Any) -> None:
-        self.version += 1
+        self.indexes.clear()
         super().update(*args, **kwargs)
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        self.version += 1
+        self.indexes.clear()
         return super().setdefault(key, default)
+
+    def index(self, column: str) -> dict[Any, list[Row]]:
+        found = self.indexes.get(column)
+        if found is None:
+            found = {}
+            for row in self.values():
+                try:
+                    found.setdefault(row.get(column), []).append(row)
+                except TypeError:
+                    continue
+            self.indexes[column] = found
+        return found
 
 
 def _rows(value: Any) -> Rows:
@@ -67,8 +93,6 @@ class Table:
 
     rows: dict[Any, Row] = attrs.field(factory=Rows, converter=_rows)
     last_id: int = 0
-    _indexes: dict[str, tuple[int, int, dict[Any, list[Row]]]] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False)
 
     def next_id(self) -> int:
         """Reserve the next auto-increment id (ids are never reused, even after a failed save)."""
@@ -89,21 +113,12 @@ class Table:
 
     def where(self, column: str, value: Any) -> list[Row]:
         """The rows whose ``column`` equals ``value``, in table order: a lookup in an index
-        built once per set of rows, for the columns that never change once a row is stored
-        (the parent's id of an item, a comment, an address); every hit is checked again."""
+        kept with the rows, for the columns that never change once a row is stored (the
+        parent's id of an item, a comment, an address); every hit is checked again."""
         rows = self.rows
-        version = rows.version if isinstance(rows, Rows) else -1
-        cached = self._indexes.get(column)
-        if cached is None or cached[:2] != (version, id(rows)) or version < 0:
-            index: dict[Any, list[Row]] = {}
-            for row in rows.values():
-                try:
-                    index.setdefault(row.get(column), []).append(row)
-                except TypeError:  # an unhashable value: never the parent id looked up
-                    continue
-            cached = (version, id(rows), index)
-            self._indexes[column] = cached
-        return [r for r in cached[2].get(value, ()) if r.get(column) == value]
+        if not isinstance(rows, Rows):
+            return [r for r in rows.values() if r.get(column) == value]
+        return [r for r in rows.index(column).get(value, ()) if r.get(column) == value]
 
     def remove(self, key: Any) -> Row | None:
         return self.rows.pop(key, None)
