@@ -30,7 +30,7 @@ from ._odoo.demo import seed as seed_db
 from ._odoo.faults import Faults
 from ._odoo.methods import describe, execute
 from ._odoo.models import register_all
-from ._odoo.orm import Database, Env
+from ._odoo.orm import Database, Env, Savepoint
 from ._odoo.webhooks import Webhooks
 from ._server import serve_forever, settings_text
 
@@ -203,6 +203,8 @@ class FakeOdoo:
             self._restore(snapshot)
             env.outbox.clear()
             raise
+        finally:
+            snapshot.release()
         return result, env
 
     def json2_call(self, model: str, method: str, body: dict[str, Any]) -> tuple[Any, Env]:
@@ -241,10 +243,10 @@ class FakeOdoo:
             result = [result]
         return result, env
 
-    def _snapshot(self) -> tuple[Any, ...]:
+    def _snapshot(self) -> Savepoint:
         return self.db.snapshot()
 
-    def _restore(self, snapshot: tuple[Any, ...]) -> None:
+    def _restore(self, snapshot: Savepoint) -> None:
         self.db.restore(snapshot)
 
     def copy(self) -> FakeOdoo:

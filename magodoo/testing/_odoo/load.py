@@ -340,21 +340,26 @@ def load(env: Env, model: str, columns: Any, data: Any) -> Any:
         batch.append((info, xid, dbid, vals, children))
     start = snapshot()
     ids: list[int] = []
-    # Odoo saves the batch in one go, and on failure again record by record to name the row
     try:
-        for _info, xid, dbid, vals, children in batch:
-            ids.append(_save(env, model, xid, dbid, vals, children))
-    except errors.OdooError:
-        restore(start)
-        ids = []
-        for info, xid, dbid, vals, children in batch:
-            before = snapshot()
-            try:
+        # Odoo saves the batch in one go, and on failure again record by record to name the row
+        try:
+            for _info, xid, dbid, vals, children in batch:
                 ids.append(_save(env, model, xid, dbid, vals, children))
-            except errors.OdooError as exc:
-                restore(before)
-                messages.append({**info, "type": "error", **_save_error(db, model, exc)})
-    if any(m["type"] == "error" for m in messages):
-        restore(start)
-        return {"ids": False, "messages": messages, "nextrow": 0}
-    return {"ids": ids, "messages": messages, "nextrow": 0}
+        except errors.OdooError:
+            restore(start)
+            ids = []
+            for info, xid, dbid, vals, children in batch:
+                before = snapshot()
+                try:
+                    ids.append(_save(env, model, xid, dbid, vals, children))
+                except errors.OdooError as exc:
+                    restore(before)
+                    messages.append({**info, "type": "error", **_save_error(db, model, exc)})
+                finally:
+                    before.release()
+        if any(m["type"] == "error" for m in messages):
+            restore(start)
+            return {"ids": False, "messages": messages, "nextrow": 0}
+        return {"ids": ids, "messages": messages, "nextrow": 0}
+    finally:
+        start.release()

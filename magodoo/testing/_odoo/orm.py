@@ -37,6 +37,87 @@ WriteHook = Callable[["Env", list[int], dict[str, Any]], None]
 MethodFn = Callable[["Env", list[int], list[Any], dict[str, Any]], Any]
 
 
+_OPEN: list[Savepoint] = []
+"""The savepoints open now (innermost last). The fake runs one call at a time, synchronously,
+so they all belong to the database running that call."""
+
+
+class TxRow(dict[str, Any]):
+    """A table row that saves its content in the open savepoints before its first change
+    (so a savepoint costs the rows a call changes, not the whole database)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> Any:  # copies and pickles are plain rows again
+        return (TxRow, (dict(self),))
+
+    def _note(self) -> None:
+        for point in _OPEN:
+            point.keep(self)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if _OPEN:
+            self._note()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        if _OPEN:
+            self._note()
+        super().__delitem__(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        if _OPEN:
+            self._note()
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if _OPEN and key not in self:
+            self._note()
+        return super().setdefault(key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if _OPEN:
+            self._note()
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        if _OPEN:
+            self._note()
+        return super().popitem()
+
+    def clear(self) -> None:
+        if _OPEN:
+            self._note()
+        super().clear()
+
+
+class Savepoint:
+    """What :meth:`Database.restore` rolls back to: each table's rows by id (the row objects,
+    not copies), the content of every row changed since (saved before its first change;
+    plain-dict rows, which cannot say so, are copied at once) and the gapless numbers."""
+
+    def __init__(self, db: Database) -> None:
+        self.tables = {m: t if m in STATIC_TABLES else t.copy() for m, t in db.tables.items()}
+        self.saved: dict[int, tuple[Row, Row]] = {}
+        for m, t in self.tables.items():
+            if m not in STATIC_TABLES:
+                for row in t.values():
+                    if type(row) is not TxRow:
+                        self.saved[id(row)] = (row, dict(row))
+        self.sequences = dict(db.sequences)
+        self.next_ids = dict(db.next_ids)
+        _OPEN.append(self)
+
+    def keep(self, row: Row) -> None:
+        if id(row) not in self.saved:
+            self.saved[id(row)] = (row, dict(row))
+
+    def release(self) -> None:
+        """Stop saving rows for this savepoint (the call it guarded is over)."""
+        if self in _OPEN:
+            _OPEN.remove(self)
+
+
 @attrs.define
 class Method:
     """A public model method: ``fn(env, ids, args, kwargs)``; ``params`` names positional args."""
@@ -158,30 +239,27 @@ class Database:
     def insert(self, model: str, row: Row) -> int:
         """Seed a raw row (no validation); used by the demo loader and the workflows."""
         rid = int(row["id"]) if row.get("id") else self.next_id(model)
+        row = row if isinstance(row, TxRow) else TxRow(row)
         row["id"] = rid
         self.table(model)[rid] = row
         self.changed(model)
         return rid
 
     # -- transactions -----------------------------------------------------------------------
-    def snapshot(self) -> tuple[Any, ...]:
-        """What :meth:`restore` rolls back to (a savepoint)."""
-        tables = {
-            m: t if m in STATIC_TABLES else {i: dict(r) for i, r in t.items()}
-            for m, t in self.tables.items()
-        }
-        return tables, dict(self.next_ids), dict(self.sequences)
+    def snapshot(self) -> Savepoint:
+        """What :meth:`restore` rolls back to (a savepoint); :meth:`Savepoint.release` it once
+        the call it guards is over."""
+        return Savepoint(self)
 
-    def restore(self, snapshot: tuple[Any, ...]) -> None:
-        """Roll back rows and gapless document numbers; id sequences are never rolled back."""
-        tables, _next_ids, sequences = snapshot
-        # a copy, so the same snapshot can be restored again (nested savepoints)
-        self.tables = {
-            m: t if m in STATIC_TABLES else {i: dict(r) for i, r in t.items()}
-            for m, t in tables.items()
-        }
+    def restore(self, point: Savepoint) -> None:
+        """Roll back rows and gapless document numbers; id sequences are never rolled back.
+        The same savepoint can be restored again (nested savepoints)."""
+        for row, content in point.saved.values():
+            dict.clear(row)
+            dict.update(row, content)
+        self.tables = {m: t if m in STATIC_TABLES else t.copy() for m, t in point.tables.items()}
         self.changed()
-        for key, value in sequences.items():
+        for key, value in point.sequences.items():
             if "/" in key:
                 self.sequences[key] = value
 
@@ -433,7 +511,7 @@ class Database:
                 if key.startswith("default_") and key[8:] in fields and key[8:] not in vals:
                     vals[key[8:]] = value
             stored, x2many = self.convert(env, model, vals)
-            row: Row = {"id": 0}
+            row: Row = TxRow(id=0)
             for name, default in spec.defaults.items():
                 if name not in vals:
                     value = default(env, {**stored, **{k: v for k, v in vals.items()}})

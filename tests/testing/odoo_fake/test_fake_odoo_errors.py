@@ -221,3 +221,22 @@ async def test_invalid_calls_per_model(odoo: Rpc, model: str) -> None:
             error = await odoo.error(model, "write", [some_id], {many2one: 999999})
             table = model.replace(".", "_")
             assert error["message"].endswith(f"Constraint: {table}_{many2one}_fkey\n")
+
+
+async def test_failed_call_rolls_back_rows_changed_in_place(odoo: Rpc) -> None:
+    """The values a failed call wrote before failing come back, on seeded rows and on rows
+    created by earlier calls alike; so do the rows a failed ``load`` updated by ``.id``."""
+    fake = odoo.fake
+    (so,) = await odoo("sale.order", "create", [{"partner_id": 10, "client_order_ref": "A"}])
+    seeded = min(i for i, r in fake.table("sale.order").items() if i != so)
+    before = {i: dict(fake.table("sale.order")[i]) for i in (so, seeded)}
+    error = await odoo.error("sale.order", "write", [so, seeded], {
+        "client_order_ref": "B", "order_line": [[0, 0, {"product_id": 44, "bad": 1}]]})
+    assert error["message"] == "Invalid field 'bad' on model 'sale.order.line'"
+    assert {i: dict(fake.table("sale.order")[i]) for i in (so, seeded)} == before
+    result = await odoo("sale.order", "load", [".id", "client_order_ref", "date_order"],
+                        [[str(so), "C", "2026-01-02 03:04:05"], [str(seeded), "D", "never"]])
+    assert result["ids"] is False
+    assert {i: dict(fake.table("sale.order")[i]) for i in (so, seeded)} == before
+    again = await odoo("sale.order", "load", [".id", "client_order_ref"], [[str(so), "E"]])
+    assert again["ids"] == [so] and fake.table("sale.order")[so]["client_order_ref"] == "E"
