@@ -242,7 +242,7 @@ class Database:
         row = row if isinstance(row, TxRow) else TxRow(row)
         row["id"] = rid
         self.table(model)[rid] = row
-        self.changed(model)
+        self.added(model, row)
         return rid
 
     # -- transactions -----------------------------------------------------------------------
@@ -547,7 +547,7 @@ class Database:
             if "active" in fields:
                 row.setdefault("active", True)
             self.table(model)[rid] = row
-            self.changed(model)
+            self.added(model, row)
             for name, value in x2many.items():
                 self.apply_x2many(env, model, rid, name, value)
             for name in vals:
@@ -784,6 +784,22 @@ class Database:
                 continue
         self._indexes[(model, field)] = (gen, id(table), len(table), index)
         return index
+
+    def added(self, model: str, row: Row) -> None:
+        """A new row was stored last in ``model``'s table: it joins the indexes built."""
+        table = self.table(model)
+        gen = self._gens.get(model, 0)
+        for (m, field), (g, tid, size, index) in list(self._indexes.items()):
+            if m != model:
+                continue
+            if (g, tid, size + 1) != (gen, id(table), len(table)):
+                del self._indexes[(m, field)]
+                continue
+            try:
+                index.setdefault(row.get(field), []).append(row)
+            except TypeError:
+                pass
+            self._indexes[(m, field)] = (g, tid, size + 1, index)
 
     def changed(self, model: str | None = None) -> None:
         """Drop the :meth:`where` indexes of ``model`` (of every model when ``None``)."""
