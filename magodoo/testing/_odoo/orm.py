@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -795,10 +796,8 @@ class Database:
             if (g, tid, size + 1) != (gen, id(table), len(table)):
                 del self._indexes[(m, field)]
                 continue
-            try:
+            with contextlib.suppress(TypeError):  # unhashable: never the value looked up
                 index.setdefault(row.get(field), []).append(row)
-            except TypeError:
-                pass
             self._indexes[(m, field)] = (g, tid, size + 1, index)
 
     def changed(self, model: str | None = None) -> None:

@@ -411,16 +411,23 @@ class OrderImporter(Handler[Order, OrderValues]):
 
         confirm = [i for i, p in by_id.items() if p.value.action in ("confirm", "lock")
                    and states.get(i, ("draft", False))[0] in ("draft", "sent")]
-        await run(confirm, "action_confirm")
-        await self._restore_dates(ctx, [(i, by_id[i].value.date_order) for i in confirm
-                                        if by_id[i].source_id not in results])
-        lock = [i for i, p in by_id.items() if p.value.action == "lock"
-                and not states.get(i, ("draft", False))[1] and p.source_id not in results]
-        await run(lock, "action_lock")
         cancel = [i for i, p in by_id.items() if p.value.action == "cancel"
                   and states.get(i, ("draft", False))[0] != "cancel"]
-        await run([i for i in cancel if states.get(i, ("draft", False))[1]], "action_unlock")
-        await run(cancel, "action_cancel", disable_cancel_warning=True)
+
+        async def confirmed() -> None:
+            await run(confirm, "action_confirm")
+            await self._restore_dates(ctx, [(i, by_id[i].value.date_order) for i in confirm
+                                            if by_id[i].source_id not in results])
+            lock = [i for i, p in by_id.items() if p.value.action == "lock"
+                    and not states.get(i, ("draft", False))[1] and p.source_id not in results]
+            await run(lock, "action_lock")
+
+        async def cancelled() -> None:
+            await run([i for i in cancel if states.get(i, ("draft", False))[1]], "action_unlock")
+            await run(cancel, "action_cancel", disable_cancel_warning=True)
+
+        # two sets of orders apart (an order is confirmed or cancelled, never both): side by side
+        await asyncio.gather(confirmed(), cancelled())
         done = [i for i, p in by_id.items() if p.source_id not in results]
         rows = await ctx.odoo.read(SALE_ORDER, done, TOTAL_FIELDS) if done else []
         for row in rows:
