@@ -83,3 +83,18 @@ def test_idempotence_needs_every_external_id() -> None:
     assert not _load_is_idempotent(FIELDS, [[*ROWS[0][:4], "", "Bill", "invoice"]])
     assert not _load_is_idempotent(["id", "name"], [["", "x"]])
     assert _load_is_idempotent(["id", "name", "country_id/id"], [["m.a", "x", "base.us"]])
+
+
+async def test_dates_by_database_id_through_call(server: tuple[FakeOdoo, str]) -> None:
+    """The orders handler's ``date_order`` write-back: ``call(model, "load", fields=...,
+    data=...)`` with ``.id`` rows, each order its own date, on both transports."""
+    fake, url = server
+    async with client(url) as odoo:
+        ids = await odoo.create("sale.order", [{"partner_id": 10}, {"partner_id": 10}])
+        rows = [[str(ids[0]), "2026-11-20 10:15:00"], [str(ids[1]), "2026-11-21 08:00:00"]]
+        answer = await odoo.call("sale.order", "load", fields=[".id", "date_order"], data=rows,
+                                 context={"tz": "UTC"}, idempotent=True)
+        assert answer["ids"] == ids
+        got = await odoo.read("sale.order", ids, ["date_order"])
+    assert [r["date_order"] for r in got] == ["2026-11-20 10:15:00", "2026-11-21 08:00:00"]
+    assert fake.counters["sale.order.load"] == 1
