@@ -85,7 +85,8 @@ def collapse(existing: Job, new: Job, now: datetime, *, keep_payload: bool = Fal
     """``new`` merged into the waiting ``existing`` job with the same identity.
 
     Higher priority and earlier ``not_before`` win; the newer non-empty payload wins unless
-    ``keep_payload`` (``new`` is an older job coming back from a retry).
+    ``keep_payload`` (``new`` is an older job coming back from a retry); either one forced
+    makes the merged job forced.
     """
     not_before = min(existing.not_before or now, new.not_before or now)
     payload = existing.payload if keep_payload or not new.payload else new.payload
@@ -96,6 +97,7 @@ def collapse(existing: Job, new: Job, now: datetime, *, keep_payload: bool = Fal
         priority=max(existing.priority, new.priority),
         not_before=not_before,
         payload=payload,
+        force=existing.force or new.force,
         updated_at=now,
     )
 

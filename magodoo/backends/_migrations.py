@@ -90,6 +90,10 @@ SQLITE: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    (
+        2,
+        ("ALTER TABLE jobs ADD COLUMN force INTEGER NOT NULL DEFAULT 0",),
+    ),
 )
 
 POSTGRES: tuple[Migration, ...] = (
@@ -167,6 +171,10 @@ POSTGRES: tuple[Migration, ...] = (
                 PRIMARY KEY (backend, entity, direction)
             )""",
         ),
+    ),
+    (
+        2,
+        ("ALTER TABLE {s}.jobs ADD COLUMN force BOOLEAN NOT NULL DEFAULT false",),
     ),
 )
 

@@ -168,7 +168,10 @@ class Job:
     """A durable unit of work: sync (or delete) one record in one direction.
 
     Jobs with the same ``identity_key`` collapse while waiting. Higher ``priority`` runs first.
-    ``payload`` is a small JSON-serialisable dict (e.g. the ids a deletion needs).
+    ``payload`` is a small JSON-serialisable dict (e.g. the ids a deletion needs). ``force``
+    makes the handler write the record even when its payload hash says unchanged (a repair
+    after reconciliation: the target was edited by hand); a forced job collapsing with an
+    unforced one stays forced.
     """
 
     entity: str
@@ -181,6 +184,7 @@ class Job:
     not_before: datetime | None = attrs.field(default=None, converter=_utc_opt)
     """Not claimable before this time; ``None`` means "now" at enqueue."""
     payload: dict[str, Any] = attrs.field(factory=dict, hash=False)
+    force: bool = False
     identity_key: str = attrs.field(
         default=attrs.Factory(_identity, takes_self=True), converter=str
     )

@@ -472,6 +472,7 @@ def _job(row: Any) -> Job:
         priority=row["priority"],
         not_before=row["not_before"],
         payload=json.loads(row["payload"]),
+        force=row["force"],
         state=JobState(row["state"]),
         attempts=row["attempts"],
         last_error=row["last_error"],
@@ -493,13 +494,15 @@ _JOB_COLUMNS = (
     ("priority", "int"),
     ("not_before", "timestamptz"),
     ("payload", "jsonb"),
+    ("force", "bool"),
 )
+_NOW = f"${len(_JOB_COLUMNS) + 1}::timestamptz"
 
 _JOB_INSERT = (
     "INSERT INTO {s}.jobs AS j ("
     + ", ".join(c for c, _ in _JOB_COLUMNS)
     + ", state, attempts, created_at, updated_at)"
-    " SELECT *, 'waiting', 0, $11::timestamptz, $11::timestamptz FROM unnest("
+    f" SELECT *, 'waiting', 0, {_NOW}, {_NOW} FROM unnest("
     + ", ".join(f"${i}::{t}[]" for i, (_, t) in enumerate(_JOB_COLUMNS, 1))
     + ")"
     " ON CONFLICT (identity_key) WHERE state = 'waiting' DO UPDATE SET"
@@ -507,6 +510,7 @@ _JOB_INSERT = (
     " not_before = LEAST(j.not_before, EXCLUDED.not_before),"
     " payload = CASE WHEN EXCLUDED.payload = '{}'::jsonb THEN j.payload"
     " ELSE EXCLUDED.payload END,"
+    " force = j.force OR EXCLUDED.force,"
     " updated_at = EXCLUDED.updated_at"
     " RETURNING *"
 )
@@ -572,6 +576,7 @@ class PostgresJobQueue:
                 j.priority,
                 j.not_before,
                 _common.payload_json(j.payload),
+                j.force,
             )
             for j in merged.values()
         ]
@@ -667,7 +672,7 @@ class PostgresJobQueue:
                 self.db.sql(
                     "UPDATE {s}.jobs SET state = $1, attempts = $2, last_error = $3,"
                     " worker_id = $4, lease_until = $5, not_before = $6, priority = $7,"
-                    " payload = $8::jsonb, updated_at = $9 WHERE id = $10"
+                    " payload = $8::jsonb, updated_at = $9, force = $11 WHERE id = $10"
                 ),
                 job.state.value,
                 job.attempts,
@@ -679,6 +684,7 @@ class PostgresJobQueue:
                 _common.payload_json(job.payload),
                 job.updated_at,
                 job.id,
+                job.force,
             )
             return job
 

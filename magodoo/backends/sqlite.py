@@ -445,6 +445,7 @@ def _job(row: sqlite3.Row) -> Job:
         priority=row["priority"],
         not_before=_dt(row["not_before"]),
         payload=json.loads(row["payload"]),
+        force=bool(row["force"]),
         state=JobState(row["state"]),
         attempts=row["attempts"],
         last_error=row["last_error"],
@@ -457,12 +458,13 @@ def _job(row: sqlite3.Row) -> Job:
 
 _JOB_INSERT = (
     "INSERT INTO jobs (identity_key, backend, entity, direction, action, record_key, trigger,"
-    " priority, not_before, payload, state, attempts, created_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', 0, ?, ?)"
+    " priority, not_before, payload, force, state, attempts, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', 0, ?, ?)"
     " ON CONFLICT (identity_key) WHERE state = 'waiting' DO UPDATE SET"
     " priority = max(priority, excluded.priority),"
     " not_before = min(not_before, excluded.not_before),"
     " payload = CASE WHEN excluded.payload = '{}' THEN payload ELSE excluded.payload END,"
+    " force = max(force, excluded.force),"
     " updated_at = excluded.updated_at"
     " RETURNING *"
 )
@@ -514,6 +516,7 @@ class SqliteJobQueue:
             job.priority,
             now if job.not_before is None else _us(job.not_before),
             _common.payload_json(job.payload),
+            int(job.force),
             now,
             now,
         )
@@ -634,7 +637,7 @@ class SqliteJobQueue:
                 job = merged
         await conn.execute(
             "UPDATE jobs SET state = ?, attempts = ?, last_error = ?, worker_id = ?,"
-            " lease_until = ?, not_before = ?, priority = ?, payload = ?, updated_at = ?"
+            " lease_until = ?, not_before = ?, priority = ?, payload = ?, force = ?, updated_at = ?"
             " WHERE id = ?",
             (
                 job.state.value,
@@ -645,6 +648,7 @@ class SqliteJobQueue:
                 _us_opt(job.not_before),
                 job.priority,
                 _common.payload_json(job.payload),
+                int(job.force),
                 _us_opt(job.updated_at),
                 job.id,
             ),

@@ -251,9 +251,11 @@ class SyncEngine:
         action: JobAction = JobAction.SYNC,
         priority: int = 0,
         not_before: datetime | None = None,
+        force: bool = False,
     ) -> list[Job]:
         """Queue records for the workers. A realtime trigger is ignored (``[]``) when the
-        entity's realtime flag is off or the entity is disabled."""
+        entity's realtime flag is off or the entity is disabled. ``force``: the worker writes
+        each record even when its payload hash says unchanged (a repair)."""
         handler = self.registry.get(entity, _direction(direction))
         if not self.settings.is_enabled(entity):
             return []
@@ -262,7 +264,7 @@ class SyncEngine:
         jobs = [
             Job(entity=entity, direction=handler.direction, record_key=str(key),
                 trigger=trigger, backend=self.settings.backend, action=action,
-                priority=priority, not_before=not_before)
+                priority=priority, not_before=not_before, force=force)
             for key in dict.fromkeys(str(k) for k in keys)
         ]
         # a job collapsing into one that waits for an unknown outcome must not make it early
@@ -1013,15 +1015,16 @@ class SyncEngine:
                               f"{until.isoformat(timespec='seconds')}")
 
     async def _run_jobs(self, jobs: list[Job]) -> None:
-        groups: dict[tuple[str, Direction, Trigger], list[Job]] = {}
-        for job in jobs:
-            groups.setdefault((job.entity, job.direction, job.trigger), []).append(job)
-        for (entity, direction, trigger), group in groups.items():
+        groups: dict[tuple[str, Direction, Trigger, bool], list[Job]] = {}
+        for job in jobs:  # forced jobs (a repair) run apart: only they skip the hash check
+            groups.setdefault((job.entity, job.direction, job.trigger, job.force),
+                              []).append(job)
+        for (entity, direction, trigger, force), group in groups.items():
             try:
                 handler = self.registry.get(entity, direction)
                 result = await self._sync(
                     handler, keys=[j.record_key for j in group], since=None, trigger=trigger,
-                    dry_run=False, jobs={j.record_key: j for j in group},
+                    dry_run=False, jobs={j.record_key: j for j in group}, force=force,
                 )
             except Exception as exc:
                 if len(group) > 1:  # find the culprit: each job alone, so only it fails

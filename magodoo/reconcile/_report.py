@@ -52,8 +52,9 @@ class EntityCount:
 class RepairAction:
     """What :meth:`Report.repair` does (or, in a dry run, would do) about one record.
 
-    ``action``: ``sync`` (a sync job of the source record, in the direction of the source of
-    truth, its binding's payload hash forgotten so the target is rewritten), ``rebind`` (a
+    ``action``: ``sync`` (a forced sync job of the source record, in the direction of the
+    source of truth: the target is rewritten even if the payload hash says unchanged),
+    ``rebind`` (a
     broken binding: removed, then a sync job; the sync binds the record again by its natural
     key, or creates the target), or ``none`` (by hand: ``reason`` says what)."""
 
@@ -103,7 +104,8 @@ class Report:
     """Entity -> ``magento`` or ``odoo``: the source of truth."""
     companions: Mapping[str, Callable[[Difference], list[tuple[str, str]]]] = attrs.field(
         factory=dict, eq=False, repr=False)
-    """Entity -> the other bindings a repair rewrites (see ``Reconciler.companions``)."""
+    """Entity -> the other bindings a repair rewrites (see ``Reconciler.companions``): the
+    forced job of the record rewrites them with it."""
     by_hand: Mapping[str, Callable[[Difference], str | None]] = attrs.field(
         factory=dict, eq=False, repr=False)
     """Entity -> why a sync cannot repair a difference (see ``Reconciler.by_hand``)."""
@@ -238,41 +240,35 @@ class Report:
         """Queue sync jobs for the differences, in the direction of each entity's source of
         truth; returns what was (``dry_run``: would be) done.
 
-        For each record to sync, its binding's payload hash is forgotten first, so the sync
-        rewrites a target edited by hand. ``run`` then works the queue until it is empty
-        (in a notebook; from cron leave it to the workers). Differences in flight, and targets
-        whose source is gone for an entity that never deletes, are listed with ``action``
-        ``none`` and the reason.
+        The jobs go into the engine's job queue (one per record, ``trigger`` manual) with the
+        ``force`` flag: the worker writes the record even though its binding's payload hash
+        says unchanged, so a target edited by hand is rewritten (the bindings themselves are
+        left alone, except a broken one, which is removed so the sync binds the record again).
+        ``run`` then works the queue until it is empty (in a notebook; from cron leave it to
+        the workers). Differences in flight, and targets whose source is gone for an entity
+        that never deletes, are listed with ``action`` ``none`` and the reason.
         """
         actions = self.plan_repair(engine)
         if dry_run:
             return actions
         backend = engine.settings.backend
-        by_entity: dict[tuple[str, Direction], list[str]] = {}
         bindings = engine.stores.bindings
+        by_entity: dict[tuple[str, Direction], list[str]] = {}
         for a in actions:
             if a.action not in ("sync", "rebind") or a.key is None:
                 continue
             by_entity.setdefault((a.entity, a.direction), []).append(a.key)
+            if a.action != "rebind":
+                continue
             if a.direction is Direction.MAGENTO_TO_ODOO:
                 binding = await bindings.get_by_magento(backend, a.entity, a.key)
             else:
                 binding = await bindings.get_by_odoo(backend, a.entity, int(a.key))
-            if binding is None:
-                continue
-            if a.action == "rebind":
+            if binding is not None:
                 await bindings.unbind(backend, a.entity, magento_id=binding.magento_id,
                                       odoo_id=binding.odoo_id)
-            elif binding.payload_hash is not None:
-                await bindings.bind(attrs.evolve(binding, payload_hash=None))
-        for d in self.differences:
-            companions = self.companions.get(d.entity)
-            for entity, magento_id in companions(d) if companions else ():
-                other = await bindings.get_by_magento(backend, entity, magento_id)
-                if other is not None and other.payload_hash is not None:
-                    await bindings.bind(attrs.evolve(other, payload_hash=None))
         for (entity, direction), keys in by_entity.items():
-            await engine.enqueue(entity, direction, keys, trigger=Trigger.MANUAL)
+            await engine.enqueue(entity, direction, keys, trigger=Trigger.MANUAL, force=True)
         if run:
             while await engine.work_once("magodoo-reconcile"):
                 pass

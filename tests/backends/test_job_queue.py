@@ -383,3 +383,31 @@ async def test_list_jobs_filters_and_pages(stores: Stores) -> None:
     first = await q.list_jobs(limit=4)
     rest = await q.list_jobs(after_id=first[-1].id, limit=4)
     assert [j.record_key for j in first + rest] == ["0", "1", "2", "3", "4", "c1"]
+
+
+async def test_force_is_stored_and_survives_collapse_and_retry(stores: Stores) -> None:
+    q = stores.jobs
+    plain = await q.enqueue(job("A"))
+    assert plain.force is False
+    forced = await q.enqueue(job("A", force=True))  # a repair on top of a waiting sync
+    assert forced.id == plain.id and forced.force is True
+    again = await q.enqueue(job("A"))  # an unforced duplicate never clears it
+    assert again.id == plain.id and again.force is True
+    assert (await q.get(plain.id or 0)) == again
+    (claimed,) = await q.claim("w", 1, LEASE)
+    assert claimed.force is True
+    failed = await q.fail(claimed.id or 0, "e")
+    assert failed.force is True  # a retry is still forced
+    many = await q.enqueue_many([job("B", force=True), job("C")])
+    assert [j.force for j in many] == [True, False]
+
+
+async def test_a_forced_retry_forces_the_waiting_duplicate(stores: Stores) -> None:
+    q = stores.jobs
+    first = await q.enqueue(job("A", force=True))
+    await q.claim("w", 1, LEASE)
+    newer = await q.enqueue(job("A"))
+    assert newer.force is False
+    result = await q.fail(first.id or 0, "e")
+    assert result.id == newer.id and result.force is True
+    assert (await q.get(newer.id or 0)) == result
