@@ -12,7 +12,8 @@ import pytest
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "docs" / "reconciliation.ipynb"
 PLANTED = [("categories", "field_mismatch", "name"), ("customers", "field_mismatch", "street"),
-           ("prices", "field_mismatch", "price"), ("stock", "field_mismatch", "quantity[default]")]
+           ("orders", "missing_in_odoo", "increment_id"), ("prices", "field_mismatch", "price"),
+           ("stock", "field_mismatch", "quantity[default]")]
 
 
 def _text(cell: Any) -> str:
@@ -44,11 +45,21 @@ def test_the_notebook_runs_and_finds_exactly_the_planted_drifts(tmp_path: Path) 
     found = next(t for t in texts if "differences in" in t and "magento:" in t)
     assert len(found.splitlines()) == 1 + len(PLANTED)  # the report's line, then the drift
     assert "prices field_mismatch price magento: 999.99" in found
+    new_order = next(t for t in texts if t.startswith("planted; new Magento order"))
+    order_id = new_order.split()[-1]
+    order = next(line for line in found.splitlines() if line.startswith("orders"))
+    assert order.startswith("orders missing_in_odoo increment_id magento: 0000000")
+    assert order.endswith("odoo: None")
     repaired = next(t for t in texts if "drift left" in t)
     assert "drift left: []" in repaired
+    queued = repaired.splitlines()[0]  # the repair's real jobs in the queue, forced
+    assert queued.startswith("5 forced jobs queued: ")
+    assert ("orders", order_id) in ast.literal_eval(queued.split(": ", 1)[1])
     plan = next(t for t in texts if "left to do by hand" in t)
     lines = [line.split() for line in plan.splitlines()[:-1]]
     assert sorted((w[0], w[1], w[3]) for w in lines) == [
-        ("categories", "o2m", "sync"), ("customers", "m2o", "sync"), ("prices", "o2m", "sync"),
-        ("stock", "o2m", "sync")]
-    assert any("report.csv 4 rows" in t for t in texts)
+        ("categories", "o2m", "sync"), ("customers", "m2o", "sync"), ("orders", "m2o", "sync"),
+        ("prices", "o2m", "sync"), ("stock", "o2m", "sync")]
+    assert (["orders", "m2o", order_id, "sync", "missing_in_odoo", "increment_id"]
+            in lines)
+    assert any("report.csv 5 rows" in t for t in texts)
