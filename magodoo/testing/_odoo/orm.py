@@ -12,6 +12,7 @@ import attrs
 
 from . import access, commands, errors
 from .domain import check_form, compile_domain, mentions
+from .keyset import candidate_ids
 from .schema import (
     DESCRIPTIONS,
     TRANSIENT,
@@ -412,15 +413,31 @@ class Database:
             and env.context.get("active_test", True)
             and not mentions(domain, "active")
         )
+        keys = self.order_keys(model, order)
+        table = self.table(model)
+        ids = candidate_ids(domain, table)  # an index: not every row of the table is tested
+        if limit and keys in ([("id", False)], [("id", True)]):  # a keyset page: stop when full
+            need = offset + int(limit)
+            found: list[Row] = []
+            for rid in reversed(ids) if keys[0][1] else ids:
+                row = table[rid]
+                if ((not check_active or row.get("active", True)) and pred(row)
+                        and access.visible(env, model, [row])):
+                    found.append(row)
+                    if len(found) >= need:
+                        break
+            return found[offset:need]
         rows = [
-            r for r in self.table(model).values()
+            r for r in (table[i] for i in ids)
             if (not check_active or r.get("active", True)) and pred(r)
         ]
         rows = access.visible(env, model, self.order(env, model, rows, order))
         end = None if not limit else offset + int(limit)
         return rows[offset:end]
 
-    def order(self, env: Env, model: str, rows: list[Row], order: str | None) -> list[Row]:
+    def order_keys(self, model: str, order: str | None) -> list[tuple[str, bool]]:
+        """``(field, descending)`` of an ``order`` text (the model's own order by default),
+        ``id`` last; refuses an unknown field."""
         spec = self.spec(model)
         text = order or spec.order or "id"
         keys: list[tuple[str, bool]] = []
@@ -435,8 +452,11 @@ class Database:
             keys.append((name, desc))
         if ("id", False) not in keys and ("id", True) not in keys:
             keys.append(("id", False))
+        return keys
+
+    def order(self, env: Env, model: str, rows: list[Row], order: str | None) -> list[Row]:
         result = list(rows)
-        for name, desc in reversed(keys):
+        for name, desc in reversed(self.order_keys(model, order)):
             result.sort(key=self._sorter(env, model, name), reverse=desc)
         return result
 

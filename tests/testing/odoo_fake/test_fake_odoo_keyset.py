@@ -1,0 +1,82 @@
+"""The fake Odoo's search over an id index (keyset pages, ``id in``) answers exactly what a pass
+over the whole table, filtered then sorted, answers: for every domain, order, offset and limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from magodoo.testing._odoo import access
+from magodoo.testing._odoo.domain import compile_domain, mentions
+from magodoo.testing._odoo.keyset import candidate_ids
+from magodoo.testing._odoo.orm import Env
+from magodoo.testing.fake_odoo import FakeOdoo
+
+
+def _whole_table(env: Env, model: str, domain: list[Any], offset: int, limit: int | None,
+                 order: str | None) -> list[int]:
+    """The search as it was: every row tested, all sorted, then sliced."""
+    db = env.db
+    pred = compile_domain(env, model, domain)
+    check_active = ("active" in db.fields(model) and env.context.get("active_test", True)
+                    and not mentions(domain, "active"))
+    rows = [r for r in db.table(model).values()
+            if (not check_active or r.get("active", True)) and pred(r)]
+    rows = access.visible(env, model, db.order(env, model, rows, order))
+    return [r["id"] for r in rows[offset:None if not limit else offset + limit]]
+
+
+@pytest.fixture(scope="module")
+def env() -> Env:
+    fake = FakeOdoo(seed="demo")
+    table = fake.db.table("res.partner")
+    for rid in list(table)[::3]:  # gaps in the ids, and archived rows
+        if rid > 10:
+            table.pop(rid)
+    for rid in list(table)[::4]:
+        table[rid]["active"] = False
+    return Env(fake.db, 2, {}, fake.now())
+
+
+DOMAINS: list[list[Any]] = [
+    [],
+    [("id", ">", 20)],
+    [("id", ">=", 20), ("id", "<", 40)],
+    ["&", ("id", ">", 5), ("is_company", "=", True)],
+    [("id", "<=", 15)],
+    [("id", ">", 12.5)],
+    [("id", "in", [3, 7, 11, 999, 40, 2])],
+    [("id", "in", [])],
+    [("id", "=", 7)],
+    [("id", "=", 9999)],
+    [("id", "in", [3, 7, 40]), ("id", ">", 5)],
+    ["|", ("id", ">", 30), ("id", "=", 3)],  # an OR: nothing narrowed, still exact
+    ["!", ("id", ">", 30)],
+    [("id", ">", "30")],  # not a number: compared as Odoo's fake compares, never narrowed
+    [("id", "in", [3, False])],
+    [("active", "=", False), ("id", ">", 10)],
+    [("name", "ilike", "a"), ("id", ">", 8)],
+]
+
+
+@pytest.mark.parametrize("domain", DOMAINS, ids=[repr(d) for d in DOMAINS])
+@pytest.mark.parametrize(("order", "offset", "limit"), [
+    ("id", 0, 5), ("id desc", 0, 5), ("id", 3, 4), (None, 0, None), ("name", 1, 3),
+    ("id desc", 2, None), ("id", 0, None),
+])
+def test_indexed_search_equals_a_whole_table_pass(env: Env, domain: list[Any],
+                                                  order: str | None, offset: int,
+                                                  limit: int | None) -> None:
+    got = [r["id"] for r in env.db.search_rows(env, "res.partner", domain, offset, limit, order)]
+    assert got == _whole_table(env, "res.partner", domain, offset, limit, order)
+
+
+def test_candidate_ids_narrow_only_anded_id_conditions() -> None:
+    ids = [1, 2, 4, 8, 16, 32]
+    assert candidate_ids([("id", ">", 4)], ids) == [8, 16, 32]
+    assert candidate_ids(["&", ("id", ">=", 4), ("id", "<", 16)], ids) == [4, 8]
+    assert candidate_ids([("id", "in", [32, 3, 1])], ids) == [1, 32]
+    assert candidate_ids(["|", ("id", ">", 4), ("id", "=", 1)], ids) == ids
+    assert candidate_ids([("id", ">", "4")], ids) == ids
+    assert candidate_ids([("id", "in", [True])], ids) == ids
