@@ -26,7 +26,7 @@ from typing import Any, Literal
 from magodoo.testing._magento import errors, stock
 from magodoo.testing._magento.base_store import DEFAULT_SET_ID
 from magodoo.testing._magento.routing import Call, Router
-from magodoo.testing._magento.search import search
+from magodoo.testing._magento.search import KeyIndex, search
 from magodoo.testing._magento.state import Row, State
 
 PRODUCTS = "Magento_Catalog::products"
@@ -433,9 +433,15 @@ def known_field(state: State, field: str) -> bool:
     return field in STATIC_FIELDS or field in state.attributes
 
 
+PRODUCT_KEY = frozenset({"entity_id", "id"})
+"""The names of the products table's key (``column`` answers ``p["id"]`` for both)."""
+
+
 def list_products(call: Call) -> Any:
     state = call.state
-    rows = sorted(state.products, key=lambda r: r["id"])
+    ids = list(state.products.rows)
+    rows = (state.products.values() if ids == sorted(ids)
+            else sorted(state.products, key=lambda r: r["id"]))
     return search(
         rows,
         call.criteria,
@@ -444,6 +450,7 @@ def list_products(call: Call) -> Any:
         unknown_field=errors.invalid_attribute,
         past_end="empty",
         render=lambda r: render(state, r, "list", call.store_id),
+        index=KeyIndex(state.products.rows, PRODUCT_KEY),
     )
 
 

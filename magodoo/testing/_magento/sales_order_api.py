@@ -14,7 +14,7 @@ from magodoo.testing._magento import errors
 from magodoo.testing._magento import sales_orders as so
 from magodoo.testing._magento.routing import Call, Router
 from magodoo.testing._magento.sales_money import cents, dec, num
-from magodoo.testing._magento.search import SearchCriteria, _num, search
+from magodoo.testing._magento.search import KeyIndex, search
 from magodoo.testing._magento.state import Row, State
 
 RESOURCE = "Magento_Sales::actions_view"
@@ -100,39 +100,25 @@ def add_comment(state: State, order: Row, data: dict[str, Any]) -> None:
     so.touch(state, order)
 
 
+ORDER_KEY = frozenset({"entity_id"})
+"""The orders table's key (``rows[k]["entity_id"] == k``): searches on it use the index."""
+
+
 def _order_field(row: Row, field: str) -> Any:
     return row.get(field)
-
-
-def _candidates(rows: list[Row], criteria: SearchCriteria) -> list[Row]:
-    """The orders worth filtering, in table order: when a filter group is a lone numeric
-    ``entity_id gt``/``gteq`` (a sync's keyset read), the orders that filter leaves, found
-    with a plain comparison; the search then applies every filter to them as usual (the same
-    answer, ``total_count`` included, without running the filters over the orders before)."""
-    for group in criteria.filter_groups:
-        if len(group) != 1 or group[0].field != "entity_id":
-            continue
-        kind, bound = group[0].condition_type, _num(group[0].value)
-        if bound is None or kind not in ("gt", "gteq"):
-            continue
-        kept = []
-        for row in rows:
-            n = _num(row.get("entity_id"))
-            if n is None or n > bound or (kind == "gteq" and n == bound):
-                kept.append(row)
-        rows = kept
-    return rows
 
 
 def register(r: Router) -> None:
     @r.get("/V1/orders", resource=RESOURCE, criteria=True)
     def list_orders(call: Call) -> Any:
+        orders = call.state.table(so.ORDERS)
         return search(
-            _candidates(call.state.table(so.ORDERS).values(), call.criteria),
+            orders.values(),
             call.criteria,
             get=_order_field,
             past_end="empty",
             render=lambda row: so.render(call.state, row),
+            index=KeyIndex(orders.rows, ORDER_KEY),
         )
 
     @r.get("/V1/orders/items", resource=RESOURCE, criteria=True)

@@ -13,10 +13,11 @@ empty page (recorded on 2.4.6). Routes choose with ``past_end``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -264,6 +265,16 @@ def _in_keys(value: str) -> tuple[frozenset[float], frozenset[str], frozenset[st
             frozenset(w.casefold() for w, n in numbers.items() if n is not None))
 
 
+def number(value: Any) -> float | None:
+    """A value as Magento's comparisons read a number (``None``: compared as text)."""
+    return _num(value)
+
+
+def in_keys(value: str) -> tuple[frozenset[float], frozenset[str], frozenset[str]]:
+    """An ``in`` filter's values as compared: numbers, case-folded texts, texts of numbers."""
+    return _in_keys(value)
+
+
 def matches(column: Any, f: Filter) -> bool:
     """Whether one column value satisfies one filter (lists: any element)."""
     ctype = f.condition_type if f.condition_type in CONDITIONS else "eq"  # as the real store
@@ -327,6 +338,93 @@ def _sort_key(value: Any) -> tuple[int, float, str]:
     return (2, 0.0, _text(value).casefold())
 
 
+@attrs.frozen
+class KeyIndex:
+    """The rows of a search by their integer primary key (``rows``: key -> row, the same rows
+    the search is given, in the same order), and the ``fields`` the key goes by
+    (``entity_id``...): ``get(row, field)`` is the row's key for each of them.
+
+    With it, a filter on the key (``eq``, ``in``, ``gt``, ``gteq``, ``lt``, ``lteq``... with
+    numbers) picks its rows from the sorted keys instead of testing every row, and a keyset
+    page (a key range sorted by the key) is cut from them without a sort: what MySQL does with
+    the primary key. The answer is the same as without the index.
+    """
+
+    rows: Mapping[int, Row]
+    fields: frozenset[str]
+
+
+_LOWER = frozenset({"gt", "gteq", "moreq", "from"})
+_UPPER = frozenset({"lt", "lteq", "to"})
+
+
+def _narrow(f: Filter, keys: list[int], lo: int, hi: int,
+            wanted: set[int] | None) -> tuple[int, int, set[int] | None] | None:
+    """``(lo, hi, wanted)`` narrowed by one filter on the key (``None``: it cannot be)."""
+    value = f.value if f.value is not None else ""
+    ctype = f.condition_type
+    if ctype in ("eq", "in"):
+        nums = _in_keys(value)[0] if ctype == "in" else {_num(value)}
+        if None in nums or (ctype == "eq" and len(nums) != 1):
+            return None
+        ints = {int(n) for n in nums if n is not None and n.is_integer()}
+        return lo, hi, ints if wanted is None else wanted & ints
+    n = _num(value)
+    if n is None or (ctype not in _LOWER and ctype not in _UPPER):
+        return None
+    if ctype == "gt":
+        lo = max(lo, bisect.bisect_right(keys, n))
+    elif ctype in _LOWER:
+        lo = max(lo, bisect.bisect_left(keys, n))
+    elif ctype == "lt":
+        hi = min(hi, bisect.bisect_left(keys, n))
+    else:
+        hi = min(hi, bisect.bisect_right(keys, n))
+    return lo, hi, wanted
+
+
+def _by_key(criteria: SearchCriteria, index: KeyIndex) -> tuple[list[int], bool] | None:
+    """The keys (ascending) of the rows that can match, and whether they all do (every filter
+    group is one filter on the key); ``None`` when the index does not help."""
+    keys = list(index.rows)
+    ordered = sorted(keys)
+    if keys != ordered:  # the search keeps the rows' own order: only key order can be cut
+        return None
+    lo, hi, wanted = 0, len(ordered), None
+    exact, narrowed = True, False
+    for group in criteria.filter_groups:
+        step = None
+        if len(group) == 1 and group[0].field in index.fields:
+            step = _narrow(group[0], ordered, lo, hi, wanted)
+        if step is None:
+            exact = False
+            continue
+        lo, hi, wanted = step
+        narrowed = True
+    if not narrowed:
+        return (ordered, exact) if exact else None
+    if wanted is None:
+        return ordered[lo:hi], exact
+    found = []
+    for key in wanted:
+        at = bisect.bisect_left(ordered, key, lo, hi)
+        if lo <= at < hi and ordered[at] == key:
+            found.append(ordered[at])
+    return sorted(found), exact
+
+
+def _key_sort(criteria: SearchCriteria, index: KeyIndex,
+              fields: Callable[[str], bool] | None) -> bool | None:
+    """Whether the sort is nothing but the key, descending (``None``: it sorts on more)."""
+    orders = criteria.sort_orders or []
+    if not orders:
+        return False
+    if len(orders) == 1 and orders[0].field in index.fields and (
+            fields is None or fields(orders[0].field)):
+        return orders[0].direction == "DESC"
+    return None
+
+
 def search(
     rows: Iterable[Row],
     criteria: SearchCriteria,
@@ -336,16 +434,32 @@ def search(
     unknown_field: Callable[[str], errors.MagentoError] | None = None,
     past_end: PastEnd = "repeat",
     render: Callable[[Row], Any] | None = None,
+    index: KeyIndex | None = None,
 ) -> dict[str, Any]:
     """Filter, sort and page ``rows``; return ``{items, search_criteria, total_count}``.
 
     ``fields(name)`` says whether a filter field exists; for an unknown one ``unknown_field``
-    builds the error (by default unknown fields are simply NULL columns).
+    builds the error (by default unknown fields are simply NULL columns). ``index``: the rows
+    by their primary key, so filters and sorts on it read only the rows they need.
     """
     for group in criteria.filter_groups:
         for f in group:
             if fields is not None and not fields(f.field) and unknown_field is not None:
                 raise unknown_field(f.field)
+    keyed = _by_key(criteria, index) if index is not None else None
+    if keyed is not None and index is not None:
+        candidates, exact = keyed
+        descending = _key_sort(criteria, index, fields)
+        if exact and descending is not None:  # filtered and sorted by the index: cut the page
+            if descending:
+                candidates.reverse()
+            page = page_of(candidates, criteria, past_end)
+            return {
+                "items": [render(index.rows[k]) if render else index.rows[k] for k in page],
+                "search_criteria": criteria.echo(),
+                "total_count": len(candidates),
+            }
+        rows = [index.rows[k] for k in candidates]
     selected = [
         row
         for row in rows

@@ -8,7 +8,7 @@ their own tables by name with :meth:`State.table`.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -136,6 +136,83 @@ class Table:
         return key in self.rows
 
 
+SourceKey = tuple[str, str]
+
+
+class SourceItems(dict[SourceKey, Row]):
+    """``(sku, source code) -> source item`` (``row["sku"]`` is the key's SKU), a dict that
+    also keeps the keys of each case-folded SKU and the order the keys came in, so a search by
+    SKU reads those rows only, in the dict's own order (what the ``sku`` index of MSI's
+    ``inventory_source_item`` table does)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self._by_sku: dict[str, set[SourceKey]] = {}
+        self._seq: dict[SourceKey, int] = {}
+        self._next = 0
+        self.update(*args, **kwargs)
+
+    def _note(self, key: SourceKey) -> None:
+        if not hasattr(self, "_by_sku"):  # a copy being rebuilt key by key
+            self._by_sku, self._seq, self._next = {}, {}, 0
+        self._by_sku.setdefault(str(key[0]).casefold(), set()).add(key)
+        self._seq[key] = self._next
+        self._next += 1
+
+    def _drop(self, key: SourceKey) -> None:
+        keys = self._by_sku.get(str(key[0]).casefold())
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self._by_sku[str(key[0]).casefold()]
+        self._seq.pop(key, None)
+
+    def __setitem__(self, key: SourceKey, value: Row) -> None:
+        if key not in self:
+            self._note(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: SourceKey) -> None:
+        super().__delitem__(key)
+        self._drop(key)
+
+    def pop(self, key: SourceKey, *default: Any) -> Any:
+        if key in self:
+            value = super().pop(key)
+            self._drop(key)
+            return value
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[SourceKey, Row]:
+        key, value = super().popitem()
+        self._drop(key)
+        return key, value
+
+    def clear(self) -> None:
+        super().clear()
+        self._by_sku, self._seq = {}, {}
+
+    def setdefault(self, key: SourceKey, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> SourceItems:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def keys_of(self, skus: Iterable[str]) -> list[SourceKey]:
+        """The keys of these SKUs (compared case-folded), in the dict's order."""
+        found: set[SourceKey] = set()
+        for sku in skus:
+            found |= self._by_sku.get(sku.casefold(), set())
+        return sorted(found, key=self._seq.__getitem__)
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -179,7 +256,7 @@ class State:
     # Inventory
     stock_items: Table = attrs.field(factory=Table)  # key item_id
     sources: Table = attrs.field(factory=Table)  # key source_code
-    source_items: dict[tuple[str, str], Row] = attrs.field(factory=dict)  # (sku, source) -> row
+    source_items: dict[tuple[str, str], Row] = attrs.field(factory=SourceItems)  # (sku, source)
     # Async bulk
     bulks: dict[str, Row] = attrs.field(factory=dict)
     # Other parts of the fake (sales, customers, tax) keep their tables here.

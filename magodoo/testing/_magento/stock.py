@@ -14,8 +14,8 @@ from typing import Any
 
 from magodoo.testing._magento import errors
 from magodoo.testing._magento.routing import Call, Router
-from magodoo.testing._magento.search import search
-from magodoo.testing._magento.state import Row, State
+from magodoo.testing._magento.search import SearchCriteria, in_keys, number, search
+from magodoo.testing._magento.state import Row, SourceItems, State
 
 INVENTORY = "Magento_CatalogInventory::cataloginventory"
 SOURCE_ITEMS = "Magento_InventoryApi::source"
@@ -114,6 +114,26 @@ def forget_product(state: State, product: Row) -> None:
         del state.source_items[key]
 
 
+def _keys_by_sku(items: dict[tuple[str, str], Row], criteria: SearchCriteria
+                 ) -> list[tuple[str, str]] | None:
+    """The keys of the only source items a ``sku`` ``eq``/``in`` filter group can match (the
+    SKU index), in the table's order; ``None``: every row must be tested. A wanted value that
+    reads as a number is compared as a number by Magento's ``in``: no index then."""
+    if not isinstance(items, SourceItems):
+        return None
+    for group in criteria.filter_groups:
+        if len(group) != 1 or group[0].field != "sku":
+            continue
+        f = group[0]
+        if f.condition_type == "in":
+            nums, texts, _ = in_keys(f.value or "")
+            if not nums:
+                return items.keys_of(texts)
+        elif f.condition_type == "eq" and f.value is not None and number(f.value) is None:
+            return items.keys_of([f.value])
+    return None
+
+
 def register(r: Router) -> None:
     @r.get("/V1/stockItems/{productSku}", resource=INVENTORY)
     def get_stock_item(call: Call) -> Any:
@@ -180,7 +200,10 @@ def register(r: Router) -> None:
 
     @r.get("/V1/inventory/source-items", resource=SOURCE_ITEMS, criteria=True)
     def list_source_items(call: Call) -> Any:
-        rows = [dict(v) for v in call.state.source_items.values()]
+        items = call.state.source_items
+        keys = _keys_by_sku(items, call.criteria)
+        chosen = items.values() if keys is None else (items[k] for k in keys)
+        rows = [dict(v) for v in chosen]
         known = {"sku", "source_code", "quantity", "status", "source_item_id"}
         return search(
             rows,
