@@ -367,7 +367,7 @@ class Database:
             if name in spec.o2m and name not in spec.computes and len(ids) > 10
         }
         if len(ids) > 10 and env.memo is None:
-            env = Env(env.db, env.uid, env.context, env.now, env.outbox, {})
+            env = Env(env.db, env.uid, env.context, env.now, env.outbox, {("read", model): ids})
         out = []
         for rid in ids:
             row = table.get(rid)

@@ -80,3 +80,22 @@ def test_candidate_ids_narrow_only_anded_id_conditions() -> None:
     assert candidate_ids(["|", ("id", ">", 4), ("id", "=", 1)], ids) == ids
     assert candidate_ids([("id", ">", "4")], ids) == ids
     assert candidate_ids([("id", "in", [True])], ids) == ids
+
+
+@pytest.mark.parametrize("warehouse", [None, 1])
+def test_stock_figures_of_a_large_read_are_those_of_each_product_alone(
+        warehouse: int | None) -> None:
+    """A large read computes the stock figures of its own products only (not every product's
+    per page): the same values as reading each product on its own."""
+    fake = FakeOdoo(seed="demo")
+    context = {} if warehouse is None else {"warehouse_id": warehouse}
+    env = Env(fake.db, 2, context, fake.now())
+    ids = sorted(fake.db.table("product.product"))
+    fields = ["qty_available", "free_qty", "virtual_available", "outgoing_qty"]
+    together = fake.db.read(env, "product.product", ids, fields)
+    alone = [fake.db.read(env, "product.product", [i], fields)[0] for i in ids]
+    assert together == alone
+    assert any(r["qty_available"] for r in together)
+    templates = sorted(fake.db.table("product.template"))  # through the variants
+    assert fake.db.read(env, "product.template", templates, ["qty_available"]) == [
+        fake.db.read(env, "product.template", [t], ["qty_available"])[0] for t in templates]

@@ -275,17 +275,22 @@ def internal_locations(env: Env) -> set[int]:
     return {lid for lid in found if under(lid)}
 
 
-def _figures_index(env: Env) -> dict[int, dict[str, float]]:
+def _figures_index(env: Env, products: set[int] | None = None) -> dict[int, dict[str, float]]:
+    """The figures of every product (of ``products`` only, when given)."""
     db = env.db
     inside = internal_locations(env)
     totals: dict[int, list[float]] = {}
-    for quant in db.table("stock.quant").values():
+    quants = list(db.table("stock.quant").values())
+    if products is not None:  # one page of a large read: its products' quants only
+        quants = [q for q in quants if q.get("product_id") in products]
+    for quant in quants:
         if quant.get("location_id") in inside:
             t = totals.setdefault(quant.get("product_id") or 0, [0.0, 0.0, 0.0])
             t[0] += float(quant.get("quantity") or 0.0)
             t[1] += float(quant.get("reserved_quantity") or 0.0)
     for move in db.table("stock.move").values():
-        if move.get("state") in ("done", "cancel", "draft"):
+        if move.get("state") in ("done", "cancel", "draft") or (
+                products is not None and move.get("product_id") not in products):
             continue
         if move.get("location_id") in inside:
             t = totals.setdefault(move.get("product_id") or 0, [0.0, 0.0, 0.0])
@@ -301,10 +306,13 @@ def stock_figures(env: Env, product_id: int) -> dict[str, float]:
     """On hand, free, forecast and outgoing quantities of a product (in the context's
     warehouse, if any). Within one large read, computed once for every product."""
     if env.memo is not None:
-        key = ("stock_figures", repr(env.context.get("warehouse_id")))
+        page = env.memo.get(("read", "product.product"))
+        wanted = set(page) if page is not None else None
+        whole = wanted is None or product_id not in wanted  # another product: all of them
+        key = ("stock_figures", repr(env.context.get("warehouse_id")), whole)
         index = env.memo.get(key)
         if index is None:
-            index = env.memo[key] = _figures_index(env)
+            index = env.memo[key] = _figures_index(env, None if whole else wanted)
     else:
         index = _figures_index(env)
     zero = {"qty_available": 0.0, "free_qty": 0.0, "virtual_available": 0.0,
