@@ -133,3 +133,38 @@ async def test_source_items_by_sku_answer_as_the_scan(magento_session: aiohttp.C
             assert r.status == 200
             answers.append(await r.json())
     assert answers[0] == answers[1] and answers[0]["total_count"] > 0
+
+
+@pytest.mark.parametrize("query", [
+    "[0][filters][0][field]=sku&{g}[0][filters][0][value]=ms00001,Ms00002,nope"
+    "&{g}[0][filters][0][condition_type]=in",
+    "[0][filters][0][field]=sku&{g}[0][filters][0][value]=MS00003",
+    "[0][filters][0][field]=sku&{g}[0][filters][0][value]=ms00001,ms00004"
+    "&{g}[0][filters][0][condition_type]=in&{g}[1][filters][0][field]=type_id"
+    "&{g}[1][filters][0][value]=simple",
+    "[0][filters][0][field]=entity_id&{g}[0][filters][0][value]=3"
+    "&{g}[0][filters][0][condition_type]=gt&searchCriteria[sortOrders][0][field]=entity_id"
+    "&searchCriteria[sortOrders][0][direction]=DESC",
+    "[0][filters][0][field]=entity_id&{g}[0][filters][0][value]=2,5,7"
+    "&{g}[0][filters][0][condition_type]=in",
+])
+async def test_products_by_sku_and_key_answer_as_the_scan(
+        magento_session: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch,
+        query: str) -> None:
+    from magodoo.testing._magento import products
+    from magodoo.testing._magento import search as search_module
+
+    fake = FakeMagento(seed="demo")
+    g = "searchCriteria[filter_groups]"
+    url = "/rest/V1/products?" + g + query.format(g=g) + "&searchCriteria[pageSize]=4"
+    headers = {"Authorization": f"Bearer {fake.admin_token()}"}
+    answers = []
+    async with serve(fake.app) as base:
+        for indexed in (True, False):
+            if not indexed:  # every row tested, as before the indexes
+                monkeypatch.setattr(products, "_ids_by_sku", lambda *_: None)
+                monkeypatch.setattr(search_module, "_by_key", lambda *_: None)
+            async with magento_session.get(base + url, headers=headers) as r:
+                assert r.status == 200
+                answers.append(await r.json())
+    assert answers[0] == answers[1] and answers[0]["total_count"] > 0

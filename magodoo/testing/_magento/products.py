@@ -21,12 +21,13 @@ import base64
 import binascii
 import copy
 import re
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from magodoo.testing._magento import errors, stock
 from magodoo.testing._magento.base_store import DEFAULT_SET_ID
 from magodoo.testing._magento.routing import Call, Router
-from magodoo.testing._magento.search import KeyIndex, search
+from magodoo.testing._magento.search import KeyIndex, SearchCriteria, in_keys, number, search
 from magodoo.testing._magento.state import Row, State
 
 PRODUCTS = "Magento_Catalog::products"
@@ -259,6 +260,7 @@ def save_product(state: State, data: Row, *, sku: str | None = None, store_id: i
         state.products.add(product)
         index_url_key(state, product)
         state.sku_index[product["sku"].lower()] = product["id"]
+        state.sku_folded.setdefault(product["sku"].casefold(), set()).add(product["id"])
         ext = data.get("extension_attributes") or {}
         stock.create_stock_item(state, product, ext.get("stock_item") or {})
         return product
@@ -402,6 +404,7 @@ def add_option(state: State, p: Row, o: Row) -> Row:
 def delete_product(state: State, p: Row) -> None:
     state.products.remove(p["id"])
     state.sku_index.pop(p["sku"].lower(), None)
+    state.sku_folded.get(p["sku"].casefold(), set()).discard(p["id"])
     state.url_keys.pop((0, p["custom"].get("url_key") or ""), None)
     stock.forget_product(state, p)
     for other in state.products:
@@ -437,11 +440,40 @@ PRODUCT_KEY = frozenset({"entity_id", "id"})
 """The names of the products table's key (``column`` answers ``p["id"]`` for both)."""
 
 
+def _ids_by_sku(state: State, criteria: SearchCriteria) -> list[int] | None:
+    """The ids of the only products a ``sku`` ``eq``/``in`` filter group can match (the SKU
+    index), ascending; ``None``: every product must be tested. A wanted value that reads as a
+    number is compared as a number by Magento: no index then."""
+    for group in criteria.filter_groups:
+        if len(group) != 1 or group[0].field != "sku":
+            continue
+        f = group[0]
+        texts: Iterable[str]
+        if f.condition_type == "in":
+            nums, texts, _ = in_keys(f.value or "")
+            if nums:
+                continue
+        elif f.condition_type == "eq" and f.value is not None and number(f.value) is None:
+            texts = [f.value.casefold()]
+        else:
+            continue
+        found: set[int] = set()
+        for text in texts:
+            found |= state.sku_folded.get(text, set())
+        return sorted(found)
+    return None
+
+
 def list_products(call: Call) -> Any:
     state = call.state
     ids = list(state.products.rows)
-    rows = (state.products.values() if ids == sorted(ids)
-            else sorted(state.products, key=lambda r: r["id"]))
+    by_sku = _ids_by_sku(state, call.criteria)
+    if by_sku is not None:  # rows from the SKU index, in id order as below
+        rows = [p for p in (state.products.get(i) for i in by_sku) if p is not None]
+    elif ids == sorted(ids):
+        rows = state.products.values()
+    else:
+        rows = sorted(state.products, key=lambda r: r["id"])
     return search(
         rows,
         call.criteria,
@@ -450,7 +482,7 @@ def list_products(call: Call) -> Any:
         unknown_field=errors.invalid_attribute,
         past_end="empty",
         render=lambda r: render(state, r, "list", call.store_id),
-        index=KeyIndex(state.products.rows, PRODUCT_KEY),
+        index=None if by_sku is not None else KeyIndex(state.products.rows, PRODUCT_KEY),
     )
 
 

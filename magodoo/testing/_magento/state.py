@@ -248,6 +248,8 @@ class State:
     categories: Table = attrs.field(factory=Table)
     products: Table = attrs.field(factory=Table)  # key id (entity_id)
     sku_index: dict[str, int] = attrs.field(factory=dict)  # lower-cased sku -> id
+    sku_folded: dict[str, set[int]] = attrs.field(factory=dict)
+    """Case-folded SKU -> product ids: what a search ``sku in (...)`` compares (the index)."""
     url_keys: dict[tuple[int, str], str] = attrs.field(factory=dict)  # (store, url key) -> sku
     media_ids: Table = attrs.field(factory=Table)
     option_counter: Table = attrs.field(factory=Table)  # custom options (option_id)
