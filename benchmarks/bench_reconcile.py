@@ -1,33 +1,44 @@
-"""Reconciliation over both fakes: time and memory against the number of products.
+"""Reconciliation over both fakes: time and memory per entity family against the catalog size.
 
-Each size runs in a fresh process: ``N`` storable variants in the fake Odoo (a price, stock in
-WH), the same SKUs in the fake Magento with the same price and quantity, and the ``prices`` and
-``stock`` bindings a sync would have left; 1% of the prices are then changed in Magento. The
-reconciliation (``reconcile(engine, ["prices", "stock"])``) must find exactly those. Printed
-per size: seconds, records per second, requests to each fake, and memory: the process's
-resident peak before the reconciliation (the fakes holding the catalog, in this process) and
-the growth during it (the reconciliation's own: pages, maps, the report), which must stay flat
-as ``N`` grows (target: under 300 MB whatever the size)::
+Each size runs in a fresh process. ``P`` storable products in the fake Odoo (template, variant,
+a price, stock in WH) and the same SKUs in the fake Magento (same name, price, quantity), with
+the ``products``, ``prices`` and ``stock`` bindings a sync would have left; ``O`` Magento orders
+(cloned from a demo order: items, addresses, payment) and their Odoo sales orders (one line of
+the same total), bound. Then planted, 1 in 100 each: a product renamed in Magento, a price
+changed in Magento, a quantity off by three in Magento, an order total changed in Magento; and
+1 order in 1,000 never imported into Odoo. Each family is reconciled on its own
+(``reconcile(engine, [family])``) and must find exactly its planted differences.
 
-    python benchmarks/bench_reconcile.py                   # 1,000 / 5,000 / 20,000 SKUs
-    python benchmarks/bench_reconcile.py --skus 1000,5000 --page-size 300
+Printed per family: seconds, records per second, requests to each fake, and memory: the
+process's resident set before the family (the two fakes holding the whole catalog and the
+orders, in this process) and its peak growth during it (the reconciliation's own pages, maps
+and report: the peak is reset before each family through ``/proc/self/clear_refs``). The target
+(issue 15): the growth flat in the number of records, under 300 MB; the time in proportion to
+the pages read::
 
-The fakes answer at once (no injected latency): on a real store the time is the pages read,
-two Odoo calls (variants and quantities) and one or two Magento calls (prices, source items)
-per page of ``--page-size`` records and entity. Orders are not reconciled yet (no sales
-reconciler), so the 20,000 orders of the target are not part of this run.
+    python benchmarks/bench_reconcile.py                          # 5,000/2,000, 50,000/20,000
+    python benchmarks/bench_reconcile.py --products 1000 --orders 1000  # a quick run
+    python benchmarks/bench_reconcile.py --products 5000,20000 --orders 2000,8000 --page-size 300
+
+The fakes answer at once (no injected latency): their own work is in the time. On a real pair
+the time is the pages read: per page of ``--page-size`` records, products one Odoo read and one
+Magento ``sku in`` search per 100 SKUs; prices one Odoo read and one base-prices read; stock
+two Odoo reads and one source-items search per 200 SKUs; orders one Magento keyset search, one
+bindings query and one Odoo ``read``; then, for each family, one bindings page and one lookup
+per page of bindings for the records gone.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
-import resource
 import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from magodoo._http import RetryPolicy
@@ -36,25 +47,29 @@ from magodoo.engine import connect
 from magodoo.reconcile import reconcile
 from magodoo.settings import MagentoSettings, OdooSettings, Settings, StoreSettings
 from magodoo.testing import serve
+from magodoo.testing._magento import sales_orders as so
 from magodoo.testing._magento.products import save_product
 from magodoo.testing.fake_magento import FakeMagento
 from magodoo.testing.fake_odoo import FakeOdoo
 
-RETRY = RetryPolicy(max_tries=3, base=0.05, max_wait=0.5, jitter=False, max_time=30.0)
+RETRY = RetryPolicy(max_tries=3, base=0.05, max_wait=0.5, jitter=False, max_time=60.0)
 STOCK_LOCATION = 8  # WH/Stock
-CHANGED_EVERY = 100
+EVERY = 100
+"""One record in ``EVERY`` of each family gets a planted difference."""
+MISSING_EVERY = 1000
+"""One order in ``MISSING_EVERY`` was never imported into Odoo."""
+FAMILIES = ("products", "prices", "stock", "orders")
 
 
 def _sku(n: int) -> str:
     return f"BENCH-{n:06d}"
 
 
-def _fakes(skus: int) -> tuple[FakeMagento, FakeOdoo]:
-    magento, odoo = FakeMagento(seed=None), FakeOdoo(seed=None)
+def _catalog(magento: FakeMagento, odoo: FakeOdoo, products: int) -> None:
     db = odoo.db
     when = odoo.now()
     stamps = {"create_date": when, "write_date": when, "create_uid": 1, "write_uid": 1}
-    for n in range(1, skus + 1):
+    for n in range(1, products + 1):
         price, qty = 10.0 + n % 90, n % 50
         db.insert("product.template", {
             "id": n, "name": f"Bench product {n}", "type": "consu", "is_storable": True,
@@ -67,21 +82,97 @@ def _fakes(skus: int) -> tuple[FakeMagento, FakeOdoo]:
             "id": n, "product_id": n, "location_id": STOCK_LOCATION,
             "quantity": float(qty), "reserved_quantity": 0.0, "inventory_quantity": 0.0,
             "inventory_quantity_set": False, **stamps})
-        save_product(magento.state, {"sku": _sku(n), "name": f"Bench product {n}",
-                                     "price": price if n % CHANGED_EVERY else price + 5,
-                                     "type_id": "simple", "attribute_set_id": 4})
+        save_product(magento.state, {
+            "sku": _sku(n), "price": price + 5 if n % EVERY == 0 else price,
+            "name": f"Renamed {n}" if n % EVERY == 50 else f"Bench product {n}",
+            "type_id": "simple", "attribute_set_id": 4, "visibility": 1, "weight": 0.0})
         magento.state.source_items[(_sku(n), "default")] = {
-            "sku": _sku(n), "source_code": "default", "quantity": qty,
-            "status": 1 if qty > 0 else 0}
-    return magento, odoo
+            "sku": _sku(n), "source_code": "default",
+            "quantity": qty + 3 if n % EVERY == 25 else qty, "status": 1 if qty > 0 else 0}
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+def _total(n: int) -> float:
+    return 20.0 + n % 80 + 0.25
 
 
-async def run_one(skus: int, page_size: int) -> dict[str, Any]:
-    magento, odoo = _fakes(skus)
+def _orders(magento: FakeMagento, odoo: FakeOdoo, orders: int) -> None:
+    """``orders`` Magento orders cloned from the demo store's first order (its items, billing
+    and shipping addresses, payment), each with its own total and no tax; their Odoo sales
+    orders hold one line of that total."""
+    demo = FakeMagento(seed="demo").state
+    template = demo.table(so.ORDERS).get(1)
+    assert template is not None
+    items = [i for i in demo.table(so.ITEMS) if i["order_id"] == 1]
+    payment = demo.table(so.PAYMENTS).get(1)
+    addresses = {k: demo.table(so.ADDRESSES).get(template[k])
+                 for k in ("billing_address_id", "_shipping_address_id")}
+    state, db = magento.state, odoo.db
+    when = odoo.now()
+    stamps = {"create_date": when, "write_date": when, "create_uid": 1, "write_uid": 1}
+    item_ids, address_ids = state.table(so.ITEMS), state.table(so.ADDRESSES)
+    for n in range(1, orders + 1):
+        total = _total(n)
+        order = copy.deepcopy(template)
+        order.update(entity_id=n, increment_id=f"1{n:08d}", tax_amount=0.0,
+                     base_tax_amount=0.0,
+                     grand_total=total + 1 if n % EVERY == 75 else total,
+                     base_grand_total=total)
+        for key, address in addresses.items():
+            if address is not None:
+                row = {**address, "entity_id": address_ids.next_id(), "parent_id": n}
+                address_ids.rows[row["entity_id"]] = row
+                order[key] = row["entity_id"]
+        state.table(so.ORDERS).rows[n] = order
+        for item in items:
+            row = {**item, "item_id": item_ids.next_id(), "order_id": n}
+            item_ids.rows[row["item_id"]] = row
+        if payment is not None:
+            state.table(so.PAYMENTS).rows[n] = {**payment, "entity_id": n, "parent_id": n}
+        if n % MISSING_EVERY == 0:
+            continue  # never imported into Odoo
+        db.insert("sale.order", {
+            "id": n, "name": f"S{n:06d}", "client_order_ref": order["increment_id"],
+            "partner_id": 1, "company_id": 1, "currency_id": 1, "state": "sale", **stamps})
+        db.insert("sale.order.line", {
+            "id": n, "order_id": n, "product_id": 1, "name": "Bench line", "sequence": 10,
+            "price_unit": total, "product_uom_qty": 1.0, "discount": 0.0, "tax_id": [],
+            **stamps})
+    state.table(so.ORDERS).last_id = orders
+
+
+def _expected(products: int, orders: int) -> dict[str, Counter[tuple[str, str | None]]]:
+    changed = {f: sum(1 for n in range(1, products + 1) if n % EVERY == r)
+               for f, r in (("prices", 0), ("products", 50), ("stock", 25))}
+    totals = sum(1 for n in range(1, orders + 1) if n % EVERY == 75 and n % MISSING_EVERY)
+    return {
+        "products": Counter({("field_mismatch", "name"): changed["products"]}),
+        "prices": Counter({("field_mismatch", "price"): changed["prices"]}),
+        "stock": Counter({("field_mismatch", "quantity[default]"): changed["stock"]}),
+        "orders": Counter({("field_mismatch", "amount_total"): totals,
+                           ("field_mismatch", "amount_untaxed"): totals,
+                           ("missing_in_odoo", "increment_id"): orders // MISSING_EVERY}),
+    }
+
+
+def _rss() -> tuple[float, float]:
+    """The resident set and its peak since the last reset, in MB (Linux)."""
+    fields = dict(line.split(":", 1) for line in
+                  Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+
+
+def _reset_peak() -> None:
+    Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
+
+
+async def run_one(products: int, orders: int, page_size: int) -> dict[str, Any]:
+    magento, odoo = FakeMagento(seed=None), FakeOdoo(seed=None)
+    started = time.perf_counter()
+    _catalog(magento, odoo, products)
+    _orders(magento, odoo, orders)
+    seeded = time.perf_counter() - started
+    out: dict[str, Any] = {"products": products, "orders": orders, "seed_seconds": seeded,
+                           "families": []}
     async with serve(magento.app) as murl, serve(odoo.app) as ourl:
         settings = Settings(
             magento=MagentoSettings(url=murl, auth="token", token=magento.admin_token()),
@@ -89,50 +180,68 @@ async def run_one(skus: int, page_size: int) -> dict[str, Any]:
                               api_key=odoo.api_key),
             stores=StoreSettings(kind="memory"), batch_size=page_size)
         stores = memory_stores(log_enabled=False)
-        for entity in ("prices", "stock"):
+        for entity in ("products", "prices", "stock"):
             await stores.bindings.bind_many(
                 Binding(backend="default", entity=entity, magento_id=_sku(n), odoo_id=n,
-                        magento_key=_sku(n)) for n in range(1, skus + 1))
+                        magento_key=_sku(n)) for n in range(1, products + 1))
+        await stores.bindings.bind_many(
+            Binding(backend="default", entity="orders", magento_id=str(n), odoo_id=n,
+                    magento_key=f"1{n:08d}")
+            for n in range(1, orders + 1) if n % MISSING_EVERY)
+        expected = _expected(products, orders)
         async with await connect(settings, stores=stores, retry=RETRY) as conn:
-            before_m, before_o = magento.total_requests, odoo.total_requests
-            rss_before = _peak_mb()
-            started = time.perf_counter()
-            report = await reconcile(conn.engine, ["prices", "stock"], page_size=page_size)
-            seconds = time.perf_counter() - started
-            rss_after = _peak_mb()
-    kinds = Counter((d.entity, d.kind, d.field) for d in report.differences)
-    expected = skus // CHANGED_EVERY
-    assert kinds == Counter({("prices", "field_mismatch", "price"): expected}), kinds
-    return {"skus": skus, "seconds": seconds, "records": 2 * skus,
-            "magento_requests": magento.total_requests - before_m,
-            "odoo_requests": odoo.total_requests - before_o,
-            "differences": len(report.differences),
-            "rss_before_mb": rss_before, "rss_after_mb": rss_after}
+            for family in FAMILIES:
+                before_m, before_o = magento.total_requests, odoo.total_requests
+                _reset_peak()
+                rss_before, _ = _rss()
+                started = time.perf_counter()
+                report = await reconcile(conn.engine, [family], page_size=page_size)
+                seconds = time.perf_counter() - started
+                _, peak = _rss()
+                found = Counter((d.kind, d.field) for d in report.differences)
+                assert found == expected[family], (family, found, expected[family])
+                out["families"].append({
+                    "family": family, "seconds": seconds,
+                    "records": products if family != "orders" else orders,
+                    "magento_requests": magento.total_requests - before_m,
+                    "odoo_requests": odoo.total_requests - before_o,
+                    "differences": len(report.differences),
+                    "rss_before_mb": rss_before, "peak_growth_mb": peak - rss_before})
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skus", default="1000,5000,20000",
-                        help="comma-separated sizes, each run in a fresh process")
+    parser.add_argument("--products", default="5000,50000",
+                        help="comma-separated catalog sizes, each run in a fresh process")
+    parser.add_argument("--orders", default="2000,20000",
+                        help="comma-separated order counts, one per catalog size")
     parser.add_argument("--page-size", type=int, default=300)
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(asyncio.run(run_one(args.one, args.page_size))))
+        print(json.dumps(asyncio.run(run_one(args.one[0], args.one[1], args.page_size))))
         return
-    print(f"reconcile prices + stock over both fakes, pages of {args.page_size}, "
-          f"1 price in {CHANGED_EVERY} changed in Magento")
-    print(f"{'SKUs':>7} {'records':>8} {'seconds':>8} {'rec/s':>7} {'Magento':>8} "
-          f"{'Odoo':>6} {'diffs':>6} {'RSS before':>11} {'growth':>8}")
-    for size in (int(s) for s in args.skus.split(",")):
-        out = subprocess.run([sys.executable, __file__, "--one", str(size), "--page-size",
-                              str(args.page_size)], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        growth = r["rss_after_mb"] - r["rss_before_mb"]
-        print(f"{r['skus']:>7} {r['records']:>8} {r['seconds']:>8.2f} "
-              f"{r['records'] / r['seconds']:>7.0f} {r['magento_requests']:>8} "
-              f"{r['odoo_requests']:>6} {r['differences']:>6} "
-              f"{r['rss_before_mb']:>8.0f} MB {growth:>5.0f} MB")
+    sizes = [int(s) for s in args.products.split(",")]
+    counts = [int(s) for s in args.orders.split(",")]
+    if len(counts) != len(sizes):
+        parser.error("give as many --orders as --products sizes")
+    print(f"reconcile over both fakes, pages of {args.page_size}; planted 1 in {EVERY} per "
+          f"family, 1 order in {MISSING_EVERY} never imported")
+    print(f"{'products':>8} {'orders':>7} {'family':>8} {'records':>8} {'seconds':>8} "
+          f"{'rec/s':>7} {'Magento':>8} {'Odoo':>6} {'diffs':>6} {'RSS before':>11} "
+          f"{'peak growth':>12}")
+    for products, orders in zip(sizes, counts, strict=True):
+        done = subprocess.run([sys.executable, __file__, "--one", str(products), str(orders),
+                               "--page-size", str(args.page_size)],
+                              capture_output=True, text=True, check=True)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        for f in r["families"]:
+            print(f"{products:>8} {orders:>7} {f['family']:>8} {f['records']:>8} "
+                  f"{f['seconds']:>8.2f} {f['records'] / f['seconds']:>7.0f} "
+                  f"{f['magento_requests']:>8} {f['odoo_requests']:>6} {f['differences']:>6} "
+                  f"{f['rss_before_mb']:>8.0f} MB {f['peak_growth_mb']:>9.1f} MB")
+        print(f"{'':>17} (seeding both fakes: {r['seed_seconds']:.1f} s)")
 
 
 if __name__ == "__main__":
