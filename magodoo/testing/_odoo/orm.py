@@ -363,7 +363,7 @@ class Database:
         table = self.table(model)
         spec = self.spec(model)
         indexes = {
-            name: self._inverse_index(env, model, name) for name in names
+            name: self._inverse_index(env, model, name, ids) for name in names
             if name in spec.o2m and name not in spec.computes and len(ids) > 10
         }
         if len(ids) > 10 and env.memo is None:
@@ -382,15 +382,18 @@ class Database:
             out.append(rec)
         return out
 
-    def _inverse_index(self, env: Env, model: str, name: str) -> dict[int, list[int]]:
-        """``parent id -> ordered child ids`` of a one2many, built once for a large read."""
+    def _inverse_index(self, env: Env, model: str, name: str,
+                       ids: list[int]) -> dict[int, list[int]]:
+        """``parent id -> ordered child ids`` of a one2many for the parents ``ids``, built once
+        for a large read."""
         comodel = self.fields(model)[name]["relation"]
         inverse = self.spec(model).o2m[name]
         active = "active" in self.fields(comodel) and env.context.get("active_test", True)
+        wanted = set(ids)
         grouped: dict[int, list[Row]] = {}
         for row in self.table(comodel).values():
             parent = row.get(inverse)
-            if parent and (not active or row.get("active", True)):
+            if parent in wanted and (not active or row.get("active", True)):
                 grouped.setdefault(parent, []).append(row)
         return {k: [r["id"] for r in self.order(env, comodel, v, None)] for k, v in grouped.items()}
 

@@ -99,3 +99,19 @@ def test_stock_figures_of_a_large_read_are_those_of_each_product_alone(
     templates = sorted(fake.db.table("product.template"))  # through the variants
     assert fake.db.read(env, "product.template", templates, ["qty_available"]) == [
         fake.db.read(env, "product.template", [t], ["qty_available"])[0] for t in templates]
+
+
+def test_template_reads_find_variants_once_per_read() -> None:
+    """A large read of templates finds every template's variants in one pass (not one pass
+    over the variants per template): the same values as reading each template alone."""
+    fake = FakeOdoo(seed="demo")
+    env = Env(fake.db, 2, {}, fake.now())
+    variants = fake.db.table("product.product")
+    archived = next(v for v in variants.values() if v.get("product_tmpl_id"))
+    archived["active"] = False  # an archived variant is not among the template's variants
+    templates = sorted(fake.db.table("product.template"))
+    fields = ["default_code", "product_variant_ids", "product_variant_count", "qty_available"]
+    together = fake.db.read(env, "product.template", templates, fields)
+    alone = [fake.db.read(env, "product.template", [t], fields)[0] for t in templates]
+    assert together == alone
+    assert any(len(r["product_variant_ids"]) > 1 for r in together)

@@ -114,9 +114,18 @@ def _template_after_create(env: Env, ids: list[int]) -> None:
 
 
 def _variants(env: Env, tmpl_id: int, active_only: bool = True) -> list[int]:
+    if env.memo is not None:  # a large read: every template's variants, found in one pass
+        key = ("variants", active_only)
+        index: dict[Any, list[int]] | None = env.memo.get(key)
+        if index is None:
+            index = env.memo[key] = {}
+            for v in env.db.table("product.product").values():
+                if not active_only or v.get("active", True):
+                    index.setdefault(v.get("product_tmpl_id"), []).append(v["id"])
+        return sorted(index.get(tmpl_id, ()))
     return sorted(
-        v["id"] for v in env.db.table("product.product").values()
-        if v.get("product_tmpl_id") == tmpl_id and (not active_only or v.get("active", True))
+        v["id"] for v in env.db.where("product.product", product_tmpl_id=tmpl_id)
+        if not active_only or v.get("active", True)
     )
 
 
