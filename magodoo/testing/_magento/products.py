@@ -466,11 +466,10 @@ def _ids_by_sku(state: State, criteria: SearchCriteria) -> list[int] | None:
 
 def list_products(call: Call) -> Any:
     state = call.state
-    ids = list(state.products.rows)
     by_sku = _ids_by_sku(state, call.criteria)
     if by_sku is not None:  # rows from the SKU index, in id order as below
         rows = [p for p in (state.products.get(i) for i in by_sku) if p is not None]
-    elif ids == sorted(ids):
+    elif (ids := list(state.products.rows)) == sorted(ids):
         rows = state.products.values()
     else:
         rows = sorted(state.products, key=lambda r: r["id"])
