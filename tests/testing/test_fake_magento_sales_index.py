@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from magodoo.testing._magento import sales_orders as so
-from magodoo.testing._magento.sales_order_api import _candidates
-from magodoo.testing._magento.search import Filter, SearchCriteria, SortOrder, search
+from magodoo.testing._magento.sales_order_api import ORDER_KEY
+from magodoo.testing._magento.search import (
+    Filter,
+    KeyIndex,
+    SearchCriteria,
+    SortOrder,
+    search,
+)
 from magodoo.testing.fake_magento import FakeMagento
 
 
@@ -24,13 +30,15 @@ def magento() -> FakeMagento:
     [[Filter("entity_id", "2", "gt")], [Filter("entity_id", "6", "lt")]],
     [[Filter("entity_id", "9999", "gt")]],
 ])
-def test_keyset_candidates_change_nothing(magento: FakeMagento,
+def test_the_order_key_index_changes_nothing(magento: FakeMagento,
                                           groups: list[list[Filter]]) -> None:
-    rows = magento.state.table(so.ORDERS).values()
+    table = magento.state.table(so.ORDERS)
+    rows = table.values()
+    index = KeyIndex(table.rows, ORDER_KEY)
     for sort in (None, [SortOrder("entity_id", "ASC")], [SortOrder("created_at", "DESC")]):
         for size, page in ((None, None), (2, 1), (2, 2), (50, 1)):
             criteria = SearchCriteria(groups, sort, size, page)
-            assert search(_candidates(rows, criteria), criteria, past_end="empty") == \
+            assert search(rows, criteria, past_end="empty", index=index) == \
                 search(rows, criteria, past_end="empty")
 
 
