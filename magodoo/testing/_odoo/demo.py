@@ -30,7 +30,7 @@ DEMO_NEXT_IDS = {
     "product.attribute.value": 18, "product.template.attribute.line": 9,
     "product.template.attribute.value": 21, "stock.quant": 44, "base.automation": 1,
     "ir.actions.server": 500, "account.payment.register": 1, "sale.advance.payment.inv": 1,
-    "account.move.reversal": 1,
+    "account.move.reversal": 1, "product.pricelist": 4,
 }
 DEMO_SEQUENCES = {"sale.order": 41, "stock.picking.out": 25, "INV/2026": 5, "RINV/2026": 6}
 # Facts the demo dump lacks but the workflow recordings show (05, 07: products 20 and 33 invoice
@@ -108,7 +108,8 @@ def seed(db: Database, seed: str | None, now: datetime) -> None:
 
 def _seed_extra(db: Database, now: datetime, *, images: bool) -> None:
     """magodoo's own additions to the demo (``demo-extra.json``): the combos of the demo's
-    combo product (the dump has no ``product.combo``; a combo product has at least one), and
+    combo product (the dump has no ``product.combo``; a combo product has at least one), the
+    demo's pricelists from Odoo 18's source (the dump has none), and
     with ``images`` (seed ``catalog``) product images, one with a video URL (the reference
     demo has none; kept out of seed ``demo`` so the recorded workflows replay with their
     ids)."""
@@ -116,7 +117,8 @@ def _seed_extra(db: Database, now: datetime, *, images: bool) -> None:
     for rid, values in extra["product.template"].items():
         if images or "image_1920" not in values:
             db.table("product.template")[int(rid)].update(values)
-    for model in ("product.combo", "product.combo.item", *(("product.image",) if images else ())):
+    for model in ("product.combo", "product.combo.item", "product.pricelist",
+                  *(("product.image",) if images else ())):
         for record in extra[model]:
             row = _clean(db, model, record, now)
             db.table(model)[row["id"]] = row

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from ..orm import Database
-from . import account, base, defaults, delivery, orders, payments, product, sale, stock, taxes
+from . import (
+    account,
+    base,
+    defaults,
+    delivery,
+    orders,
+    payments,
+    pricelists,
+    product,
+    sale,
+    stock,
+    taxes,
+)
 
 
 def register_all(db: Database) -> None:
     for module in (base, product, taxes, sale, delivery, account, payments, stock, defaults,
-                   orders):
+                   orders, pricelists):
         module.register(db)
