@@ -373,6 +373,13 @@ class SalesSettings:
     Magento's (created when missing)."""
     order_ref_prefix: str = "Magento #"
     """Prefix of ``sale.order.origin`` before the increment id."""
+    missing_pricelist: Literal["create", "error"] = "error"
+    """An order in an active Odoo currency that has no pricelist in it: create one (named
+    ``pricelist_prefix`` + the currency code), or fail the order. A currency Odoo lacks or has
+    not activated always fails the order."""
+    pricelist_prefix: str = "Magento "
+    """Name of the pricelists ``missing_pricelist = "create"`` makes, before the currency
+    code."""
 
 
 @attrs.frozen

@@ -204,6 +204,9 @@ def test_orders_table_names_every_written_field() -> None:
     fields = set(mapped.create_values()) | {k for ln in mapped.lines for k in ln.values}
     for field in fields:
         assert f"`{field}`" in text, field
+    (currency,) = [ln for ln in text.splitlines() if ln.startswith("| `order_currency_code` |")]
+    assert "`pricelist_id`" in currency and "`sales.missing_pricelist" in currency
+    assert "`sales.pricelist_prefix`" in currency
 
 
 def test_tax_rates_table_names_every_written_field() -> None:

@@ -233,6 +233,36 @@ def test_a_currency_odoo_lacks_is_an_error_naming_the_order() -> None:
     assert euro.values["pricelist_id"] == 2
 
 
+def test_the_pricelist_of_each_currency_is_set_on_the_order() -> None:
+    ctx = attrs.evolve(CTX, pricelists={"USD": 7, "EUR": 2})
+    assert order_to_sale(order([item(1, "MUG", 10.0)]), ctx).values["pricelist_id"] == 7
+    euro = order_to_sale(order([item(1, "MUG", 10.0)], order_currency_code=" eur "), ctx)
+    assert euro.values["pricelist_id"] == 2
+    # a confirmed order's write leaves the pricelist (and partner) as they are
+    assert "pricelist_id" not in euro.write_values(lines=False)
+    assert euro.write_values(lines=True)["pricelist_id"] == 2
+
+
+def test_a_currency_the_lookups_refused_fails_that_order_only() -> None:
+    bad = order([item(1, "MUG", 10.0)], order_currency_code="EUR")
+    refused = MappingError("the currency EUR is not active in Odoo", entity="orders",
+                           record="#000000042 (id 1)", field="order_currency_code")
+    ctx = attrs.evolve(CTX, errors={1: refused},
+                       partners={**CTX.partners, 2: PartnerRef(10, 11, 12)})
+    with pytest.raises(MappingError) as err:
+        order_to_sale(bad, ctx)
+    assert err.value is refused
+    assert "#000000042" in str(err.value) and "order_currency_code" in str(err.value)
+    other = order([item(1, "MUG", 10.0)], entity_id=2, increment_id="000000043")
+    assert order_to_sale(other, ctx).values["client_order_ref"] == "000000043"
+
+
+def test_an_order_without_currency_is_an_error() -> None:
+    with pytest.raises(MappingError) as err:
+        order_to_sale(order([item(1, "MUG", 10.0)], order_currency_code=""), CTX)
+    assert err.value.field == "order_currency_code"
+
+
 def test_a_country_or_state_odoo_lacks_is_an_error_naming_the_field() -> None:
     o = order([item(1, "MUG", 10.0)])
     address = OrderAddress.from_api({**ADDRESS, "country_id": "XX"})

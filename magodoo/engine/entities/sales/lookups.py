@@ -77,7 +77,7 @@ class Lookups:
     carriers: dict[str, CarrierRef] = attrs.field(factory=dict)
     payments: dict[str, PaymentRef] = attrs.field(factory=dict)
     pricelists: dict[str, int | None] = attrs.field(factory=dict)
-    _currencies_seen: set[str] = attrs.field(factory=set)
+    _company_row: tuple[int | None, int | None] | None = None
     adjustment_product: int | None = None
     rounding_tax: TaxRef | None = None
 
@@ -318,29 +318,84 @@ class Lookups:
 
     # ---- currencies -----------------------------------------------------------------------
 
-    async def load_currencies(self, ctx: Context, codes: Iterable[str]) -> None:
-        new = sorted({c for c in codes if c} - self._currencies_seen)
-        if not new:
-            return
-        company = await ctx.odoo.search_read_page("res.company", [], ["currency_id"],
-                                                  limit=1, order="id")
-        company_currency = _m2o(company[0].get("currency_id")) if company else None
+    async def _company(self, ctx: Context) -> tuple[int | None, int | None]:
+        """The main company's id and currency (read once)."""
+        if self._company_row is None:
+            rows = await ctx.odoo.search_read_page("res.company", [], ["id", "currency_id"],
+                                                   limit=1, order="id")
+            self._company_row = (
+                (int(rows[0]["id"]), _m2o(rows[0].get("currency_id"))) if rows else (None, None))
+        return self._company_row
+
+    async def load_currencies(
+        self, ctx: Context, orders: list[Order], errors: dict[int, MappingError]
+    ) -> dict[str, int]:
+        """Resolve the page's currencies into :attr:`pricelists` (currency code -> the first
+        active pricelist in it, by ``sequence, id``, of the company or shared; ``None``: the
+        company currency without a pricelist, Odoo's default applies): one currency search and
+        one pricelist search for what the page adds, one create for the pricelists missing
+        when ``sales.missing_pricelist`` is ``"create"``. An order in a currency Odoo lacks or
+        has not activated, or without a pricelist, fails alone (``order_currency_code``).
+        Returns the pricelists a dry run would create (id 0, not cached)."""
+        users: dict[str, list[Order]] = {}
+        for order in orders:
+            code = (order.order_currency_code or "").strip().upper()
+            if code and code not in self.pricelists:
+                users.setdefault(code, []).append(order)
+        if not users:
+            return {}
+        new = sorted(users)
+        company, company_currency = await self._company(ctx)
         rows = await ctx.odoo.search_read_page(
-            "res.currency", [("name", "in", new)], ["id", "name", "active"])
-        for row in rows:
-            if not row.get("active", True):
-                continue
-            cid = int(row["id"])
-            if cid == company_currency:
-                self.pricelists[str(row["name"])] = None
-                continue
-            try:
-                lists = await ctx.odoo.search_read_page(
-                    "product.pricelist", [("currency_id", "=", cid)], ["id"], limit=1,
-                    order="id")
-            except MagodooError as exc:
-                log.warning("no pricelist lookup for %s: %s", row["name"], exc)
-                lists = []
-            if lists:
-                self.pricelists[str(row["name"])] = int(lists[0]["id"])
-        self._currencies_seen.update(new)
+            "res.currency", [("name", "in", new), ("active", "in", [True, False])],
+            ["id", "name", "active"])
+        currencies = {str(row["name"]).upper(): row for row in rows}
+        active = {code: int(row["id"]) for code, row in currencies.items()
+                  if row.get("active", True)}
+        found: dict[int, int] = {}
+        if active:
+            lists = await ctx.odoo.search_read_page(
+                "product.pricelist", [("currency_id", "in", sorted(active.values())),
+                                      ("company_id", "in", [company or False, False])],
+                ["id", "currency_id"], order="sequence, id")
+            for row in lists:
+                currency = _m2o(row.get("currency_id"))
+                if currency is not None:
+                    found.setdefault(currency, int(row["id"]))
+        problems: dict[str, str] = {}
+        missing: list[str] = []
+        for code in new:
+            if code not in currencies:
+                problems[code] = f"Odoo has no currency {code}"
+            elif code not in active:
+                problems[code] = (f"the currency {code} is not active in Odoo (activate it, "
+                                  "with a pricelist in it)")
+            elif active[code] in found:
+                self.pricelists[code] = found[active[code]]
+            elif active[code] == company_currency:
+                self.pricelists[code] = None
+            else:
+                missing.append(code)
+        planned: dict[str, int] = {}
+        sales = ctx.settings.sales
+        if missing and sales.missing_pricelist == "create":
+            if ctx.dry_run:
+                planned = dict.fromkeys(missing, 0)
+            else:
+                created = await ctx.odoo.create("product.pricelist", [{
+                    "name": f"{sales.pricelist_prefix}{code}", "currency_id": active[code],
+                    **({"company_id": company} if company else {}),
+                } for code in missing], context=WRITE_CONTEXT)
+                for code, pid in zip(missing, created, strict=True):
+                    self.pricelists[code] = int(pid)
+                log.info("created Odoo pricelists for Magento order currencies: %s",
+                         ", ".join(missing), extra={"entity": "orders"})
+        else:
+            for code in missing:
+                problems[code] = (f"Odoo has no pricelist in {code} (add one, or set "
+                                  "sales.missing_pricelist to 'create')")
+        for code, message in problems.items():
+            for order in users[code]:
+                errors.setdefault(order.entity_id or 0, _error(
+                    order, message, "order_currency_code"))
+        return planned

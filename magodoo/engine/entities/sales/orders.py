@@ -134,8 +134,7 @@ class OrderImporter(Handler[Order, OrderValues]):
         await lk.load_adjustments(ctx)
         planned = await lk.load_carriers(ctx, records, errors)
         await lk.load_payments(ctx, records)
-        await lk.load_currencies(ctx, {(o.order_currency_code or "").strip().upper()
-                                       for o in records})
+        pricelists = await lk.load_currencies(ctx, records, errors)
         partners = await self._partners(ctx, [o for o in records
                                               if (o.entity_id or 0) not in errors], errors)
         parents = await self._parents(ctx, records)
@@ -147,7 +146,7 @@ class OrderImporter(Handler[Order, OrderValues]):
         return OrderContext(
             partners=partners, products=dict(lk.products), taxes=taxes,
             carriers={**lk.carriers, **planned}, payments=dict(lk.payments),
-            pricelists=dict(lk.pricelists), parents=parents,
+            pricelists={**lk.pricelists, **pricelists}, parents=parents,
             adjustment_product=lk.adjustment_product if lk.adjustment_product is not None
             else (0 if ctx.dry_run else None),
             rounding_tax=lk.rounding_tax if lk.rounding_tax is not None
