@@ -51,9 +51,10 @@ def fault_profile() -> FaultProfile:
 async def open_world(
     stores: Stores, clock: Clock, scenario: Scenario | None = None
 ) -> AsyncIterator[World]:
-    """Both fakes (Magento empty, Odoo seeded as the scenario says) and an engine over them
+    """Both fakes (seeded as the scenario says: Magento empty by default) and an engine over them
     whose clients give up after TIMEOUT."""
-    magento = FakeMagento(seed=None, now=clock)
+    magento = FakeMagento(seed=scenario.magento_seed if scenario else None, size="small",
+                          now=clock)
     odoo = FakeOdoo(seed=scenario.odoo_seed if scenario else None, now=clock.naive)
     async with serve(magento.app) as murl, serve(odoo.app) as ourl:
         extra = scenario.settings if scenario else {}

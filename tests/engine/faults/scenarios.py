@@ -17,6 +17,7 @@ import attrs
 from magodoo.backends import Direction
 from magodoo.settings import CatalogSettings, PriceSettings
 from tests.engine.conftest import World
+from tests.engine.faults import sales_scenarios as sales
 
 
 @attrs.frozen
@@ -39,6 +40,8 @@ class Scenario:
     input_limit: int | None = None
     """Magento's ``input_limit`` (items per bulk call): small, so a bulk write is several
     requests and meets the faults."""
+    magento_seed: str | None = None
+    """The fake Magento's seed (``"demo"``: the demo's small shop, its sales included)."""
 
 
 # ---- customers (Magento -> Odoo) ----------------------------------------------------------
@@ -424,5 +427,18 @@ SCENARIOS = [
              _products_snapshot, _products_duplicates, prepare=_before_pictures, **CATALOG),
     Scenario("translations", "translations", Direction.ODOO_TO_MAGENTO, _populate_translations,
              _products_snapshot, _products_duplicates, prepare=_before_pictures, **CATALOG),
+    # sales: the demo shop's orders (guests among them), invoices, credit memos, shipments
+    Scenario("orders", "orders", Direction.MAGENTO_TO_ODOO, sales.order_keys,
+             sales.orders_snapshot, sales.orders_duplicates, prepare=sales.before_orders,
+             magento_seed="demo"),
+    Scenario("invoices", "invoices", Direction.MAGENTO_TO_ODOO, sales.invoice_keys,
+             sales.invoices_snapshot, sales.invoices_duplicates, prepare=sales.before_invoices,
+             magento_seed="demo"),
+    Scenario("credit_memos", "credit_memos", Direction.MAGENTO_TO_ODOO, sales.credit_memo_keys,
+             sales.credit_memos_snapshot, sales.credit_memos_duplicates,
+             prepare=sales.before_credit_memos, magento_seed="demo"),
+    Scenario("shipments", "shipments", Direction.ODOO_TO_MAGENTO, sales.shipment_keys,
+             sales.shipments_snapshot, sales.shipments_duplicates,
+             prepare=sales.before_shipments, magento_seed="demo"),
 ]
 """Every entity the fault-injection run covers: add yours here."""

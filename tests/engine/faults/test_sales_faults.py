@@ -31,6 +31,7 @@ from magodoo.testing.fake_magento import FakeMagento
 from magodoo.testing.fake_odoo import FakeOdoo
 from tests.engine.conftest import FAST_RETRY, Clock, World, make_settings
 from tests.engine.faults.conftest import TIMEOUT, settled
+from tests.engine.faults.sales_scenarios import validated_pickings
 from tests.engine.shared_stores import open_site
 from tests.engine.test_sales import seed_products
 
@@ -231,51 +232,6 @@ async def test_a_lost_or_late_sales_create_is_made_once(
 
 # ---- Odoo -> Magento: shipments --------------------------------------------------------------
 
-def _validated_pickings(world: World, count: int = 3) -> list[int]:
-    """Confirm ``count`` imported orders in Odoo and validate their deliveries, each with a
-    tracking number, the first of more than one unit one unit short (its backorder left)."""
-    odoo = world.odoo
-    partial: list[int] = []
-    open_orders = {str(o["increment_id"]) for o in world.magento.state.table("orders").values()
-                   if o.get("state") in ("new", "processing")
-                   and all(float(i.get("qty_shipped") or 0) == 0
-                           for i in world.magento.state.table("order_items").values()
-                           if i["order_id"] == o["entity_id"])}
-    out: list[int] = []
-    for row in sorted(odoo.table("sale.order").values(), key=lambda r: r["id"]):
-        if len(out) == count:
-            break
-        if row.get("state") not in ("draft", "sent", "sale") or \
-                str(row.get("client_order_ref")) not in open_orders:
-            continue
-        if row.get("state") != "sale":
-            odoo.execute("sale.order", "action_confirm", [[row["id"]]], {})
-        pickings = [p for p in odoo.table("stock.picking").values()
-                    if p.get("sale_id") == row["id"] and p.get("state") not in ("done", "cancel")]
-        if len(pickings) != 1:
-            continue
-        (picking,) = pickings
-        odoo.execute("stock.picking", "write", [[picking["id"]], {
-            "carrier_tracking_ref": f"1Z{picking['id']:06d}"}], {})
-        context: dict[str, Any] = {"skip_sms": True}
-        moves = [m for m in odoo.table("stock.move").values()
-                 if m.get("picking_id") == picking["id"]]
-        if not partial and sum(float(m["product_uom_qty"]) for m in moves) > 1:
-            # one unit short: shipping this picking twice would not be refused by Magento
-            big = max(moves, key=lambda m: m["product_uom_qty"])
-            for m in moves:
-                qty = float(m["product_uom_qty"]) - (1 if m is big else 0)
-                odoo.execute("stock.move", "write", [[m["id"]], {"quantity": qty,
-                                                                "picked": True}], {})
-            context["skip_backorder"] = True
-            partial.append(int(picking["id"]))
-        odoo.execute("stock.picking", "button_validate", [[picking["id"]]],
-                     {"context": context})
-        out.append(int(picking["id"]))
-    assert partial, "no delivery of more than one unit"
-    return out
-
-
 def _shipments(world: World) -> list[dict[str, Any]]:
     state = world.magento.state
     return [sales_shipments.render(state, s)
@@ -290,7 +246,7 @@ def _shipments_snapshot(world: World) -> Any:
 
 async def _ship_setup(world: World) -> list[int]:
     await world.engine.sync_all(M2O)
-    pickings = _validated_pickings(world)
+    pickings = validated_pickings(world)
     world.clock.advance(120)
     return pickings
 
