@@ -183,8 +183,10 @@ class OrderValues:
 
     def write_values(self, *, lines: bool) -> dict[str, Any]:
         """Values for ``sale.order.write``; ``lines`` replaces every line (draft orders only:
-        a confirmed order's lines are left as they are)."""
-        header = {k: v for k, v in self.values.items() if k != "date_order" or lines}
+        a confirmed order's lines, partner and pricelist are left as they are). ``date_order``
+        is always sent: a confirmed order whose date was not written back after
+        ``action_confirm`` (its answer lost) gets Magento's date on the next pass."""
+        header = dict(self.values)
         if not lines:
             for key in ("partner_id", "pricelist_id"):
                 header.pop(key, None)

@@ -331,6 +331,8 @@ def test_create_and_write_values() -> None:
     assert created["order_line"][0][:2] == (0, 0)
     header = mapped.write_values(lines=False)
     assert "order_line" not in header and "partner_id" not in header
+    # a confirmed order gets Magento's date again (action_confirm set it to now)
+    assert header["date_order"] == "2026-11-20 10:15:00"
     full = mapped.write_values(lines=True)
     assert full["order_line"][0] == (5, 0, 0)
 

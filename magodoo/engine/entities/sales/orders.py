@@ -35,7 +35,13 @@ from magodoo.engine.capture import collect
 from magodoo.engine.entities.sales.lookups import WRITE_CONTEXT, Lookups
 from magodoo.engine.entities.sales.paging import by_entity_ids, keyset_pages
 from magodoo.engine.handler import Context, Handler, Plan, Written
-from magodoo.exceptions import MagodooError, MappingError, NotFoundError, ValidationError
+from magodoo.exceptions import (
+    MagodooError,
+    MappingError,
+    NotFoundError,
+    OutcomeUnknownError,
+    ValidationError,
+)
 from magodoo.magento.models_sales import Order
 from magodoo.mapping.sales import (
     OrderContext,
@@ -401,6 +407,13 @@ class OrderImporter(Handler[Order, OrderValues]):
             try:
                 await ctx.odoo.call(SALE_ORDER, method, ids,
                                     context={**WRITE_CONTEXT, **context})
+            except OutcomeUnknownError as exc:
+                # the call may have been carried out (an answer lost, a late commit): calling
+                # again would confirm or cancel twice; each order fails as unknown and is
+                # looked at again once the server's time limit has passed (the state read
+                # first says what is left to do)
+                for one in ids:
+                    results[by_id[one].source_id] = exc
             except MagodooError as exc:
                 if len(ids) == 1:
                     results[by_id[ids[0]].source_id] = exc

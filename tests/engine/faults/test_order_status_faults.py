@@ -1,0 +1,182 @@
+"""Order status under lost answers and late commits, both ways.
+
+* Magento -> Odoo: Magento orders confirmed, completed and cancelled after the import move
+  their Odoo orders (``action_confirm``, ``action_lock``, ``action_cancel``, one call per
+  action for the page) while those calls lose their answers after committing or commit after
+  the client gave up: every Odoo order ends as in a clean run, and no order is confirmed,
+  locked or cancelled twice.
+* Odoo -> Magento: orders confirmed and delivered in Odoo add their status with a comment in
+  Magento while ``POST /V1/orders/{id}/comments`` loses its answers or commits late: every
+  Magento order ends with the clean run's status and comments, none twice.
+
+On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from magodoo.backends import Direction
+from magodoo.testing._magento import sales_order_api, sales_orders
+from magodoo.testing._odoo.orm import Method
+from tests.engine.conftest import Clock, World
+from tests.engine.faults.sales_scenarios import orders_snapshot
+from tests.engine.faults.test_sales_faults import (
+    FAULTS,
+    Armed,
+    drain,
+    no_job_left,
+    sales_site,
+)
+from tests.engine.shared_stores import open_site
+
+M2O, O2M = Direction.MAGENTO_TO_ODOO, Direction.ODOO_TO_MAGENTO
+ACTIONS = ("action_confirm", "action_lock", "action_cancel")
+
+
+def _orders(world: World) -> dict[str, dict[str, Any]]:
+    return {str(o["increment_id"]): o for o in world.magento.state.table("orders").values()}
+
+
+def record_actions(world: World) -> Counter[tuple[str, int]]:
+    """Count, per action and Odoo order, the calls the fake Odoo carried out."""
+    done: Counter[tuple[str, int]] = Counter()
+    spec = world.odoo.db.spec("sale.order")
+    for name in ACTIONS:
+        method = spec.methods[name]
+
+        def wrapped(env: Any, ids: list[int], args: list[Any], kw: dict[str, Any],
+                    _fn: Callable[..., Any] = method.fn, _name: str = name) -> Any:
+            result = _fn(env, ids, args, kw)
+            done.update((_name, int(i)) for i in ids)
+            return result
+
+        spec.methods[name] = attrs.evolve(method, fn=wrapped)
+    assert isinstance(spec.methods["action_cancel"], Method)
+    return done
+
+
+def change_in_magento(world: World) -> None:
+    """After the import: two new orders cancelled, one held (confirmed in Odoo), one
+    processing (confirmed), one complete (confirmed and locked)."""
+    state = world.magento.state
+    orders = _orders(world)
+    world.clock.advance(120)
+    for ref in ("000000004", "000000011"):
+        assert sales_order_api.cancel(state, orders[ref])
+    sales_order_api.hold(state, orders["000000012"])
+    for ref, new_state in (("000000009", "processing"), ("000000016", "complete")):
+        sales_orders.set_state(orders[ref], new_state)
+        sales_orders.touch(state, orders[ref])
+
+
+def is_action(args: tuple[Any, ...]) -> bool:
+    return args[0] == "sale.order" and args[1] in ACTIONS and len(args[2]) > 1
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+async def test_magento_state_changes_move_odoo_once(fault: str, kind: str,
+                                                    tmp_path: Path) -> None:
+    clock = Clock()
+    async with open_site("memory", clock, tmp_path) as (stores, _), \
+            sales_site(stores, clock) as world:
+        await world.engine.sync_all(M2O)
+        clean = record_actions(world)
+        change_in_magento(world)
+        result = await world.engine.sync("orders", M2O)
+        assert result.failed == 0, result.records
+        expected = orders_snapshot(world)
+    assert clean[("action_cancel", 0)] == 0 and any(k[0] == "action_cancel" for k in clean)
+    assert max(clean.values()) == 1
+
+    clock = Clock()
+    async with open_site(kind, clock, tmp_path) as (stores, _), \
+            sales_site(stores, clock) as world:
+        await world.engine.sync_all(M2O)
+        done = record_actions(world)
+        change_in_magento(world)
+        engine = world.engine
+        inner = engine.odoo
+        port = Armed(inner, "call", is_action, FAULTS[fault](world.odoo), times=3)
+        engine.odoo = port
+        try:
+            first = await engine.sync("orders", M2O)
+        finally:
+            engine.odoo = inner
+        assert port.left < 3, "the fault was never armed"
+        rounds = await drain(world, "orders", M2O)
+        print(f"\norders state/{fault}/{kind}: first pass {first.summary()}; recovery rounds "
+              f"{rounds}; faults {dict(world.odoo.faults.injected)}; actions {dict(done)}")
+        await no_job_left(stores)
+        assert done == clean, "an order was confirmed, locked or cancelled twice"
+        got = orders_snapshot(world)
+        assert got == expected, [(g, e) for g, e in zip(got, expected, strict=True) if g != e]
+
+
+def confirm_and_deliver_in_odoo(world: World) -> None:
+    """After the import: three new orders confirmed in Odoo, the first delivered too."""
+    odoo = world.odoo
+    news = {o["increment_id"] for o in _orders(world).values() if o["state"] == "new"}
+    rows = sorted((r for r in odoo.table("sale.order").values()
+                   if r.get("client_order_ref") in news), key=lambda r: r["id"])[:3]
+    assert len(rows) == 3
+    world.clock.advance(120)
+    for n, row in enumerate(rows):
+        odoo.execute("sale.order", "action_confirm", [[row["id"]]], {})
+        if n == 0:
+            for picking in odoo.table("stock.picking").values():
+                if picking.get("sale_id") == row["id"]:
+                    odoo.execute("stock.picking", "button_validate", [[picking["id"]]],
+                                 {"context": {"skip_sms": True}})
+
+
+def magento_statuses(world: World) -> Any:
+    state = world.magento.state
+    return sorted((ref, o["state"], o.get("status"),
+                   tuple((h["status"], h["comment"]) for h in sales_orders.histories(state, o)))
+                  for ref, o in _orders(world).items())
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+async def test_odoo_events_comment_in_magento_once(fault: str, kind: str,
+                                                   tmp_path: Path) -> None:
+    clock = Clock()
+    async with open_site("memory", clock, tmp_path) as (stores, _), \
+            sales_site(stores, clock) as world:
+        await world.engine.sync_all(M2O)
+        confirm_and_deliver_in_odoo(world)
+        result = await world.engine.sync("order_status", O2M)
+        assert result.failed == 0, result.records
+        assert world.magento.counters["POST /V1/orders/{id}/comments"] == 3
+        expected = magento_statuses(world)
+    assert sum(len(h) for *_, h in expected) >= 3
+
+    clock = Clock()
+    async with open_site(kind, clock, tmp_path) as (stores, _), \
+            sales_site(stores, clock) as world:
+        await world.engine.sync_all(M2O)
+        confirm_and_deliver_in_odoo(world)
+        engine = world.engine
+        inner = engine.magento
+        port = Armed(inner, "add_order_comment", lambda a: True, FAULTS[fault](world.magento),
+                     times=3)
+        engine.magento = port
+        try:
+            first = await engine.sync("order_status", O2M)
+        finally:
+            engine.magento = inner
+        assert port.left == 0
+        rounds = await drain(world, "order_status", O2M)
+        print(f"\norder_status/{fault}/{kind}: first pass {first.summary()}; recovery rounds "
+              f"{rounds}; faults {dict(world.magento.faults.injected)}")
+        await no_job_left(stores)
+        assert magento_statuses(world) == expected  # the same comments, none twice
+        assert world.magento.counters["POST /V1/orders/{id}/comments"] >= 3
