@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 from magodoo.backends import Direction
-from magodoo.testing._magento import sales_shipments
+from magodoo.testing._magento import sales_order_api, sales_orders, sales_shipments
 from tests.engine.conftest import World
 from tests.engine.test_sales import seed_products
 
@@ -214,3 +214,70 @@ def shipments_duplicates(world: World) -> list[str]:
     """Our shipments (tracked ``1Z...``) twice: same order and track."""
     return twice([(s["order_id"], t["track_number"]) for s in _shipments(world)
                   for t in s["tracks"] if str(t["track_number"]).startswith("1Z")])
+
+
+# ---- order status, both ways ----------------------------------------------------------------
+
+def magento_orders(world: World) -> dict[str, dict[str, Any]]:
+    return {str(o["increment_id"]): o for o in world.magento.state.table("orders").values()}
+
+
+def change_in_magento(world: World) -> None:
+    """After the import: two new orders cancelled, one held (confirmed in Odoo), one
+    processing (confirmed), one complete (confirmed and locked)."""
+    state = world.magento.state
+    orders = magento_orders(world)
+    world.clock.advance(120)
+    for ref in ("000000004", "000000011"):
+        assert sales_order_api.cancel(state, orders[ref])
+    sales_order_api.hold(state, orders["000000012"])
+    for ref, new_state in (("000000009", "processing"), ("000000016", "complete")):
+        sales_orders.set_state(orders[ref], new_state)
+        sales_orders.touch(state, orders[ref])
+
+
+def confirm_and_deliver_in_odoo(world: World) -> None:
+    """After the import: three new orders confirmed in Odoo, the first delivered too."""
+    odoo = world.odoo
+    news = {o["increment_id"] for o in magento_orders(world).values() if o["state"] == "new"}
+    rows = sorted((r for r in odoo.table("sale.order").values()
+                   if r.get("client_order_ref") in news), key=lambda r: r["id"])[:3]
+    assert len(rows) == 3
+    world.clock.advance(120)
+    for n, row in enumerate(rows):
+        odoo.execute("sale.order", "action_confirm", [[row["id"]]], {})
+        if n == 0:
+            for picking in odoo.table("stock.picking").values():
+                if picking.get("sale_id") == row["id"]:
+                    odoo.execute("stock.picking", "button_validate", [[picking["id"]]],
+                                 {"context": {"skip_sms": True}})
+
+
+def magento_statuses(world: World) -> Any:
+    state = world.magento.state
+    return sorted((ref, o["state"], o.get("status"),
+                   tuple((h["status"], h["comment"]) for h in sales_orders.histories(state, o)))
+                  for ref, o in magento_orders(world).items())
+
+
+
+
+def state_change_keys(world: World) -> list[str]:
+    """Magento states changed after the import; every order's key (the run reads them all)."""
+    change_in_magento(world)
+    return order_keys(world)
+
+
+def odoo_event_keys(world: World) -> list[str]:
+    """Odoo events after the import; the keys of every Odoo order with an event (confirmed,
+    delivered, cancelled), those already at that status in Magento included."""
+    confirm_and_deliver_in_odoo(world)
+    return [str(r["id"]) for r in world.odoo.table("sale.order").values()
+            if r.get("state") in ("sale", "cancel")]
+
+
+def comments_duplicates(world: World) -> list[str]:
+    state = world.magento.state
+    return [f"{ref}: {dup}" for ref, o in magento_orders(world).items()
+            for dup in twice([(h["status"], h["comment"])
+                              for h in sales_orders.histories(state, o)])]

@@ -440,5 +440,12 @@ SCENARIOS = [
     Scenario("shipments", "shipments", Direction.ODOO_TO_MAGENTO, sales.shipment_keys,
              sales.shipments_snapshot, sales.shipments_duplicates,
              prepare=sales.before_shipments, magento_seed="demo"),
+    # order status: Magento states move Odoo orders; Odoo events comment in Magento
+    Scenario("orders_state", "orders", Direction.MAGENTO_TO_ODOO, sales.state_change_keys,
+             sales.orders_snapshot, sales.orders_duplicates, prepare=sales.before_invoices,
+             magento_seed="demo"),
+    Scenario("order_status", "order_status", Direction.ODOO_TO_MAGENTO, sales.odoo_event_keys,
+             sales.magento_statuses, sales.comments_duplicates, prepare=sales.before_invoices,
+             magento_seed="demo"),
 ]
 """Every entity the fault-injection run covers: add yours here."""

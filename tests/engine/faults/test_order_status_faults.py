@@ -23,10 +23,14 @@ import attrs
 import pytest
 
 from magodoo.backends import Direction
-from magodoo.testing._magento import sales_order_api, sales_orders
 from magodoo.testing._odoo.orm import Method
 from tests.engine.conftest import Clock, World
-from tests.engine.faults.sales_scenarios import orders_snapshot
+from tests.engine.faults.sales_scenarios import (
+    change_in_magento,
+    confirm_and_deliver_in_odoo,
+    magento_statuses,
+    orders_snapshot,
+)
 from tests.engine.faults.test_sales_faults import (
     FAULTS,
     Armed,
@@ -38,10 +42,6 @@ from tests.engine.shared_stores import open_site
 
 M2O, O2M = Direction.MAGENTO_TO_ODOO, Direction.ODOO_TO_MAGENTO
 ACTIONS = ("action_confirm", "action_lock", "action_cancel")
-
-
-def _orders(world: World) -> dict[str, dict[str, Any]]:
-    return {str(o["increment_id"]): o for o in world.magento.state.table("orders").values()}
 
 
 def record_actions(world: World) -> Counter[tuple[str, int]]:
@@ -60,20 +60,6 @@ def record_actions(world: World) -> Counter[tuple[str, int]]:
         spec.methods[name] = attrs.evolve(method, fn=wrapped)
     assert isinstance(spec.methods["action_cancel"], Method)
     return done
-
-
-def change_in_magento(world: World) -> None:
-    """After the import: two new orders cancelled, one held (confirmed in Odoo), one
-    processing (confirmed), one complete (confirmed and locked)."""
-    state = world.magento.state
-    orders = _orders(world)
-    world.clock.advance(120)
-    for ref in ("000000004", "000000011"):
-        assert sales_order_api.cancel(state, orders[ref])
-    sales_order_api.hold(state, orders["000000012"])
-    for ref, new_state in (("000000009", "processing"), ("000000016", "complete")):
-        sales_orders.set_state(orders[ref], new_state)
-        sales_orders.touch(state, orders[ref])
 
 
 def is_action(args: tuple[Any, ...]) -> bool:
@@ -118,30 +104,6 @@ async def test_magento_state_changes_move_odoo_once(fault: str, kind: str,
         assert done == clean, "an order was confirmed, locked or cancelled twice"
         got = orders_snapshot(world)
         assert got == expected, [(g, e) for g, e in zip(got, expected, strict=True) if g != e]
-
-
-def confirm_and_deliver_in_odoo(world: World) -> None:
-    """After the import: three new orders confirmed in Odoo, the first delivered too."""
-    odoo = world.odoo
-    news = {o["increment_id"] for o in _orders(world).values() if o["state"] == "new"}
-    rows = sorted((r for r in odoo.table("sale.order").values()
-                   if r.get("client_order_ref") in news), key=lambda r: r["id"])[:3]
-    assert len(rows) == 3
-    world.clock.advance(120)
-    for n, row in enumerate(rows):
-        odoo.execute("sale.order", "action_confirm", [[row["id"]]], {})
-        if n == 0:
-            for picking in odoo.table("stock.picking").values():
-                if picking.get("sale_id") == row["id"]:
-                    odoo.execute("stock.picking", "button_validate", [[picking["id"]]],
-                                 {"context": {"skip_sms": True}})
-
-
-def magento_statuses(world: World) -> Any:
-    state = world.magento.state
-    return sorted((ref, o["state"], o.get("status"),
-                   tuple((h["status"], h["comment"]) for h in sales_orders.histories(state, o)))
-                  for ref, o in _orders(world).items())
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
