@@ -122,3 +122,32 @@ async def test_the_demo_odoo_default_pricelist_is_in_the_company_currency(clock:
     assert rows[0] == {"id": 2, "display_name": "Benelux (USD)"}  # as workflow 03 reads it
     (company,), _ = odoo.execute("res.company", "read", [[1], ["currency_id"]], {})
     assert company["currency_id"] == [1, "USD"]
+
+
+async def test_a_created_pricelist_survives_a_lost_answer(clock: Clock) -> None:
+    """The pricelist is made by an import with an external id (``magodoo.pricelist_eur``):
+    the client sends it again when its answer is lost, and Odoo updates instead of making a
+    second one."""
+    from tests.engine.faults.test_sales_faults import Armed, lose
+
+    settings = SalesSettings(missing_pricelist="create")
+    async with sales_world(clock, sales=settings) as w:
+        eur = activate(w, "EUR")
+        in_currency(w, EUR_ORDER, "EUR")
+        inner = w.engine.odoo
+        port = Armed(inner, "call", lambda a: a[:2] == ("product.pricelist", "load"),
+                     lose(w.odoo), times=1)
+        w.engine.odoo = port
+        try:
+            result = await w.engine.sync("orders", M2O)
+        finally:
+            w.engine.odoo = inner
+        assert port.left == 0 and w.odoo.faults.injected["lost"] == 1
+        assert failures(result) == {}
+        (created,) = w.odoo.table("product.pricelist").values()
+        assert created["currency_id"] == eur
+        assert w.odoo.counters["product.pricelist.load"] == 2  # sent again, loaded once
+        (xmlid,) = [r for r in w.odoo.table("ir.model.data").values()
+                    if r.get("model") == "product.pricelist"]
+        assert (xmlid["module"], xmlid["name"], xmlid["res_id"]) == (
+            "magodoo", "pricelist_eur", created["id"])

@@ -6,6 +6,7 @@ in magodoo's binding store (entities ``shipping_methods`` and ``payment_methods`
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -35,6 +36,8 @@ log = logging.getLogger("magodoo.engine")
 CARRIER_ENTITY = "shipping_methods"
 PAYMENT_ENTITY = "payment_methods"
 WRITE_CONTEXT: Mapping[str, Any] = {"magodoo_sync": True}
+PRICELIST_XMLID = "magodoo.pricelist_"
+"""External id prefix of the pricelists magodoo creates (``magodoo.pricelist_eur``)."""
 
 
 def _m2o(value: Any) -> int | None:
@@ -78,6 +81,7 @@ class Lookups:
     payments: dict[str, PaymentRef] = attrs.field(factory=dict)
     pricelists: dict[str, int | None] = attrs.field(factory=dict)
     _company_row: tuple[int | None, int | None] | None = None
+    _currency_lock: asyncio.Lock = attrs.field(factory=asyncio.Lock)
     adjustment_product: int | None = None
     rounding_tax: TaxRef | None = None
 
@@ -344,6 +348,15 @@ class Lookups:
                 users.setdefault(code, []).append(order)
         if not users:
             return {}
+        async with self._currency_lock:  # two workers' pages: one creates, the other finds
+            return await self._resolve_currencies(ctx, users, errors)
+
+    async def _resolve_currencies(
+        self, ctx: Context, users: dict[str, list[Order]], errors: dict[int, MappingError]
+    ) -> dict[str, int]:
+        users = {c: o for c, o in users.items() if c not in self.pricelists}
+        if not users:
+            return {}
         new = sorted(users)
         company, company_currency = await self._company(ctx)
         rows = await ctx.odoo.search_read_page(
@@ -382,10 +395,19 @@ class Lookups:
             if ctx.dry_run:
                 planned = dict.fromkeys(missing, 0)
             else:
-                created = await ctx.odoo.create("product.pricelist", [{
-                    "name": f"{sales.pricelist_prefix}{code}", "currency_id": active[code],
-                    **({"company_id": company} if company else {}),
-                } for code in missing], context=WRITE_CONTEXT)
+                # an import with external ids (magodoo.pricelist_<code>): idempotent, so an
+                # answer lost or a commit landing late never makes a second pricelist
+                loaded = await ctx.odoo.call(
+                    "product.pricelist", "load",
+                    fields=["id", "name", "currency_id/.id", "company_id/.id"],
+                    data=[[f"{PRICELIST_XMLID}{code.lower()}",
+                           f"{sales.pricelist_prefix}{code}", str(active[code]),
+                           str(company or "")] for code in missing],
+                    context=WRITE_CONTEXT, idempotent=True)
+                created = (loaded or {}).get("ids") or []
+                if len(created) != len(missing):
+                    raise MagodooError(f"product.pricelist.load refused the pricelists of "
+                                       f"{', '.join(missing)}: {(loaded or {}).get('messages')}")
                 for code, pid in zip(missing, created, strict=True):
                     self.pricelists[code] = int(pid)
                 log.info("created Odoo pricelists for Magento order currencies: %s",
