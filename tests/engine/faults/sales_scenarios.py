@@ -241,7 +241,8 @@ def confirm_and_deliver_in_odoo(world: World) -> None:
     odoo = world.odoo
     news = {o["increment_id"] for o in magento_orders(world).values() if o["state"] == "new"}
     rows = sorted((r for r in odoo.table("sale.order").values()
-                   if r.get("client_order_ref") in news), key=lambda r: r["id"])[:3]
+                   if r.get("client_order_ref") in news),
+                  key=lambda r: str(r["client_order_ref"]))[:3]
     assert len(rows) == 3
     world.clock.advance(120)
     for n, row in enumerate(rows):

@@ -28,6 +28,7 @@ from tests.engine.conftest import Clock, World
 from tests.engine.faults.sales_scenarios import (
     change_in_magento,
     confirm_and_deliver_in_odoo,
+    magento_orders,
     magento_statuses,
     orders_snapshot,
 )
@@ -42,6 +43,16 @@ from tests.engine.shared_stores import open_site
 
 M2O, O2M = Direction.MAGENTO_TO_ODOO, Direction.ODOO_TO_MAGENTO
 ACTIONS = ("action_confirm", "action_lock", "action_cancel")
+
+
+async def import_all(world: World) -> None:
+    """The demo's sales imported, every order (on a loaded machine a call of the clean
+    import may time out: its record is queued and drained like any other)."""
+    await world.engine.sync_all(M2O)
+    await drain(world, "orders", M2O)
+    await no_job_left(world.stores)
+    refs = {o.get("client_order_ref") for o in world.odoo.table("sale.order").values()}
+    assert set(magento_orders(world)) <= refs
 
 
 def record_actions(world: World) -> Counter[tuple[str, int]]:
@@ -73,11 +84,12 @@ async def test_magento_state_changes_move_odoo_once(fault: str, kind: str,
     clock = Clock()
     async with open_site("memory", clock, tmp_path) as (stores, _), \
             sales_site(stores, clock) as world:
-        await world.engine.sync_all(M2O)
+        await import_all(world)
         clean = record_actions(world)
         change_in_magento(world)
-        result = await world.engine.sync("orders", M2O)
-        assert result.failed == 0, result.records
+        await world.engine.sync("orders", M2O)
+        await drain(world, "orders", M2O)  # a call timed out on a loaded machine
+        await no_job_left(stores)
         expected = orders_snapshot(world)
     assert clean[("action_cancel", 0)] == 0 and any(k[0] == "action_cancel" for k in clean)
     assert max(clean.values()) == 1
@@ -85,7 +97,7 @@ async def test_magento_state_changes_move_odoo_once(fault: str, kind: str,
     clock = Clock()
     async with open_site(kind, clock, tmp_path) as (stores, _), \
             sales_site(stores, clock) as world:
-        await world.engine.sync_all(M2O)
+        await import_all(world)
         done = record_actions(world)
         change_in_magento(world)
         engine = world.engine
@@ -113,10 +125,11 @@ async def test_odoo_events_comment_in_magento_once(fault: str, kind: str,
     clock = Clock()
     async with open_site("memory", clock, tmp_path) as (stores, _), \
             sales_site(stores, clock) as world:
-        await world.engine.sync_all(M2O)
+        await import_all(world)
         confirm_and_deliver_in_odoo(world)
-        result = await world.engine.sync("order_status", O2M)
-        assert result.failed == 0, result.records
+        await world.engine.sync("order_status", O2M)
+        await drain(world, "order_status", O2M)
+        await no_job_left(stores)
         assert world.magento.counters["POST /V1/orders/{id}/comments"] == 3
         expected = magento_statuses(world)
     assert sum(len(h) for *_, h in expected) >= 3
@@ -124,7 +137,7 @@ async def test_odoo_events_comment_in_magento_once(fault: str, kind: str,
     clock = Clock()
     async with open_site(kind, clock, tmp_path) as (stores, _), \
             sales_site(stores, clock) as world:
-        await world.engine.sync_all(M2O)
+        await import_all(world)
         confirm_and_deliver_in_odoo(world)
         engine = world.engine
         inner = engine.magento
