@@ -436,7 +436,8 @@ class OrderImporter(Handler[Order, OrderValues]):
 
         async def cancelled() -> None:
             await run([i for i in cancel if states.get(i, ("draft", False))[1]], "action_unlock")
-            await run(cancel, "action_cancel", disable_cancel_warning=True)
+            await run([i for i in cancel if by_id[i].source_id not in results],
+                      "action_cancel", disable_cancel_warning=True)
 
         # two sets of orders apart (an order is confirmed or cancelled, never both): side by side
         await asyncio.gather(confirmed(), cancelled())
