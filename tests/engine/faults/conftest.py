@@ -103,12 +103,21 @@ def target(world: World, scenario: Scenario) -> FakeMagento | FakeOdoo:
     return world.odoo if scenario.direction.value == "m2o" else world.magento
 
 
-async def served(fake: FakeMagento | FakeOdoo, total: int, until: Any = None) -> None:
-    """Wait until ``fake`` has served ``total`` requests (or ``until`` is done)."""
+async def served(fake: FakeMagento | FakeOdoo, total: int, until: Any = None,
+                 quiet: float | None = None) -> None:
+    """Wait until ``fake`` has served ``total`` requests (or ``until`` is done, or, with
+    ``quiet``, no request came for that many seconds: whoever would send them is idle)."""
+    seen, still = fake.total_requests, 0.0
     for _ in range(3000):
         if fake.total_requests >= total or (until is not None and until.done()):
             return
         await asyncio.sleep(0.01)
+        if fake.total_requests != seen:
+            seen, still = fake.total_requests, 0.0
+            continue
+        still += 0.01
+        if quiet is not None and still >= quiet:
+            return
 
 
 async def outage_in_the_middle(

@@ -104,7 +104,9 @@ async def test_every_fault_on_ends_as_a_clean_run(
         doomed = asyncio.create_task(engine.run_worker(stop, worker_id="doomed"))
         other = asyncio.create_task(engine.run_worker(stop, worker_id="other"))
         fake = target(world, scenario)
-        await served(fake, fake.total_requests + 10, until=doomed)
+        # the workers may finish (or wait on the test clock) before 10 requests: then they are
+        # idle, and the kill comes after a quiet spell longer than a poll and a late commit
+        await served(fake, fake.total_requests + 10, until=doomed, quiet=3.0)
         doomed.cancel()  # killed: whatever it held stays claimed until its lease expires
         with contextlib.suppress(asyncio.CancelledError):
             await doomed
