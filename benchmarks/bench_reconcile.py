@@ -11,8 +11,8 @@ changed in Magento, a quantity off by three in Magento, an order total changed i
 
 Printed per family: seconds, records per second, requests to each fake, and memory. The fakes
 hold the whole catalog and the orders in this process; each family is reconciled by a fresh
-client process that holds magodoo alone (its bindings in a memory store, as a sync would have
-left them): its resident set once connected and its peak during the family (reset through
+client process that holds magodoo alone (the bindings a sync would have left in a SQLite
+store file): its resident set once connected and its peak during the family (reset through
 ``/proc/self/clear_refs`` just before). The target (issue 15): the client's memory flat in the
 number of records, under 300 MB; the time in proportion to
 the pages read::
@@ -36,15 +36,17 @@ import asyncio
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from magodoo._http import RetryPolicy
-from magodoo.backends import Binding, memory_stores
+from magodoo.backends import Binding, open_sqlite_stores
 from magodoo.engine import connect
 from magodoo.reconcile import reconcile
 from magodoo.settings import MagentoSettings, OdooSettings, Settings, StoreSettings
@@ -173,30 +175,42 @@ def _settings(murl: str, ourl: str, page_size: int) -> Settings:
         magento=MagentoSettings(url=murl, auth="token", token=env["BENCH_MAGENTO_TOKEN"]),
         odoo=OdooSettings(url=ourl, database=env["BENCH_ODOO_DB"],
                           username=env["BENCH_ODOO_LOGIN"], api_key=env["BENCH_ODOO_KEY"]),
-        stores=StoreSettings(kind="memory"), batch_size=page_size)
+        stores=StoreSettings(kind="sqlite"), batch_size=page_size)
+
+
+async def _bind(path: str, products: int, orders: int) -> None:
+    """The bindings a sync would have left, in a SQLite store file (as a deployment keeps
+    them: on disk, not in the client's memory)."""
+    stores = await open_sqlite_stores(path, log_enabled=False)
+    try:
+        for entity in ("products", "prices", "stock"):
+            await stores.bindings.bind_many(
+                Binding(backend="default", entity=entity, magento_id=_sku(n), odoo_id=n,
+                        magento_key=_sku(n)) for n in range(1, products + 1))
+        await stores.bindings.bind_many(
+            Binding(backend="default", entity="orders", magento_id=str(n), odoo_id=n,
+                    magento_key=f"1{n:08d}")
+            for n in range(1, orders + 1) if n % MISSING_EVERY)
+    finally:
+        await stores.aclose()
 
 
 async def run_client(products: int, orders: int, family: str, murl: str, ourl: str,
-                     page_size: int) -> dict[str, Any]:
+                     page_size: int, path: str) -> dict[str, Any]:
     """One family reconciled by a fresh client process (magodoo only: the fakes are in the
-    parent), with the bindings a sync would have left in a memory store."""
-    stores = memory_stores(log_enabled=False)
-    for entity in ("products", "prices", "stock"):
-        await stores.bindings.bind_many(
-            Binding(backend="default", entity=entity, magento_id=_sku(n), odoo_id=n,
-                    magento_key=_sku(n)) for n in range(1, products + 1))
-    await stores.bindings.bind_many(
-        Binding(backend="default", entity="orders", magento_id=str(n), odoo_id=n,
-                magento_key=f"1{n:08d}")
-        for n in range(1, orders + 1) if n % MISSING_EVERY)
-    async with await connect(_settings(murl, ourl, page_size), stores=stores,
-                             retry=RETRY) as conn:
-        _reset_peak()
-        rss_before, _ = _rss()
-        started = time.perf_counter()
-        report = await reconcile(conn.engine, [family], page_size=page_size)
-        seconds = time.perf_counter() - started
-        _, peak = _rss()
+    parent), over the bindings in the SQLite file ``path``."""
+    stores = await open_sqlite_stores(path, log_enabled=False)
+    try:
+        async with await connect(_settings(murl, ourl, page_size), stores=stores,
+                                 retry=RETRY) as conn:
+            _reset_peak()
+            rss_before, _ = _rss()
+            started = time.perf_counter()
+            report = await reconcile(conn.engine, [family], page_size=page_size)
+            seconds = time.perf_counter() - started
+            _, peak = _rss()
+    finally:
+        await stores.aclose()
     found = Counter((d.kind, d.field) for d in report.differences)
     expected = _expected(products, orders)[family]
     assert found == expected, (family, found, expected)
@@ -217,12 +231,15 @@ async def run_one(products: int, orders: int, page_size: int) -> dict[str, Any]:
     env = {**os.environ, "BENCH_MAGENTO_TOKEN": magento.admin_token(),
            "BENCH_ODOO_DB": odoo.database, "BENCH_ODOO_LOGIN": odoo.login,
            "BENCH_ODOO_KEY": odoo.api_key}
+    folder = tempfile.mkdtemp(prefix="bench-reconcile-")
+    path = str(Path(folder) / "stores.sqlite3")
+    await _bind(path, products, orders)
     async with serve(magento.app) as murl, serve(odoo.app) as ourl:
         for family in FAMILIES:
             before_m, before_o = magento.total_requests, odoo.total_requests
             child = await asyncio.create_subprocess_exec(
                 sys.executable, __file__, "--client", str(products), str(orders), family,
-                murl, ourl, "--page-size", str(page_size), env=env,
+                murl, ourl, path, "--page-size", str(page_size), env=env,
                 stdout=asyncio.subprocess.PIPE)
             stdout, _ = await child.communicate()
             if child.returncode:
@@ -234,6 +251,7 @@ async def run_one(products: int, orders: int, page_size: int) -> dict[str, Any]:
                 "magento_requests": magento.total_requests - before_m,
                 "odoo_requests": odoo.total_requests - before_o})
         out["fakes_peak_mb"] = _rss()[1]
+    shutil.rmtree(folder, ignore_errors=True)
     return out
 
 
@@ -245,12 +263,12 @@ def main() -> None:
                         help="comma-separated order counts, one per catalog size")
     parser.add_argument("--page-size", type=int, default=300)
     parser.add_argument("--one", nargs=2, type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--client", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--client", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
-        products, orders, family, murl, ourl = args.client
+        products, orders, family, murl, ourl, path = args.client
         print(json.dumps(asyncio.run(run_client(int(products), int(orders), family, murl,
-                                                ourl, args.page_size))))
+                                                ourl, args.page_size, path))))
         return
     if args.one:
         print(json.dumps(asyncio.run(run_one(args.one[0], args.one[1], args.page_size))))
