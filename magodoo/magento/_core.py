@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import copy
 import logging
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
 from typing import Any, Self, TypeVar, overload
 from urllib.parse import quote
 
@@ -320,13 +322,17 @@ class ClientCore:
         fields: str | Iterable[str] | None, model: type[M],
     ) -> AsyncIterator[M]:
         failures: list[MappingError] = []
-        async for item in self._paginate_raw(path, criteria, page_size, fields):
-            try:
-                record = model.from_api(item)
-            except MappingError as exc:  # fails alone: the others are still yielded
-                failures.append(exc)
-                continue
-            yield record
+        pages = self._pages(path, criteria, page_size, fields)
+        async with contextlib.aclosing(pages):  # a caller stopping early stops the pages now
+            async for items in pages:
+                # a slice at a time, giving the next page's request a turn in between
+                for start in range(0, len(items), _SLICE):
+                    if start:
+                        await asyncio.sleep(0)
+                    records, bad = read_items(model, items[start:start + _SLICE])
+                    failures += bad  # each fails alone: the others are still yielded
+                    for record in records:
+                        yield record
         if failures:
             raise PartialPageError(Page((), len(failures)), failures)
 
@@ -334,8 +340,57 @@ class ClientCore:
         self, path: str, criteria: SearchCriteria, page_size: int,
         fields: str | Iterable[str] | None,
     ) -> AsyncIterator[dict[str, Any]]:
+        pages = self._pages(path, criteria, page_size, fields)
+        async with contextlib.aclosing(pages):
+            async for items in pages:
+                for start in range(0, len(items), _SLICE):
+                    if start:
+                        await asyncio.sleep(0)
+                    for item in items[start:start + _SLICE]:
+                        yield item
+
+    async def _pages(
+        self, path: str, criteria: SearchCriteria, page_size: int,
+        fields: str | Iterable[str] | None,
+    ) -> AsyncGenerator[list[dict[str, Any]], None]:
+        """The items of each page, in order, up to ``total_count``.
+
+        Page n+1 is asked as soon as page n has arrived, while the caller handles page n
+        (one request ahead, one page held: memory stays flat). Its error is raised when the
+        caller reaches it; a caller that stops early (``break``, an exception, ``aclose``)
+        has the request ahead cancelled.
+        """
         projection = list_fields(fields)
         seen = ((criteria.current_page or 1) - 1) * page_size  # items before this call's
+        ahead: asyncio.Task[_Raw] | None = None
+        try:
+            raw = await self._read_page(path, criteria, page_size, seen, projection)
+            while True:
+                items = raw.items[raw.skip:raw.skip + max(0, raw.total - seen)]
+                seen += len(items)
+                last = not raw.items or seen >= raw.total or len(raw.items) < raw.size
+                if not last:
+                    ahead = asyncio.ensure_future(
+                        self._read_page(path, criteria, page_size, seen, projection))
+                    for _ in range(_TURNS):  # let it go out before the caller takes the CPU
+                        await asyncio.sleep(0)
+                if items:
+                    yield items
+                if ahead is None:
+                    return
+                raw, ahead = await ahead, None
+        finally:
+            if ahead is not None:  # the caller stopped before reaching that page
+                ahead.cancel()
+                await asyncio.wait([ahead])
+                if not ahead.cancelled():
+                    ahead.exception()  # retrieved: nobody will ask for it
+
+    async def _read_page(
+        self, path: str, criteria: SearchCriteria, page_size: int, seen: int,
+        projection: str | None,
+    ) -> _Raw:
+        """The page holding item ``seen`` (0-based), at the store's page cap if it has one."""
         while True:
             size = min(page_size, *self._page_cap) if self._page_cap else page_size
             current, skip = divmod(seen, size)
@@ -351,13 +406,25 @@ class ClientCore:
                 self._page_cap[:] = [cap]
                 continue
             items, total, _ = _page_parts(data)
-            for item in items[skip:]:
-                if seen >= total:
-                    return
-                seen += 1
-                yield item
-            if not items or seen >= total or len(items) < size:
-                return
+            return _Raw(items, total, size, skip)
+
+
+@attrs.frozen
+class _Raw:
+    """One page as it came: its items, ``total_count``, the size asked, items to skip."""
+
+    items: list[dict[str, Any]]
+    total: int
+    size: int
+    skip: int
+
+
+_SLICE = 100
+"""Items handed out between two turns of the event loop while a page is handled."""
+_TURNS = 4
+"""Turns of the event loop given to the request ahead before the caller gets its page: enough
+for it to open a connection (connect, connection made) and send (stores answer
+``Connection: close``, so each request opens one)."""
 
 
 def _page_limit(exc: ValidationError) -> int | None:
