@@ -39,6 +39,7 @@ __all__ = [
     "FastField",
     "FastHook",
     "converter",
+    "fast_reader",
     "format_datetime",
     "parse_datetime",
     "register_fast_type",
@@ -272,6 +273,16 @@ def set_fast_path(enabled: bool) -> None:
 _DATETIMES: dict[str, datetime] = {}
 
 
+def fast_reader(cls: type) -> Callable[[Any], Any] | None:
+    """The fast path's function reading ``cls`` (it raises on anything it does not take: read
+    that record with the converter then), or ``None`` when ``cls`` has none or the fast path
+    is off. For callers reading many records: one look-up, not one per record."""
+    if not _SWITCH.fast:
+        return None
+    hook = converter.get_structure_hook(cls)
+    return hook.reader() if isinstance(hook, FastHook) else None
+
+
 def _cached_datetime(text: str) -> datetime:
     # records of one import share their timestamps: each text is parsed once (a datetime is
     # immutable, so one object serves them all); a bounded cache, emptied when full
@@ -323,9 +334,15 @@ class FastHook:
 
     def fast(self, data: Any) -> Any:
         """Read ``data`` on the fast path only (raises on anything it does not take)."""
-        fn = self._build()
-        self.fast = fn  # type: ignore[method-assign,assignment]  # built once: later calls go straight
-        return fn(data)
+        return self.reader()(data)
+
+    def reader(self) -> Callable[[Any], Any]:
+        """The generated function :meth:`fast` calls (built at the first use)."""
+        fn: Callable[[Any], Any] | None = self.__dict__.get("fast")
+        if fn is None:
+            fn = self._build()
+            self.fast = fn  # type: ignore[method-assign,assignment]  # built once: later calls go straight
+        return fn
 
     def _build(self) -> Callable[[Any], Any]:
         g: dict[str, Any] = {

@@ -21,7 +21,7 @@ tuples become lists, timestamps ``YYYY-MM-DD HH:MM:SS`` UTC, ``extra`` merged ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar, Self
 
@@ -29,7 +29,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from magodoo._converter import FastField, FastHook, converter, format_datetime
+from magodoo._converter import FastField, FastHook, converter, fast_reader, format_datetime
 from magodoo.exceptions import MappingError
 
 __all__ = ["ApiModel", "plain"]
@@ -79,6 +79,30 @@ class ApiModel:
             raise _mapping_error(cls.__name__, payload, ValueError(
                 f"ids are positive, got {bad[1]!r} @ {bad[0]}"))
         return result
+
+    @classmethod
+    def read_many(cls, payloads: Iterable[Any]) -> tuple[list[Self], list[MappingError]]:
+        """:meth:`from_api` of each payload, each alone: ``(records read, one error per
+        other)``. The same records, with one look-up of the reading code for them all."""
+        fast = fast_reader(cls)
+        check = cls.positive_id
+        records: list[Self] = []
+        failures: list[MappingError] = []
+        for payload in payloads:
+            if fast is not None:
+                try:
+                    record = fast(payload)
+                except Exception:  # from_api below says what is wrong
+                    pass
+                else:
+                    if not check or _bad_id(record, "$") is None:
+                        records.append(record)
+                        continue
+            try:
+                records.append(cls.from_api(payload))
+            except MappingError as exc:
+                failures.append(exc)
+        return records, failures
 
     def to_api(self) -> dict[str, Any]:
         """The record as the API takes it (``None`` left out)."""

@@ -94,11 +94,4 @@ class PartialPageError(MappingError):
 
 def read_items(model: type[M], raw: Iterable[Any]) -> tuple[list[M], list[MappingError]]:
     """Read each raw record alone: ``(readable records, one MappingError per other one)``."""
-    items: list[M] = []
-    failures: list[MappingError] = []
-    for item in raw:
-        try:
-            items.append(model.from_api(item))
-        except MappingError as exc:
-            failures.append(exc)
-    return items, failures
+    return model.read_many(raw)
