@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar, overload
 
@@ -47,6 +47,9 @@ Model = str | type[OdooRecord]
 Values = Mapping[str, Any] | OdooRecord
 
 DEFAULT_ATTRIBUTES = ("string", "type", "relation", "required", "readonly", "selection")
+_TURNS = 4
+"""Turns of the event loop given to the next page's request before the caller gets this page:
+enough to open a connection and send (Odoo's answers may close it)."""
 
 
 def _name(model: Model) -> str:
@@ -426,38 +429,52 @@ class OdooClient:
         limit: int | None,
         context: Mapping[str, Any] | None,
     ) -> AsyncIterator[Any]:
+        # The next page is asked as soon as this one is in (its first id or offset is known
+        # then), while the caller handles this one: one request ahead, one page held. Its
+        # error is raised when the caller gets there; a caller that stops early has it
+        # cancelled.
         wanted = self._fields(model, fields)
         if "id" not in wanted and wanted:
             wanted = ["id", *wanted]
         if batch_size is None:
             batch_size = sizing.page_size(wanted)
-        last_id = 0
-        offset = 0
-        seen = 0
-        while limit is None or seen < limit:
-            size = batch_size if limit is None else min(batch_size, limit - seen)
+        name = _name(model)
+
+        def ask(last_id: int, offset: int, size: int) -> Awaitable[list[dict[str, Any]]]:
             if paging == "id":
                 page_domain = dom.AND(domain, [("id", ">", last_id)]) if last_id else domain
-                page = await self.search_read_page(
-                    _name(model), page_domain, wanted, limit=size, order="id",
-                    context=context,
-                )
-            else:
-                page = await self.search_read_page(
-                    _name(model), domain, wanted, offset=offset, limit=size, order=order,
-                    context=context,
-                )
-            if not page:
-                return
-            last_id = int(page[-1]["id"])
-            offset += len(page)
-            seen += len(page)
-            typed = self._typed(model, page)
-            del page
-            for row in typed:
-                yield row
-            if len(typed) < size:
-                return
+                return self.search_read_page(name, page_domain, wanted, limit=size,
+                                             order="id", context=context)
+            return self.search_read_page(name, domain, wanted, offset=offset, limit=size,
+                                         order=order, context=context)
+
+        size = batch_size if limit is None else min(batch_size, limit)
+        if size < 1:
+            return
+        seen = 0
+        ahead: asyncio.Future[list[dict[str, Any]]] | None = None
+        try:
+            page = await ask(0, 0, size)
+            while page:
+                seen += len(page)
+                if len(page) >= size and (limit is None or seen < limit):
+                    size = batch_size if limit is None else min(batch_size, limit - seen)
+                    ahead = asyncio.ensure_future(ask(int(page[-1]["id"]), seen, size))
+                    for _ in range(_TURNS):  # let it go out before the caller takes the CPU
+                        await asyncio.sleep(0)
+                typed = self._typed(model, page)
+                del page
+                for row in typed:
+                    yield row
+                if ahead is None:
+                    return
+                page, ahead = await ahead, None
+        finally:
+            if ahead is not None:  # the caller stopped before reaching that page
+                ahead.cancel()
+                await asyncio.wait([ahead])
+                if not ahead.cancelled():
+                    ahead.exception()  # retrieved: nobody will ask for it
 
     @overload
     async def read(
