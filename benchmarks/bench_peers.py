@@ -8,10 +8,13 @@ Workloads (from issue 16's real-server timings):
 
 Peers: odoorpc and Odooly (Odoo, JSON-RPC, synchronous), pymagento (Magento REST,
 synchronous). They are development extras only (``pip install odoorpc odooly pymagento``);
-a peer that is not installed is reported and skipped. Each run gets fresh fakes with the same
-data, served on loopback from a separate thread, answering after ``--latency`` seconds (by
-default 23 ms, what one extra call cost a real Odoo 18 in the issue's measurements). Logging
-in is not timed, for any client. Prints, per workload, each client's median seconds and its
+a peer that is not installed is reported and skipped. Each run gets a fresh fake with the
+same data, served on loopback by a child process (a real server is another process: the fake
+takes neither the client's GIL nor its garbage collections), answering after ``--latency``
+seconds (by default 23 ms, what one extra call cost a real Odoo 18 in the issue's
+measurements); the child makes no garbage collection of its own once filled (they would fall
+on whichever client's request happened to trigger one). Logging in is not timed, for any
+client. Prints, per workload, each client's median seconds and its
 requests, and how far magodoo's defaults are from the fastest peer::
 
     python benchmarks/bench_peers.py
@@ -20,8 +23,7 @@ requests, and how far magodoo's defaults are from the fastest peer::
 The ``magodoo`` rows get what the peers get (plain dicts); the ``typed`` row is magodoo's
 ``iter_products``/``iter_customers``, same requests, plus the cost of reading every record
 into its model (the fakes answer much faster than a real store, so that cost shows more);
-it gets its own verdict line. The fakes' objects are frozen out of the garbage collector
-(``gc.freeze``) while a client is timed: they share its process only here.
+it gets its own verdict line.
 
 Two shims make the peers talk to the fakes (the fakes lack them; real Odoo has both):
 ``POST /web/webclient/version_info`` (odoorpc asks it before anything else) and
@@ -32,12 +34,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
+import multiprocessing
 import statistics
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from typing import Any
 
 import attrs
@@ -58,46 +62,101 @@ READ_COUNT = 5641
 CUSTOMERS = 1500
 
 
-# ---- fakes on a thread -------------------------------------------------------------------
+# ---- fakes in a child process -----------------------------------------------------------
 
 
-@attrs.define
+@attrs.frozen
+class Spec:
+    """Which fake to serve (sent to the child process)."""
+
+    kind: str  # "odoo" or "magento"
+    latency: float
+    partners: int = 0  # Odoo partners created before the latency is set (not timed)
+
+
+@attrs.frozen
 class Served:
+    """A fake being served by a child process: its URL, an admin token (Magento), and how
+    many requests it has answered so far."""
+
     url: str
-    loop: asyncio.AbstractEventLoop
-    stop: asyncio.Event
-    thread: threading.Thread
+    token: str
+    requests: Callable[[], int]
 
 
 @contextmanager
-def served(app: web.Application) -> Iterator[str]:
-    """Serve ``app`` from its own thread and event loop (the peers are synchronous)."""
-    box: dict[str, Any] = {}
-    ready = threading.Event()
-
-    async def main() -> None:
-        async with serve(app) as url:
-            box["url"], box["stop"] = url, asyncio.Event()
-            box["loop"] = asyncio.get_running_loop()
-            ready.set()
-            await box["stop"].wait()
-
-    def run() -> None:
-        try:
-            asyncio.run(main())
-        finally:
-            ready.set()  # never leave the caller waiting on a server that failed to start
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    ready.wait()
-    if "url" not in box:
-        raise RuntimeError("the fake did not start")
+def served(spec: Spec) -> Iterator[Served]:
+    """Serve a fresh fake from a child process (a real server is another process: the fake
+    then takes neither the client's GIL nor its garbage collections)."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=_child, args=(child, spec), daemon=True)
+    process.start()
+    child.close()
     try:
-        yield str(box["url"])
+        try:
+            url, token = parent.recv()
+        except EOFError:
+            raise RuntimeError(f"the fake {spec.kind} did not start") from None
+
+        def requests() -> int:
+            parent.send("requests")
+            count: int = parent.recv()
+            return count
+
+        yield Served(url, token, requests)
     finally:
-        box["loop"].call_soon_threadsafe(box["stop"].set)
-        thread.join()
+        with contextlib.suppress(OSError):
+            parent.send("stop")
+        process.join(30)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        parent.close()
+
+
+def _child(conn: Connection, spec: Spec) -> None:
+    asyncio.run(_serve(conn, spec))
+
+
+async def _serve(conn: Connection, spec: Spec) -> None:
+    fake: Any = fake_odoo() if spec.kind == "odoo" else fake_magento()
+    async with serve(fake.app) as url:
+        if spec.partners:
+            async with _odoo(url) as odoo:
+                await odoo.create("res.partner", [_partner(i) for i in range(spec.partners)])
+        fake.faults.latency = spec.latency
+        # The fake stands in for a server whose own time is the latency: its garbage
+        # collections (walking its records) would fall on whichever client's request
+        # happened to trigger one, so it makes none.
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+        conn.send((url, fake.admin_token() if spec.kind == "magento" else ""))
+        loop = asyncio.get_running_loop()
+        while True:
+            asked: asyncio.Future[str] = loop.create_future()
+
+            def readable(asked: asyncio.Future[str] = asked) -> None:
+                if not asked.done():
+                    asked.set_result(_recv(conn))
+
+            loop.add_reader(conn.fileno(), readable)
+            try:
+                message = await asked
+            finally:
+                loop.remove_reader(conn.fileno())
+            if message != "requests":
+                return
+            conn.send(fake.total_requests)
+
+
+def _recv(conn: Connection) -> str:
+    try:
+        message: str = conn.recv()
+    except EOFError:  # the benchmark is gone
+        return "stop"
+    return message
 
 
 def _version_info(request: web.Request) -> web.StreamResponse:
@@ -110,32 +169,21 @@ async def _version_info_async(request: web.Request) -> web.StreamResponse:
     return _version_info(request)
 
 
-def fake_odoo(latency: float, partners: int = 0) -> Fake:
+def fake_odoo() -> FakeOdoo:
     fake = FakeOdoo(seed=None)
     spec = fake.db.spec("res.users")
     spec.methods["context_get"] = Method(
         fn=lambda env, ids, args, kwargs: {"lang": "en_US", "tz": "UTC"}, on_records=False)
     fake.app.router.add_post("/web/webclient/version_info", _version_info_async)
-
-    def seed(url: str) -> None:
-        async def go() -> None:
-            async with _odoo(url) as odoo:
-                await odoo.create("res.partner", [_partner(i) for i in range(partners)])
-
-        if partners:
-            asyncio.run(go())
-        fake.faults.latency = latency
-
-    return Fake(fake, seed)
+    return fake
 
 
-def fake_magento(latency: float) -> Fake:
+def fake_magento() -> FakeMagento:
     fake = FakeMagento(seed="demo", size="medium")
     for i in range(CUSTOMERS):
         create_customer(fake.state, {"email": f"bench{i}@example.com", "firstname": "Jane",
                                      "lastname": f"Doe {i}"})
-    fake.faults.latency = latency
-    return Fake(fake, lambda url: None)
+    return fake
 
 
 def _partner(i: int) -> dict[str, Any]:
@@ -152,45 +200,28 @@ def _odoo(url: str) -> OdooClient:
 
 
 @attrs.frozen
-class Fake:
-    """A fake and what fills it once it is served (not timed)."""
-
-    server: Any
-    seed: Callable[[str], None]
-
-
-@attrs.frozen
 class Run:
     seconds: float
     requests: int
 
 
-Prepare = Callable[[str], Callable[[], Any]]  # url -> (logged-in) timed body
+Prepare = Callable[[Served], Callable[[], Any]]  # served fake -> (logged-in) timed body
 
 
-def _timed(make_server: Callable[[], Fake], prepare: Callable[[str], Callable[[], Any]],
-           counter: Callable[[Any], int]) -> Run:
-    made = make_server()
-    fake = made.server
-    with served(fake.app) as url:
-        made.seed(url)
-        body = prepare(url)  # logs in; not timed
-        before = counter(fake)
-        # The fakes' records share this process only here (a real server is another one):
-        # frozen, they stay out of the client's garbage collections, as they would be.
-        gc.collect()
-        gc.freeze()
-        try:
-            t0 = time.perf_counter()
-            body()
-            seconds = time.perf_counter() - t0
-        finally:
-            gc.unfreeze()
-        return Run(seconds, counter(fake) - before)
+def _timed(spec: Spec, prepare: Prepare) -> Run:
+    with served(spec) as fake:
+        body = prepare(fake)  # logs in; not timed
+        before = fake.requests()
+        gc.collect()  # every client starts with the same clean heap
+        t0 = time.perf_counter()
+        body()
+        seconds = time.perf_counter() - t0
+        return Run(seconds, fake.requests() - before)
 
 
 def _magodoo_odoo(work: Callable[[OdooClient], Any]) -> Prepare:
-    def prepare(url: str) -> Callable[[], Any]:
+    def prepare(fake: Served) -> Callable[[], Any]:
+        url = fake.url
         loop = asyncio.new_event_loop()
         odoo = _odoo(url)
         loop.run_until_complete(odoo.search_read_page("res.users", [], ["id"], limit=1))
@@ -220,7 +251,8 @@ async def _magodoo_read(odoo: OdooClient) -> None:
 
 
 def _odoorpc(work: str) -> Prepare:
-    def prepare(url: str) -> Callable[[], Any]:
+    def prepare(fake: Served) -> Callable[[], Any]:
+        url = fake.url
         import odoorpc  # type: ignore[import-untyped]
 
         host, port = url.rsplit("//", 1)[1].split(":")
@@ -242,7 +274,8 @@ def _odoorpc(work: str) -> Prepare:
 
 
 def _odooly(work: str) -> Prepare:
-    def prepare(url: str) -> Callable[[], Any]:
+    def prepare(fake: Served) -> Callable[[], Any]:
+        url = fake.url
         import odooly  # type: ignore[import-untyped]
 
         client = odooly.Client(url + "/jsonrpc", DB, LOGIN, KEY)
@@ -261,10 +294,11 @@ def _odooly(work: str) -> Prepare:
     return prepare
 
 
-def _magodoo_magento(fake_token: Callable[[], str], *, typed: bool) -> Prepare:
-    def prepare(url: str) -> Callable[[], Any]:
+def _magodoo_magento(*, typed: bool) -> Prepare:
+    def prepare(fake: Served) -> Callable[[], Any]:
+        url = fake.url
         loop = asyncio.new_event_loop()
-        magento = MagentoClient(url, auth=BearerTokenAuth(fake_token()), store_code="all")
+        magento = MagentoClient(url, auth=BearerTokenAuth(fake.token), store_code="all")
         loop.run_until_complete(magento.list_websites())
 
         async def work() -> None:
@@ -288,11 +322,12 @@ def _magodoo_magento(fake_token: Callable[[], str], *, typed: bool) -> Prepare:
     return prepare
 
 
-def _pymagento(fake_token: Callable[[], str]) -> Prepare:
-    def prepare(url: str) -> Callable[[], Any]:
+def _pymagento() -> Prepare:
+    def prepare(fake: Served) -> Callable[[], Any]:
+        url = fake.url
         import magento  # type: ignore[import-untyped]
 
-        client = magento.Magento(token=fake_token(), base_url=url, scope="all")
+        client = magento.Magento(token=fake.token, base_url=url, scope="all")
         list(client.get_stores() if hasattr(client, "get_stores") else [])
 
         def body() -> None:
@@ -324,44 +359,27 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     latency = args.latency
 
-    holder: dict[str, FakeMagento] = {}
-
-    def new_magento() -> Fake:
-        made = fake_magento(latency)
-        holder["fake"] = made.server
-        return made
-
-    def token() -> str:
-        return holder["fake"].admin_token()
-
-    def odoo_requests(fake: FakeOdoo) -> int:
-        return fake.total_requests
-
-    def magento_requests(fake: FakeMagento) -> int:
-        return fake.total_requests
-
-    workloads: list[tuple[str, Callable[[], Fake], Callable[[Any], int],
-                          list[tuple[str, str | None, Prepare]]]] = [
-        ("odoo-create", lambda: fake_odoo(latency), odoo_requests, [
+    workloads: list[tuple[str, Spec, list[tuple[str, str | None, Prepare]]]] = [
+        ("odoo-create", Spec("odoo", latency), [
             ("magodoo", None, _magodoo_odoo(_magodoo_create)),
             ("odoorpc", "odoorpc", _odoorpc("create")),
             ("odooly", "odooly", _odooly("create")),
         ]),
-        ("odoo-read", lambda: fake_odoo(latency, READ_COUNT), odoo_requests, [
+        ("odoo-read", Spec("odoo", latency, READ_COUNT), [
             ("magodoo", None, _magodoo_odoo(_magodoo_read)),
             ("odoorpc", "odoorpc", _odoorpc("read")),
             ("odooly", "odooly", _odooly("read")),
         ]),
-        ("magento-read", new_magento, magento_requests, [
-            ("magodoo", None, _magodoo_magento(token, typed=False)),
-            ("typed", None, _magodoo_magento(token, typed=True)),
-            ("pymagento", "magento", _pymagento(token)),
+        ("magento-read", Spec("magento", latency), [
+            ("magodoo", None, _magodoo_magento(typed=False)),
+            ("typed", None, _magodoo_magento(typed=True)),
+            ("pymagento", "magento", _pymagento()),
         ]),
     ]
     print(f"latency {latency * 1000:.0f} ms per request, median of {args.runs} runs")
     print(f"{'workload':<14}{'client':<11}{'seconds':>9}{'requests':>10}")
     verdicts: list[str] = []
-    for name, make, counter, clients in workloads:
+    for name, spec, clients in workloads:
         if args.only and name != args.only:
             continue
         medians: dict[str, Run] = {}
@@ -376,7 +394,7 @@ def main(argv: list[str] | None = None) -> None:
         for _ in range(args.runs):  # interleaved, so a change of machine load hits all alike
             for client, prepare in list(usable):
                 try:
-                    runs[client].append(_timed(make, prepare, counter))
+                    runs[client].append(_timed(spec, prepare))
                 except Exception as exc:  # a peer that cannot talk to the fakes
                     print(f"{name:<14}{client:<11}  failed: {type(exc).__name__}: {exc}"[:120])
                     usable.remove((client, prepare))
