@@ -21,6 +21,8 @@ tuples become lists, timestamps ``YYYY-MM-DD HH:MM:SS`` UTC, ``extra`` merged ba
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar, Self
@@ -125,8 +127,34 @@ def _may_hold_lists(cls: type) -> tuple[str, ...]:
     if names is None:
         attrs.resolve_types(cls)
         fields: Any = attrs.fields(cls)
-        names = _LIST_FIELDS[cls] = tuple(a.name for a in fields if a.type not in _NO_LISTS)
+        names = _LIST_FIELDS[cls] = tuple(a.name for a in fields if _may_hold_ids(a.type))
     return names
+
+
+def _may_hold_ids(type_: Any) -> bool:
+    """Whether a field of ``type_`` may hold a list with a model that forbids a non-positive
+    id. Not a list of strings or numbers, nor of a model that allows any id (``_bad_id``
+    does not walk those models). Any other type may: walked."""
+    if type_ in _NO_LISTS:
+        return False
+    for kind in _alternatives(type_):
+        if kind is type(None) or (isinstance(kind, type) and attrs.has(kind)):
+            continue  # a model alone is not a list: not walked
+        args = typing.get_args(kind)
+        if typing.get_origin(kind) is not tuple or len(args) != 2 or args[1] is not Ellipsis:
+            return True
+        if not all(item in _SCALARS or (isinstance(item, type) and attrs.has(item)
+                                        and not getattr(item, "positive_id", False))
+                   for item in _alternatives(args[0])):
+            return True
+    return False
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _alternatives(type_: Any) -> tuple[Any, ...]:
+    return typing.get_args(type_) if isinstance(type_, types.UnionType) else (type_,)
 
 
 def _bad_id(obj: Any, path: str) -> tuple[str, Any] | None:

@@ -71,3 +71,21 @@ def test_read_many_names_each_bad_record() -> None:
     assert [c.id for c in records] == [1, 4, 6]
     assert [(f.record, f.field) for f in failures] == [
         (2, "$.group_id"), (3, "$.addresses[0].id"), (None, None), (5, "$.email")]
+
+
+def test_ids_are_checked_where_a_model_with_ids_can_be() -> None:
+    # only the lists whose items forbid a non-positive id are walked: a customer's addresses,
+    # not its custom attributes nor an address's street
+    from magodoo.magento._base import _may_hold_lists
+    from magodoo.magento.models import Category, CustomerAddress
+
+    assert _may_hold_lists(Customer) == ("addresses",)
+    assert _may_hold_lists(CustomerAddress) == ()
+    assert _may_hold_lists(Category) == ()
+    payload = {"id": 7, "custom_attributes": [{"attribute_code": "id", "value": "0"}],
+               "addresses": [{"id": 1, "street": ["0"]}, {"id": 0}]}
+    with pytest.raises(MappingError) as caught:
+        Customer.from_api(payload)
+    assert (caught.value.record, caught.value.field) == (7, "$.addresses[1].id")
+    records, failures = Customer.read_many([payload])
+    assert records == [] and [f.field for f in failures] == ["$.addresses[1].id"]
