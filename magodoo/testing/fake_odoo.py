@@ -287,12 +287,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="answer every Nth request 429 with Retry-After")
     parser.add_argument("--drop-rate", type=float, default=0.0,
                         help="share of requests whose connection is closed unanswered (0..1)")
+    parser.add_argument("--row-cost", type=float, default=0.0,
+                        help="seconds slept per row a call writes (0.007: a real Odoo 18's "
+                             "partner create, odoo/NOTES.md section 3)")
     _faults.add_arguments(parser)
     args = parser.parse_args(argv)
     fake = FakeOdoo(seed=None if args.seed == "none" else args.seed, version=args.version)
     f = fake.faults
     f.latency, f.error_rate, f.drop_rate = args.latency, args.error_rate, args.drop_rate
-    f.rate_limit_every = args.rate_limit_every
+    f.rate_limit_every, f.row_cost = args.rate_limit_every, args.row_cost
     _faults.apply_arguments(f, args)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(fake.app, args.host, args.port,

@@ -107,6 +107,8 @@ def _jsonrpc(fake: FakeOdoo) -> Handler:
         request_id = payload.get("id") if isinstance(payload, dict) else None
         params = payload.get("params") or {} if isinstance(payload, dict) else {}
         env: Env | None = None
+        if fake.faults.row_cost > 0 and isinstance(params, dict):
+            await _charge_rpc(fake, params)
         try:
             result, env = fake.rpc_call(
                 str(params.get("service")), str(params.get("method")), params.get("args") or []
@@ -121,6 +123,19 @@ def _jsonrpc(fake: FakeOdoo) -> Handler:
         return json_response(body)
 
     return handler
+
+
+async def _charge_rpc(fake: FakeOdoo, params: dict[str, Any]) -> None:
+    """The opt-in server cost (``faults.row_cost``) of an ``object`` call, before it runs."""
+    args = params.get("args")
+    if params.get("service") != "object" or not isinstance(args, list) or len(args) < 5:
+        return
+    if params.get("method") == "execute_kw":
+        call_args = args[5] if len(args) > 5 and isinstance(args[5], list) else []
+        kwargs = args[6] if len(args) > 6 and isinstance(args[6], dict) else {}
+    else:
+        call_args, kwargs = args[5:], {}
+    await fake.faults.charge(str(args[4]), call_args, kwargs)
 
 
 def _json2(fake: FakeOdoo) -> Handler:
@@ -145,6 +160,9 @@ def _json2(fake: FakeOdoo) -> Handler:
                 ) from None
             if not isinstance(body, dict):
                 body = {}
+            if fake.faults.row_cost > 0:
+                ids = body.get("ids")
+                await fake.faults.charge(method, [ids] if ids is not None else [], body)
             result, env = fake.json2_call(model, method, body)
             response = json_response(result)
         except Exception as raw:
