@@ -5,6 +5,12 @@ Magento (``customers`` customers with two US addresses each) and an empty fake O
 child process and gives their URLs and credentials; ``requests()`` asks the child how many
 requests each fake answered so far.
 
+``FakesProcess(build=functools.partial(fill, 5000), faults={"odoo": {"latency": 0.02}})``
+instead has a picklable function build and fill both fakes in the child (it returns
+``(FakeMagento, FakeOdoo)``), then sets their ``faults`` fields (``row_cost``, ``latency``...)
+before they serve; ``counters()`` gives the request totals and the fake Odoo's call counters,
+``peak_reset()`` / ``peak_mb()`` the child's resident high-water mark.
+
 :class:`Costs` makes the fakes answer as slowly as the real servers did. The defaults of
 :meth:`Costs.recorded` come from the recordings in ``/work/shared/reference``:
 
@@ -24,8 +30,9 @@ import asyncio
 import contextlib
 import json
 import multiprocessing
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from multiprocessing.connection import Connection
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -130,13 +137,41 @@ def _seed(magento: Any, customers: int, addresses: int) -> None:
         module._check_email = check
 
 
-async def _serve(conn: Connection, customers: int, addresses: int, costs: Costs) -> None:
+Build = Callable[[], tuple[Any, Any]]
+Faults = Mapping[str, Mapping[str, Any]]
+
+
+def peak_mb() -> float:
+    """This process's resident high-water mark in MB (``VmHWM``; 0.0 where unreadable)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def peak_reset() -> None:
+    """Reset this process's resident high-water mark to its current size (Linux)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+async def _serve(conn: Connection, customers: int, addresses: int, costs: Costs,
+                 build: Build | None = None, faults: Faults | None = None) -> None:
     from magodoo.testing import serve
     from magodoo.testing.fake_magento import FakeMagento
     from magodoo.testing.fake_odoo import FakeOdoo
 
-    magento, odoo = FakeMagento(seed=None), FakeOdoo(seed=None)
-    _seed(magento, customers, addresses)
+    if build is None:
+        magento, odoo = FakeMagento(seed=None), FakeOdoo(seed=None)
+        _seed(magento, customers, addresses)
+    else:
+        magento, odoo = build()
+    for name, fake in (("magento", magento), ("odoo", odoo)):
+        for field, value in (faults or {}).get(name, {}).items():
+            setattr(fake.faults, field, value)
     if costs.magento_call or costs.magento_per_item:
         magento.app.middlewares.append(_magento_cost(costs))
     if costs.odoo_call or costs.odoo_per_create:
@@ -149,24 +184,35 @@ async def _serve(conn: Connection, customers: int, addresses: int, costs: Costs)
             message = await loop.run_in_executor(None, conn.recv)
             if message == "requests":
                 conn.send((magento.total_requests, odoo.total_requests))
+            elif message == "counters":
+                conn.send((magento.total_requests, odoo.total_requests, dict(odoo.counters)))
+            elif message == "peak-reset":
+                peak_reset()
+                conn.send(True)
+            elif message == "peak":
+                conn.send(peak_mb())
             else:
                 return
 
 
-def _child(conn: Connection, customers: int, addresses: int, costs: Costs) -> None:
-    asyncio.run(_serve(conn, customers, addresses, costs))
+def _child(conn: Connection, customers: int, addresses: int, costs: Costs,
+           build: Build | None = None, faults: Faults | None = None) -> None:
+    asyncio.run(_serve(conn, customers, addresses, costs, build, faults))
 
 
 class FakesProcess:
     """Both fakes in a child process (see the module docstring)."""
 
-    def __init__(self, customers: int, costs: Costs | None = None, addresses: int = 2) -> None:
+    def __init__(self, customers: int = 0, costs: Costs | None = None, addresses: int = 2, *,
+                 build: Build | None = None, faults: Faults | None = None) -> None:
         self.customers, self.addresses = customers, addresses
         self.costs = costs or Costs()
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
+        faults = {name: dict(fields) for name, fields in (faults or {}).items()}
         self._process = context.Process(
-            target=_child, args=(child, customers, addresses, self.costs), daemon=True)
+            target=_child, args=(child, customers, addresses, self.costs, build, faults),
+            daemon=True)
 
     def __enter__(self) -> Peers:
         self._process.start()
@@ -179,6 +225,22 @@ class FakesProcess:
         self._conn.send("requests")
         magento, odoo = self._conn.recv()
         return int(magento), int(odoo)
+
+    def counters(self) -> tuple[int, int, dict[str, int]]:
+        """Requests answered so far by each fake, and the fake Odoo's ``counters``."""
+        self._conn.send("counters")
+        magento, odoo, counters = self._conn.recv()
+        return int(magento), int(odoo), dict(counters)
+
+    def peak_reset(self) -> None:
+        """Reset the child's resident high-water mark (see :meth:`peak_mb`)."""
+        self._conn.send("peak-reset")
+        self._conn.recv()
+
+    def peak_mb(self) -> float:
+        """The child's resident high-water mark in MB since the last :meth:`peak_reset`."""
+        self._conn.send("peak")
+        return float(self._conn.recv())
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
