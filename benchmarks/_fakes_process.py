@@ -9,6 +9,7 @@ requests each fake answered so far.
 instead has a picklable function build and fill both fakes in the child (it returns
 ``(FakeMagento, FakeOdoo)``), then sets their ``faults`` fields (``row_cost``, ``latency``...)
 before they serve; ``counters()`` gives the request totals and the fake Odoo's call counters,
+``injected()`` each fake's ``faults.injected`` counter (rows charged by ``row_cost``),
 ``peak_reset()`` / ``peak_mb()`` the child's resident high-water mark.
 
 :class:`Costs` makes the fakes answer as slowly as the real servers did. The defaults of
@@ -186,6 +187,8 @@ async def _serve(conn: Connection, customers: int, addresses: int, costs: Costs,
                 conn.send((magento.total_requests, odoo.total_requests))
             elif message == "counters":
                 conn.send((magento.total_requests, odoo.total_requests, dict(odoo.counters)))
+            elif message == "injected":
+                conn.send((dict(magento.faults.injected), dict(odoo.faults.injected)))
             elif message == "peak-reset":
                 peak_reset()
                 conn.send(True)
@@ -231,6 +234,12 @@ class FakesProcess:
         self._conn.send("counters")
         magento, odoo, counters = self._conn.recv()
         return int(magento), int(odoo), dict(counters)
+
+    def injected(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Each fake's ``faults.injected`` counter (the fake Odoo's ``rows`` charged...)."""
+        self._conn.send("injected")
+        magento, odoo = self._conn.recv()
+        return dict(magento), dict(odoo)
 
     def peak_reset(self) -> None:
         """Reset the child's resident high-water mark (see :meth:`peak_mb`)."""
