@@ -92,6 +92,17 @@ def _tax_percents(records: list[Order]) -> dict[str, float]:
     return out
 
 
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """An early search nobody awaited: its error is not reported as never retrieved."""
+    if not task.cancelled():
+        task.exception()
+
+
+def _discard(ahead: tuple[frozenset[str], asyncio.Task[Any]] | None) -> None:
+    if ahead is not None and not ahead[1].done():
+        ahead[1].cancel()
+
+
 def _email(order: Order) -> str | None:
     email = (order.customer_email or "").strip().lower()
     if not email and order.billing_address is not None:
@@ -108,6 +119,7 @@ class OrderImporter(Handler[Order, OrderValues]):
 
     def __init__(self) -> None:
         self.lookups = Lookups()
+        self._refs_ahead: tuple[frozenset[str], asyncio.Task[dict[str, int]]] | None = None
 
     # ---- fetch ------------------------------------------------------------------------------
 
@@ -127,6 +139,7 @@ class OrderImporter(Handler[Order, OrderValues]):
     # ---- dependencies -----------------------------------------------------------------------
 
     async def prepare(self, ctx: Context, records: list[Order]) -> OrderContext:
+        await self._search_refs_ahead(ctx, records)
         errors: dict[int, MappingError] = {}
         lk = self.lookups
         codes: set[str] = set()
@@ -168,6 +181,23 @@ class OrderImporter(Handler[Order, OrderValues]):
             return {}
         bound = await ctx.stores.bindings.get_many_by_magento(ctx.backend, self.entity, ids)
         return {int(k): b.odoo_id for k, b in bound.items()}
+
+    async def _search_refs_ahead(self, ctx: Context, records: list[Order]) -> None:
+        """Start the page's order-reference search (:meth:`find_by_key`) now, for the orders
+        not bound yet, so it runs while the partners are looked up. The engine holds the
+        records' locks from before :meth:`prepare` until after the create, so nothing else
+        creates these orders meanwhile. Used once, by the next :meth:`find_by_key` if it asks
+        for no other reference; any later search (e.g. to recover a create) is made afresh."""
+        _discard(self._refs_ahead)
+        self._refs_ahead = None
+        ids = [str(o.entity_id) for o in records if o.entity_id]
+        bound = await ctx.stores.bindings.get_many_by_magento(ctx.backend, self.entity, ids)
+        refs = frozenset(ref for o in records if str(o.entity_id) not in bound
+                         and (ref := (o.increment_id or "").strip()))
+        if refs:
+            task = asyncio.create_task(self._search_refs(ctx, sorted(refs)))
+            task.add_done_callback(_retrieve)
+            self._refs_ahead = (refs, task)
 
     async def _customers(
         self, ctx: Context, records: list[Order], errors: dict[int, MappingError]
@@ -236,8 +266,14 @@ class OrderImporter(Handler[Order, OrderValues]):
         self, ctx: Context, records: list[Order], errors: dict[int, MappingError]
     ) -> dict[int, PartnerRef]:
         customers = await self._customers(ctx, records, errors)
-        guests = await self._guests(
-            ctx, [o for o in records if not o.customer_id or o.customer_is_guest], errors)
+        guest_orders = [o for o in records if not o.customer_id or o.customer_is_guest]
+        # the guests' search and create, and side by side the child contacts of the
+        # customers' partners and of the guests already in Odoo (found by e-mail as
+        # _guests finds them: a superset, matched below by parent and content)
+        guests, rows = await asyncio.gather(
+            self._guests(ctx, guest_orders, errors),
+            self._children(ctx, sorted({pid for pid in customers.values() if pid}),
+                           sorted({e for o in guest_orders if (e := _email(o))})))
         top: dict[int, int] = {}
         for order in records:
             oid = order.entity_id or 0
@@ -272,19 +308,13 @@ class OrderImporter(Handler[Order, OrderValues]):
                 errors[oid] = exc
                 continue
             wanted[oid] = pair
-        parents = sorted({pid for oid, pid in top.items() if oid in wanted and pid})
         known: dict[tuple[int, tuple[Any, ...]], int] = {}
-        if parents:
-            # archived children too (an address removed from the address book keeps its
-            # contact, and its old orders point at it): active ones win, then the oldest
-            rows = await ctx.odoo.search_read_page(
-                PARTNER, [("parent_id", "in", parents)], [*ADDRESS_FIELDS, "active"],
-                order="id", context={"active_test": False})
-            rows.sort(key=lambda r: (not r.get("active", True), int(r["id"])))
-            for row in rows:
-                parent = _m2o(row.get("parent_id"))
-                if parent is not None:
-                    known.setdefault((parent, address_key(row)), int(row["id"]))
+        # active children win, then the oldest
+        rows.sort(key=lambda r: (not r.get("active", True), int(r["id"])))
+        for row in rows:
+            parent = _m2o(row.get("parent_id"))
+            if parent is not None:
+                known.setdefault((parent, address_key(row)), int(row["id"]))
         new: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
         for oid, pair in wanted.items():
             pid = top[oid]
@@ -304,6 +334,28 @@ class OrderImporter(Handler[Order, OrderValues]):
             out[oid] = PartnerRef(pid, invoice or pid, delivery or pid)
         return out
 
+    @staticmethod
+    async def _children(
+        ctx: Context, parents: list[int], emails: list[str]
+    ) -> list[dict[str, Any]]:
+        """Child contacts of ``parents`` and of the top-level contacts with one of
+        ``emails``; archived ones too (an address removed from the address book keeps its
+        contact, and its old orders point at it)."""
+        leaves: list[Any] = [("parent_id", "in", parents)] if parents else []
+        if emails:
+            by_email: list[Any] = ["|"] * (len(emails) - 1)
+            by_email += [("parent_id.email", "=ilike", e) for e in emails]
+            leaves.append(["&", "&", ("parent_id.parent_id", "=", False),
+                           ("parent_id.type", "=", "contact"), *by_email])
+        if not leaves:
+            return []
+        domain: list[Any] = ["|"] * (len(leaves) - 1)
+        for leaf in leaves:
+            domain += leaf if isinstance(leaf, list) else [leaf]
+        return await ctx.odoo.search_read_page(
+            PARTNER, domain, [*ADDRESS_FIELDS, "active"], order="id",
+            context={"active_test": False})
+
     # ---- map --------------------------------------------------------------------------------
 
     def map(self, record: Order, mctx: Any) -> OrderValues:
@@ -319,9 +371,19 @@ class OrderImporter(Handler[Order, OrderValues]):
     # ---- find -------------------------------------------------------------------------------
 
     async def find_by_key(self, ctx: Context, plans: list[OrderPlan]) -> dict[str, str]:
+        ahead, self._refs_ahead = self._refs_ahead, None
         refs = sorted({p.value.increment_id for p in plans})
-        if not refs:
-            return {}
+        if ahead is not None and refs and ahead[0].issuperset(refs):
+            found = await ahead[1]
+        else:
+            _discard(ahead)
+            found = await self._search_refs(ctx, refs) if refs else {}
+        return {p.source_id: str(found[p.value.increment_id]) for p in plans
+                if p.value.increment_id in found}
+
+    async def _search_refs(self, ctx: Context, refs: list[str]) -> dict[str, int]:
+        """``client_order_ref`` -> the oldest order with it whose ``origin`` says it came
+        from Magento."""
         prefix = ctx.settings.sales.order_ref_prefix
         rows = await ctx.odoo.search_read_page(
             SALE_ORDER, [("client_order_ref", "in", refs)], ["id", "client_order_ref", "origin"],
@@ -332,8 +394,7 @@ class OrderImporter(Handler[Order, OrderValues]):
             ref = str(row.get("client_order_ref") or "")
             if origin.startswith(f"{prefix}{ref}"):
                 found.setdefault(ref, int(row["id"]))
-        return {p.source_id: str(found[p.value.increment_id]) for p in plans
-                if p.value.increment_id in found}
+        return found
 
     # ---- write ------------------------------------------------------------------------------
 
