@@ -27,7 +27,12 @@ inside the sync's ``sale.order.create`` calls. Then the reference, Odoo's own cr
 the same orders: the very ``sale.order.create`` payloads the first pass sent are sent again,
 one call per page, to the same fake over the same client, latency and row cost, and the first
 pass's time is printed as a multiple of it (``x create``; ``orders x``: the orders entity
-alone, without tax rates and customers; the target is 1.3x)::
+alone, without tax rates and customers; the target is 1.3x). With a row cost, a last line
+splits the rows the fake Odoo charged during the orders entity into the create's and the
+rest (guest partners, their addresses, ``action_confirm``, the ``date_order`` load: server
+work the import needs besides the create) and gives the orders entity's time as a multiple
+of the reference plus that rest: what is left above 1.0 is magodoo's own (round trips one
+after the other, its CPU)::
 
     python benchmarks/bench_sales.py                  # 5,000 orders, 20 ms, 7 ms per row
     python benchmarks/bench_sales.py --orders 500 --latency 0.02 --odoo-row-cost 0
