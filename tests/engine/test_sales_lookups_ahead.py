@@ -1,7 +1,6 @@
-"""The orders handler's lookups run ahead of need (fewer round trips one after the other):
-the order-reference search starts in ``prepare``, the child contacts of the customers and of
-the guests already in Odoo are searched side by side with the guest search. What they must
-keep: a lost create is looked up afresh, orders and partners are found, never made twice."""
+"""The orders handler starts the page's order-reference search in ``prepare`` (one round
+trip fewer one after the other). What it must keep: a lost create is looked up afresh, the
+orders are found when their bindings are lost, nothing is made twice."""
 
 from __future__ import annotations
 
@@ -44,7 +43,7 @@ async def test_a_lost_order_create_is_looked_up_afresh_and_adopted(clock: Clock)
 
 async def test_fresh_stores_find_every_order_guest_and_address(clock: Clock) -> None:
     """Bindings lost (new stores): the orders are found by reference, the guests by e-mail,
-    their addresses by the side-by-side search: nothing is created again."""
+    their addresses by content: nothing is created again."""
     async with sales_world(clock) as world:
         await world.engine.sync_all(M2O)
         partners, orders = len(world.odoo.table("res.partner")), len(

@@ -10,7 +10,8 @@ Per page of orders (the engine adds one bindings query):
   Magento code, carriers, payment journals and currencies in one search each for what the
   page adds (see :mod:`.lookups`);
 * find: binding, then ``client_order_ref`` = increment id among orders whose ``origin``
-  says they came from Magento;
+  says they came from Magento (that search starts with :meth:`OrderImporter.prepare`, for the
+  orders not bound yet, and runs while the partners are looked up);
 * create: one ``sale.order.create`` for the page with the lines as commands, then one
   ``action_confirm`` for every order Magento's state says is confirmed, ``date_order``
   written back with one ``load`` (``action_confirm`` overwrites it), one ``action_lock`` and one
@@ -266,14 +267,8 @@ class OrderImporter(Handler[Order, OrderValues]):
         self, ctx: Context, records: list[Order], errors: dict[int, MappingError]
     ) -> dict[int, PartnerRef]:
         customers = await self._customers(ctx, records, errors)
-        guest_orders = [o for o in records if not o.customer_id or o.customer_is_guest]
-        # the guests' search and create, and side by side the child contacts of the
-        # customers' partners and of the guests already in Odoo (found by e-mail as
-        # _guests finds them: a superset, matched below by parent and content)
-        guests, rows = await asyncio.gather(
-            self._guests(ctx, guest_orders, errors),
-            self._children(ctx, sorted({pid for pid in customers.values() if pid}),
-                           sorted({e for o in guest_orders if (e := _email(o))})))
+        guests = await self._guests(
+            ctx, [o for o in records if not o.customer_id or o.customer_is_guest], errors)
         top: dict[int, int] = {}
         for order in records:
             oid = order.entity_id or 0
@@ -308,13 +303,19 @@ class OrderImporter(Handler[Order, OrderValues]):
                 errors[oid] = exc
                 continue
             wanted[oid] = pair
+        parents = sorted({pid for oid, pid in top.items() if oid in wanted and pid})
         known: dict[tuple[int, tuple[Any, ...]], int] = {}
-        # active children win, then the oldest
-        rows.sort(key=lambda r: (not r.get("active", True), int(r["id"])))
-        for row in rows:
-            parent = _m2o(row.get("parent_id"))
-            if parent is not None:
-                known.setdefault((parent, address_key(row)), int(row["id"]))
+        if parents:
+            # archived children too (an address removed from the address book keeps its
+            # contact, and its old orders point at it): active ones win, then the oldest
+            rows = await ctx.odoo.search_read_page(
+                PARTNER, [("parent_id", "in", parents)], [*ADDRESS_FIELDS, "active"],
+                order="id", context={"active_test": False})
+            rows.sort(key=lambda r: (not r.get("active", True), int(r["id"])))
+            for row in rows:
+                parent = _m2o(row.get("parent_id"))
+                if parent is not None:
+                    known.setdefault((parent, address_key(row)), int(row["id"]))
         new: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
         for oid, pair in wanted.items():
             pid = top[oid]
@@ -333,28 +334,6 @@ class OrderImporter(Handler[Order, OrderValues]):
             delivery = known.get((pid, pair["delivery"][0]), 0)
             out[oid] = PartnerRef(pid, invoice or pid, delivery or pid)
         return out
-
-    @staticmethod
-    async def _children(
-        ctx: Context, parents: list[int], emails: list[str]
-    ) -> list[dict[str, Any]]:
-        """Child contacts of ``parents`` and of the top-level contacts with one of
-        ``emails``; archived ones too (an address removed from the address book keeps its
-        contact, and its old orders point at it)."""
-        leaves: list[Any] = [("parent_id", "in", parents)] if parents else []
-        if emails:
-            by_email: list[Any] = ["|"] * (len(emails) - 1)
-            by_email += [("parent_id.email", "=ilike", e) for e in emails]
-            leaves.append(["&", "&", ("parent_id.parent_id", "=", False),
-                           ("parent_id.type", "=", "contact"), *by_email])
-        if not leaves:
-            return []
-        domain: list[Any] = ["|"] * (len(leaves) - 1)
-        for leaf in leaves:
-            domain += leaf if isinstance(leaf, list) else [leaf]
-        return await ctx.odoo.search_read_page(
-            PARTNER, domain, [*ADDRESS_FIELDS, "active"], order="id",
-            context={"active_test": False})
 
     # ---- map --------------------------------------------------------------------------------
 
