@@ -13,6 +13,7 @@ from urllib.parse import quote
 import aiohttp
 import attrs
 
+from magodoo import _ahead
 from magodoo._http import (
     Capture,
     CaptureHook,
@@ -362,7 +363,7 @@ class ClientCore:
         """
         projection = list_fields(fields)
         seen = ((criteria.current_page or 1) - 1) * page_size  # items before this call's
-        ahead: asyncio.Task[_Raw] | None = None
+        ahead: asyncio.Future[_Raw] | None = None
         try:
             raw = await self._read_page(path, criteria, page_size, seen, projection)
             while True:
@@ -370,21 +371,15 @@ class ClientCore:
                 seen += len(items)
                 last = not raw.items or seen >= raw.total or len(raw.items) < raw.size
                 if not last:
-                    ahead = asyncio.ensure_future(
+                    ahead = await _ahead.start(
                         self._read_page(path, criteria, page_size, seen, projection))
-                    for _ in range(_TURNS):  # let it go out before the caller takes the CPU
-                        await asyncio.sleep(0)
                 if items:
                     yield items
                 if ahead is None:
                     return
                 raw, ahead = await ahead, None
         finally:
-            if ahead is not None:  # the caller stopped before reaching that page
-                ahead.cancel()
-                await asyncio.wait([ahead])
-                if not ahead.cancelled():
-                    ahead.exception()  # retrieved: nobody will ask for it
+            await _ahead.drop(ahead)  # the caller stopped before reaching that page
 
     async def _read_page(
         self, path: str, criteria: SearchCriteria, page_size: int, seen: int,
@@ -421,10 +416,6 @@ class _Raw:
 
 _SLICE = 100
 """Items handed out between two turns of the event loop while a page is handled."""
-_TURNS = 4
-"""Turns of the event loop given to the request ahead before the caller gets its page: enough
-for it to open a connection (connect, connection made) and send (stores answer
-``Connection: close``, so each request opens one)."""
 
 
 def _page_limit(exc: ValidationError) -> int | None:

@@ -26,6 +26,7 @@ from typing import Any, Literal, Self, TypeVar, overload
 import aiohttp
 import attrs
 
+from magodoo import _ahead
 from magodoo._http import CaptureHook, HttpTransport, RetryPolicy, Timeouts
 from magodoo._redact import Redactor
 from magodoo.exceptions import ClientClosedError, ConfigurationError, NotFoundError
@@ -47,9 +48,6 @@ Model = str | type[OdooRecord]
 Values = Mapping[str, Any] | OdooRecord
 
 DEFAULT_ATTRIBUTES = ("string", "type", "relation", "required", "readonly", "selection")
-_TURNS = 4
-"""Turns of the event loop given to the next page's request before the caller gets this page:
-enough to open a connection and send (Odoo's answers may close it)."""
 
 
 def _name(model: Model) -> str:
@@ -459,9 +457,7 @@ class OdooClient:
                 seen += len(page)
                 if len(page) >= size and (limit is None or seen < limit):
                     size = batch_size if limit is None else min(batch_size, limit - seen)
-                    ahead = asyncio.ensure_future(ask(int(page[-1]["id"]), seen, size))
-                    for _ in range(_TURNS):  # let it go out before the caller takes the CPU
-                        await asyncio.sleep(0)
+                    ahead = await _ahead.start(ask(int(page[-1]["id"]), seen, size))
                 typed = self._typed(model, page)
                 del page
                 for row in typed:
@@ -470,11 +466,7 @@ class OdooClient:
                     return
                 page, ahead = await ahead, None
         finally:
-            if ahead is not None:  # the caller stopped before reaching that page
-                ahead.cancel()
-                await asyncio.wait([ahead])
-                if not ahead.cancelled():
-                    ahead.exception()  # retrieved: nobody will ask for it
+            await _ahead.drop(ahead)  # the caller stopped before reaching that page
 
     @overload
     async def read(
