@@ -3,7 +3,6 @@ another process would have)."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -11,11 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 import attrs
-import pytest
 
 from magodoo.backends import Stores, memory_stores, open_sqlite_stores
-
-DSN_ENV = "MAGODOO_TEST_POSTGRES_DSN"
+from tests.postgres_server import SERVER
 
 
 @attrs.define
@@ -47,16 +44,14 @@ class Site:
 async def open_site(kind: str, clock: Callable[[], datetime], tmp_path: Path
                     ) -> AsyncIterator[tuple[Stores, Site]]:
     """``(stores, site)``; every connection opened is closed (and a PostgreSQL schema
-    dropped) at the end. PostgreSQL needs ``MAGODOO_TEST_POSTGRES_DSN`` (else skip)."""
+    dropped) at the end. PostgreSQL: the session's server (``tests/postgres_server.py``;
+    else skip)."""
     site = Site(kind, clock, tmp_path / "stores.sqlite3")
     if kind == "memory":
         yield memory_stores(now=clock), site
         return
     if kind == "postgres":
-        dsn = os.environ.get(DSN_ENV)
-        if not dsn:
-            pytest.skip(f"{DSN_ENV} is not set")
-        site.dsn, site.schema = dsn, f"t_{uuid.uuid4().hex[:12]}"
+        site.dsn, site.schema = SERVER.dsn(), f"t_{uuid.uuid4().hex[:12]}"
     try:
         yield await site.another(), site
     finally:
