@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +13,8 @@ from typing import Any
 import pytest
 
 from magodoo.cli import main
+from tests.postgres_server import SERVER
 from tests.runners.conftest import MAGENTO_PASSWORD, ODOO_KEY, WEBHOOK_SECRET, Fakes
-
-PG_ENV = "MAGODOO_TEST_POSTGRES_DSN"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -105,9 +103,7 @@ def store_toml(request: pytest.FixtureRequest, tmp_path: Path,
     if request.param == "sqlite":
         yield f'kind = "sqlite"\npath = "{tmp_path / "q.sqlite3"}"\n'
         return
-    dsn = os.environ.get(PG_ENV)
-    if not dsn:
-        pytest.skip(f"{PG_ENV} not set")
+    dsn = SERVER.dsn()
     schema = f"h8cli_{uuid.uuid4().hex[:10]}"
     monkeypatch.setenv("MAGODOO_POSTGRES_DSN", dsn)
     yield f'kind = "postgres"\nschema = "{schema}"\n'
