@@ -20,8 +20,10 @@ def test_the_page_has_runnable_examples() -> None:
 
 @pytest.mark.parametrize(
     "block", [b for b in PYTHON if b.marker and b.marker[0] == "example"], ids=lambda b: b.id)
-async def test_example_runs(block: Block, tmp_path: Path) -> None:
+async def test_example_runs(block: Block, tmp_path: Path,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
     assert block.marker is not None
+    monkeypatch.chdir(tmp_path)  # the page saves "report.csv": not into the checkout
     async with ENVIRONMENTS[block.marker[1]](tmp_path) as ns:
         await run_block(block, dict(ns))
 
