@@ -280,8 +280,8 @@ def main() -> None:
     print(f"reconcile over both fakes, pages of {args.page_size}; planted 1 in {EVERY} per "
           f"family, 1 order in {MISSING_EVERY} never imported")
     print(f"{'products':>8} {'orders':>7} {'family':>8} {'records':>8} {'seconds':>8} "
-          f"{'rec/s':>7} {'Magento':>8} {'Odoo':>6} {'diffs':>6} {'client RSS':>11} "
-          f"{'client peak':>12}")
+          f"{'rec/s':>7} {'Magento':>8} {'Odoo':>6} {'trips/rec':>9} {'diffs':>6} "
+          f"{'client RSS':>11} {'client peak':>12}")
     for products, orders in zip(sizes, counts, strict=True):
         done = subprocess.run([sys.executable, __file__, "--one", str(products), str(orders),
                                "--page-size", str(args.page_size)],
@@ -290,7 +290,9 @@ def main() -> None:
         for f in r["families"]:
             print(f"{products:>8} {orders:>7} {f['family']:>8} {f['records']:>8} "
                   f"{f['seconds']:>8.2f} {f['records'] / f['seconds']:>7.0f} "
-                  f"{f['magento_requests']:>8} {f['odoo_requests']:>6} {f['differences']:>6} "
+                  f"{f['magento_requests']:>8} {f['odoo_requests']:>6} "
+                  f"{(f['magento_requests'] + f['odoo_requests']) / f['records']:>9.4f} "
+                  f"{f['differences']:>6} "
                   f"{f['client_rss_mb']:>8.0f} MB {f['client_peak_mb']:>9.0f} MB")
         print(f"{'':>17} (seeding both fakes: {r['seed_seconds']:.1f} s; the fakes' process: "
               f"{r['fakes_rss_mb']:.0f} MB seeded, peak {r['fakes_peak_mb']:.0f} MB)")
