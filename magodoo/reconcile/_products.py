@@ -28,8 +28,6 @@ from magodoo.reconcile._registry import Reconciler, Scope, Tally
 __all__ = ["ENTITY", "RECONCILER"]
 
 ENTITY = "products"
-VARIANT_ENTITY = "product_variants"
-"""The catalog sync's bindings of configurable children (variant <-> child SKU)."""
 O2M = Direction.ODOO_TO_MAGENTO
 FIELDS = ("name", "price", "status", "visibility", "type_id", "attribute_set_id", "weight")
 READ_SKUS = 100
@@ -162,14 +160,5 @@ async def _gone(scope: Scope, handler: Any) -> AsyncIterator[Difference]:
             return
 
 
-def _children(diff: Difference) -> list[tuple[str, str]]:
-    """A child's difference: its own binding (``product_variants``, by SKU) is rewritten too."""
-    field = diff.field or ""
-    if field.startswith("children[") and "]" in field:
-        return [(VARIANT_ENTITY, field[len("children["):field.index("]")])]
-    return []
-
-
 RECONCILER = Reconciler(entity=ENTITY, direction=O2M, compare=_reconcile,
-                        fields=(*FIELDS, "custom_attributes.<code>", "children[<SKU>]", "sku"),
-                        companions=_children)
+                        fields=(*FIELDS, "custom_attributes.<code>", "children[<SKU>]", "sku"))

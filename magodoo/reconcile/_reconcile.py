@@ -54,5 +54,4 @@ async def reconcile(
         differences += found
     return Report(differences=tuple(differences), counts=tuple(counts),
                   sources={r.entity: r.source_for(engine.settings) for r in chosen},
-                  companions={r.entity: r.companions for r in chosen if r.companions},
                   by_hand={r.entity: r.by_hand for r in chosen if r.by_hand})

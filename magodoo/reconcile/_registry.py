@@ -71,9 +71,6 @@ class Reconciler:
     compare: Compare
     fields: tuple[str, ...] = ()
     """The fields compared (for the docs and ``magodoo reconcile --help``)."""
-    companions: Callable[[Difference], list[tuple[str, str]]] | None = None
-    """Other bindings a repair of this difference must rewrite too, as (entity, Magento id):
-    e.g. a configurable's child, whose hash its own binding keeps."""
     direction_of: Callable[[Settings], Direction] | None = None
     """When the settings choose the source of truth (an entity synced both ways): the
     direction in force for these settings (``direction`` otherwise)."""

@@ -102,10 +102,6 @@ class Report:
     counts: tuple[EntityCount, ...] = ()
     sources: Mapping[str, str] = attrs.field(factory=dict)
     """Entity -> ``magento`` or ``odoo``: the source of truth."""
-    companions: Mapping[str, Callable[[Difference], list[tuple[str, str]]]] = attrs.field(
-        factory=dict, eq=False, repr=False)
-    """Entity -> the other bindings a repair rewrites (see ``Reconciler.companions``): the
-    forced job of the record rewrites them with it."""
     by_hand: Mapping[str, Callable[[Difference], str | None]] = attrs.field(
         factory=dict, eq=False, repr=False)
     """Entity -> why a sync cannot repair a difference (see ``Reconciler.by_hand``)."""
