@@ -17,6 +17,7 @@ from magodoo.magento.models_prices import BasePrice, PriceUpdateResult, SkuTierP
 from magodoo.magento.models_sales import CreditMemo, Invoice, Order, Shipment, Track
 from magodoo.magento.models_store import TaxRate
 from magodoo.magento.search import SearchCriteria
+from magodoo.odoo.models.load import LoadResult
 
 __all__ = ["MagentoPort", "OdooPort"]
 
@@ -65,6 +66,15 @@ class OdooPort(Protocol):
     async def unlink(
         self, model: str, ids: Iterable[int], *, context: Mapping[str, Any] | None = ...
     ) -> bool: ...
+
+    async def load(
+        self,
+        model: str,
+        fields: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        context: Mapping[str, Any] | None = ...,
+    ) -> LoadResult: ...
 
     async def call(
         self,

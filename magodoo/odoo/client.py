@@ -597,8 +597,8 @@ class OdooClient:
         :attr:`LoadResult.messages` (never raised), and one bad row rolls back the whole call
         (``ids`` is ``None``): check :attr:`LoadResult.ok` or call ``raise_for_errors``.
 
-        Retried like a read when every record carries an external id (the same load again
-        changes nothing); otherwise a lost answer raises
+        Retried like a read when every record carries an external id or a database id (the
+        same load again changes nothing); otherwise a lost answer raises
         :class:`~magodoo.exceptions.OutcomeUnknownError`.
         """
         columns = [str(f) for f in fields]
@@ -683,8 +683,8 @@ class OdooClient:
 
 
 def _load_is_idempotent(columns: Sequence[str], data: Sequence[Sequence[Any]]) -> bool:
-    """Whether every record and one2many child of a ``load`` carries an external id (then the
-    same call again changes nothing)."""
+    """Whether every record and one2many child of a ``load`` carries an external id or a
+    database id (``.id``: an update of that record), so the same call again changes nothing."""
     heads = {c.split("/", 1)[0] for c in columns
              if "/" in c and c.split("/", 1)[1] not in ("id", ".id")}
     groups: dict[str, list[int]] = {"": []}
@@ -692,10 +692,11 @@ def _load_is_idempotent(columns: Sequence[str], data: Sequence[Sequence[Any]]) -
         head = column.split("/", 1)[0]
         groups.setdefault(head if head in heads else "", []).append(index)
     for head, indexes in groups.items():
-        key = "id" if not head else f"{head}/id"
-        if key not in columns:
+        keys = [k for k in (("id", ".id") if not head else (f"{head}/id", f"{head}/.id"))
+                if k in columns]
+        if not keys:
             return False
-        at = columns.index(key)
+        at = columns.index(keys[0])
         for row in data:
             filled = any(i < len(row) and row[i] not in ("", False) for i in indexes)
             if filled and (at >= len(row) or row[at] in ("", False)):

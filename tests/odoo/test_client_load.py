@@ -98,3 +98,11 @@ async def test_dates_by_database_id_through_call(server: tuple[FakeOdoo, str]) -
         got = await odoo.read("sale.order", ids, ["date_order"])
     assert [r["date_order"] for r in got] == ["2026-11-20 10:15:00", "2026-11-21 08:00:00"]
     assert fake.counters["sale.order.load"] == 1
+
+
+def test_a_load_by_database_id_is_idempotent() -> None:
+    """``.id`` rows update existing records (the sales date write-back): the same again
+    changes nothing; a row without its id would create."""
+    assert _load_is_idempotent([".id", "date_order"], [["5", "2026-01-02 03:04:05"]])
+    assert not _load_is_idempotent([".id", "date_order"], [["", "2026-01-02 03:04:05"]])
+    assert not _load_is_idempotent([".id", "name", "child_ids/name"], [["5", "x", "kid"]])

@@ -397,17 +397,15 @@ class Lookups:
             else:
                 # an import with external ids (magodoo.pricelist_<code>): idempotent, so an
                 # answer lost or a commit landing late never makes a second pricelist
-                loaded = await ctx.odoo.call(
-                    "product.pricelist", "load",
-                    fields=["id", "name", "currency_id/.id", "company_id/.id"],
-                    data=[[f"{PRICELIST_XMLID}{code.lower()}",
-                           f"{sales.pricelist_prefix}{code}", str(active[code]),
-                           str(company or "")] for code in missing],
-                    context=WRITE_CONTEXT, idempotent=True)
-                created = (loaded or {}).get("ids") or []
+                loaded = await ctx.odoo.load(
+                    "product.pricelist", ["id", "name", "currency_id/.id", "company_id/.id"],
+                    [[f"{PRICELIST_XMLID}{code.lower()}", f"{sales.pricelist_prefix}{code}",
+                      str(active[code]), str(company or "")] for code in missing],
+                    context=WRITE_CONTEXT)
+                created = loaded.ids or ()
                 if len(created) != len(missing):
                     raise MagodooError(f"product.pricelist.load refused the pricelists of "
-                                       f"{', '.join(missing)}: {(loaded or {}).get('messages')}")
+                                       f"{', '.join(missing)}: {list(loaded.messages)}")
                 for code, pid in zip(missing, created, strict=True):
                     self.pricelists[code] = int(pid)
                 log.info("created Odoo pricelists for Magento order currencies: %s",

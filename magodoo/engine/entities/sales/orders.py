@@ -505,14 +505,13 @@ class OrderImporter(Handler[Order, OrderValues]):
             return
         rows = [[str(i), date] for i, date in dates]
         try:
-            answer = await ctx.odoo.call(SALE_ORDER, "load", fields=[".id", "date_order"],
-                                         data=rows, context={**WRITE_CONTEXT, "tz": "UTC"},
-                                         idempotent=True)
+            answer = await ctx.odoo.load(SALE_ORDER, [".id", "date_order"], rows,
+                                         context={**WRITE_CONTEXT, "tz": "UTC"})
         except MagodooError as exc:
             answer = None
             log.info("date_order load refused (%s); writing the dates one by one", exc,
                      extra={"entity": "orders"})
-        if isinstance(answer, Mapping) and answer.get("ids"):
+        if answer is not None and answer.ids:
             return
         grouped: dict[str, list[int]] = {}
         for i, date in dates:
