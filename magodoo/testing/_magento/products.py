@@ -21,13 +21,17 @@ import base64
 import binascii
 import copy
 import re
-from collections.abc import Iterable
 from typing import Any, Literal
 
 from magodoo.testing._magento import errors, stock
 from magodoo.testing._magento.base_store import DEFAULT_SET_ID
 from magodoo.testing._magento.routing import Call, Router
-from magodoo.testing._magento.search import KeyIndex, SearchCriteria, in_keys, number, search
+from magodoo.testing._magento.search import (
+    KeyIndex,
+    SearchCriteria,
+    search,
+    texts_wanted,
+)
 from magodoo.testing._magento.state import Row, State
 
 PRODUCTS = "Magento_Catalog::products"
@@ -442,26 +446,14 @@ PRODUCT_KEY = frozenset({"entity_id", "id"})
 
 def _ids_by_sku(state: State, criteria: SearchCriteria) -> list[int] | None:
     """The ids of the only products a ``sku`` ``eq``/``in`` filter group can match (the SKU
-    index), ascending; ``None``: every product must be tested. A wanted value that reads as a
-    number is compared as a number by Magento: no index then."""
-    for group in criteria.filter_groups:
-        if len(group) != 1 or group[0].field != "sku":
-            continue
-        f = group[0]
-        texts: Iterable[str]
-        if f.condition_type == "in":
-            nums, texts, _ = in_keys(f.value or "")
-            if nums:
-                continue
-        elif f.condition_type == "eq" and f.value is not None and number(f.value) is None:
-            texts = [f.value.casefold()]
-        else:
-            continue
-        found: set[int] = set()
-        for text in texts:
-            found |= state.sku_folded.get(text, set())
-        return sorted(found)
-    return None
+    index), ascending; ``None``: every product must be tested."""
+    texts = texts_wanted(criteria, "sku")
+    if texts is None:
+        return None
+    found: set[int] = set()
+    for text in texts:
+        found |= state.sku_folded.get(text, set())
+    return sorted(found)
 
 
 def list_products(call: Call) -> Any:

@@ -265,14 +265,21 @@ def _in_keys(value: str) -> tuple[frozenset[float], frozenset[str], frozenset[st
             frozenset(w.casefold() for w, n in numbers.items() if n is not None))
 
 
-def number(value: Any) -> float | None:
-    """A value as Magento's comparisons read a number (``None``: compared as text)."""
-    return _num(value)
-
-
-def in_keys(value: str) -> tuple[frozenset[float], frozenset[str], frozenset[str]]:
-    """An ``in`` filter's values as compared: numbers, case-folded texts, texts of numbers."""
-    return _in_keys(value)
+def texts_wanted(criteria: SearchCriteria, field: str) -> list[str] | None:
+    """The case-folded texts a lone ``field`` ``eq``/``in`` filter group can match (what an
+    index on that column looks up); ``None``: no such group, every row must be tested. A
+    wanted value that reads as a number is compared as a number by Magento: no index then."""
+    for group in criteria.filter_groups:
+        if len(group) != 1 or group[0].field != field:
+            continue
+        f = group[0]
+        if f.condition_type == "in":
+            nums, texts, _ = _in_keys(f.value or "")
+            if not nums:
+                return sorted(texts)
+        elif f.condition_type == "eq" and f.value is not None and _num(f.value) is None:
+            return [f.value.casefold()]
+    return None
 
 
 def matches(column: Any, f: Filter) -> bool:

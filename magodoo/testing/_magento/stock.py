@@ -14,7 +14,7 @@ from typing import Any
 
 from magodoo.testing._magento import errors
 from magodoo.testing._magento.routing import Call, Router
-from magodoo.testing._magento.search import SearchCriteria, in_keys, number, search
+from magodoo.testing._magento.search import SearchCriteria, search, texts_wanted
 from magodoo.testing._magento.state import Row, SourceItems, State
 
 INVENTORY = "Magento_CatalogInventory::cataloginventory"
@@ -117,21 +117,11 @@ def forget_product(state: State, product: Row) -> None:
 def _keys_by_sku(items: dict[tuple[str, str], Row], criteria: SearchCriteria
                  ) -> list[tuple[str, str]] | None:
     """The keys of the only source items a ``sku`` ``eq``/``in`` filter group can match (the
-    SKU index), in the table's order; ``None``: every row must be tested. A wanted value that
-    reads as a number is compared as a number by Magento's ``in``: no index then."""
+    SKU index), in the table's order; ``None``: every row must be tested."""
     if not isinstance(items, SourceItems):
         return None
-    for group in criteria.filter_groups:
-        if len(group) != 1 or group[0].field != "sku":
-            continue
-        f = group[0]
-        if f.condition_type == "in":
-            nums, texts, _ = in_keys(f.value or "")
-            if not nums:
-                return items.keys_of(texts)
-        elif f.condition_type == "eq" and f.value is not None and number(f.value) is None:
-            return items.keys_of([f.value])
-    return None
+    texts = texts_wanted(criteria, "sku")
+    return None if texts is None else items.keys_of(texts)
 
 
 def register(r: Router) -> None:
