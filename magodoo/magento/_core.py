@@ -323,17 +323,13 @@ class ClientCore:
         fields: str | Iterable[str] | None, model: type[M],
     ) -> AsyncIterator[M]:
         failures: list[MappingError] = []
-        pages = self._pages(path, criteria, page_size, fields)
-        async with contextlib.aclosing(pages):  # a caller stopping early stops the pages now
-            async for items in pages:
-                # a slice at a time, giving the next page's request a turn in between
-                for start in range(0, len(items), _SLICE):
-                    if start:
-                        await asyncio.sleep(0)
-                    records, bad = read_items(model, items[start:start + _SLICE])
-                    failures += bad  # each fails alone: the others are still yielded
-                    for record in records:
-                        yield record
+        slices = self._slices(path, criteria, page_size, fields)
+        async with contextlib.aclosing(slices):  # a caller stopping early stops the pages now
+            async for items in slices:
+                records, bad = read_items(model, items)
+                failures += bad  # each fails alone: the others are still yielded
+                for record in records:
+                    yield record
         if failures:
             raise PartialPageError(Page((), len(failures)), failures)
 
@@ -341,14 +337,25 @@ class ClientCore:
         self, path: str, criteria: SearchCriteria, page_size: int,
         fields: str | Iterable[str] | None,
     ) -> AsyncIterator[dict[str, Any]]:
+        slices = self._slices(path, criteria, page_size, fields)
+        async with contextlib.aclosing(slices):
+            async for items in slices:
+                for item in items:
+                    yield item
+
+    async def _slices(
+        self, path: str, criteria: SearchCriteria, page_size: int,
+        fields: str | Iterable[str] | None,
+    ) -> AsyncGenerator[list[dict[str, Any]], None]:
+        """Each page's items, ``_SLICE`` at a time, giving the next page's request a turn of
+        the event loop in between."""
         pages = self._pages(path, criteria, page_size, fields)
         async with contextlib.aclosing(pages):
             async for items in pages:
                 for start in range(0, len(items), _SLICE):
                     if start:
                         await asyncio.sleep(0)
-                    for item in items[start:start + _SLICE]:
-                        yield item
+                    yield items[start:start + _SLICE]
 
     async def _pages(
         self, path: str, criteria: SearchCriteria, page_size: int,
