@@ -75,6 +75,18 @@ class Peers:
     odoo_login: str
     odoo_api_key: str
 
+    def settings(self, path: Path, batch_size: int, **extra: Any) -> Any:
+        """Settings reaching these fakes, with stores in the SQLite file ``path``."""
+        from magodoo.settings import MagentoSettings, OdooSettings, Settings, StoreSettings
+
+        return Settings(
+            magento=MagentoSettings(url=self.magento_url, auth="token", token=self.magento_token),
+            odoo=OdooSettings(url=self.odoo_url, database=self.odoo_database,
+                              username=self.odoo_login, api_key=self.odoo_api_key),
+            stores=StoreSettings(kind="sqlite", path=str(path)),
+            batch_size=batch_size, **extra,
+        )
+
 
 def customer_data(n: int, addresses: int = 2) -> dict[str, Any]:
     return {

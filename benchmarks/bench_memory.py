@@ -64,19 +64,11 @@ async def _pass(peers: Peers, batch_size: int, trace: bool) -> Run:
     from magodoo._http import RetryPolicy
     from magodoo.backends import open_sqlite_stores
     from magodoo.engine import connect
-    from magodoo.settings import MagentoSettings, OdooSettings, Settings, StoreSettings
 
     retry = RetryPolicy(max_tries=3, base=0.05, max_wait=0.5, jitter=False, max_time=60.0)
     with tempfile.TemporaryDirectory(prefix="magodoo-bench-") as tmp:
         path = Path(tmp) / "stores.sqlite3"
-        settings = Settings(
-            magento=MagentoSettings(url=peers.magento_url, auth="token",
-                                    token=peers.magento_token),
-            odoo=OdooSettings(url=peers.odoo_url, database=peers.odoo_database,
-                              username=peers.odoo_login, api_key=peers.odoo_api_key),
-            stores=StoreSettings(kind="sqlite", path=str(path)),
-            batch_size=batch_size,
-        )
+        settings = peers.settings(path, batch_size)
         stores = await open_sqlite_stores(path)
         async with await connect(settings, stores=stores, retry=retry) as conn:
             await conn.engine.check()  # sessions, tokens, version: before the baseline

@@ -68,11 +68,7 @@ from magodoo.backends import Direction, Trigger, open_sqlite_stores
 from magodoo.engine import connect
 from magodoo.settings import (
     EntitySettings,
-    MagentoSettings,
-    OdooSettings,
     SalesSettings,
-    Settings,
-    StoreSettings,
 )
 from magodoo.testing._magento import demo_catalog, demo_sales
 from magodoo.testing._magento import sales_checkout as sc
@@ -273,13 +269,8 @@ async def run(orders: int, latency: float, batch: int, trace: bool = False,
     with fakes_process as peers, \
             tempfile.TemporaryDirectory(prefix="magodoo-bench-") as tmp:
         path = Path(tmp) / "stores.sqlite3"
-        settings = Settings(
-            magento=MagentoSettings(url=peers.magento_url, auth="token",
-                                    token=peers.magento_token),
-            odoo=OdooSettings(url=peers.odoo_url, database=peers.odoo_database,
-                              username=peers.odoo_login, api_key=peers.odoo_api_key),
-            stores=StoreSettings(kind="sqlite", path=str(path)),
-            batch_size=batch,
+        settings = peers.settings(
+            path, batch,
             entities={name: EntitySettings(enabled=False)
                       for name in ("invoices", "credit_memos", "shipments")},
             sales=SalesSettings(payments={"checkmo": "Bank", "banktransfer": "Bank",

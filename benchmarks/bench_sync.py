@@ -50,7 +50,6 @@ from magodoo.engine.handler import Context
 from magodoo.magento.auth import BearerTokenAuth
 from magodoo.magento.client import MagentoClient
 from magodoo.odoo.client import OdooClient
-from magodoo.settings import MagentoSettings, OdooSettings, Settings, StoreSettings
 
 RETRY = RetryPolicy(max_tries=3, base=0.05, max_wait=0.5, jitter=False, max_time=60.0)
 
@@ -73,16 +72,6 @@ class Figures:
         return (self.magento_requests + self.odoo_requests) / max(self.records, 1)
 
 
-def _settings(peers: Peers, path: Path, batch_size: int) -> Settings:
-    return Settings(
-        magento=MagentoSettings(url=peers.magento_url, auth="token", token=peers.magento_token),
-        odoo=OdooSettings(url=peers.odoo_url, database=peers.odoo_database,
-                          username=peers.odoo_login, api_key=peers.odoo_api_key),
-        stores=StoreSettings(kind="sqlite", path=str(path)),
-        batch_size=batch_size,
-    )
-
-
 def _clients(peers: Peers) -> tuple[MagentoClient, OdooClient]:
     return (MagentoClient(peers.magento_url, auth=BearerTokenAuth(peers.magento_token),
                           retry=RETRY),
@@ -100,7 +89,7 @@ async def bench_target(records: int, costs: Costs, batch_size: int, peers: str) 
     with fakes as peers, tempfile.TemporaryDirectory() as tmp:
         mc, oc = _clients(peers)
         async with mc, oc:
-            settings = _settings(peers, Path(tmp) / "unused.sqlite3", batch_size)
+            settings = peers.settings(Path(tmp) / "unused.sqlite3", batch_size)
             ctx = Context(magento=mc, odoo=oc, stores=None,  # type: ignore[arg-type]
                           settings=settings, echo=EchoGuard(), trigger=Trigger.MANUAL,
                           dry_run=False, ensure=None)
@@ -127,7 +116,7 @@ async def bench_engine(records: int, costs: Costs, batch_size: int, peers: str, 
     with fakes as peers, tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "stores.sqlite3"
         stores = await open_sqlite_stores(path)
-        settings = _settings(peers, path, batch_size)
+        settings = peers.settings(path, batch_size)
         async with await connect(settings, stores=stores, retry=RETRY) as conn:
             conn.engine.read_ahead = read_ahead
             await conn.engine.check()  # sessions and tokens, as the target's warm-up
