@@ -114,22 +114,7 @@ def _template_after_create(env: Env, ids: list[int]) -> None:
 
 
 def _variants(env: Env, tmpl_id: int, active_only: bool = True) -> list[int]:
-    wanted: set[int] | None = None
-    if env.memo is not None and ("read", "product.template") in env.memo:
-        wanted = env.memo.get("templates read")
-        if wanted is None:
-            wanted = env.memo["templates read"] = set(env.memo[("read", "product.template")])
-    if env.memo is not None and wanted is not None and tmpl_id in wanted:
-        # a large read of templates: the variants of all of them, found in one pass
-        key = ("variants", active_only)
-        index: dict[Any, list[int]] | None = env.memo.get(key)
-        if index is None:
-            index = env.memo[key] = {}
-            for v in env.db.table("product.product").values():
-                owner = v.get("product_tmpl_id")
-                if owner in wanted and (not active_only or v.get("active", True)):
-                    index.setdefault(owner, []).append(v["id"])
-        return sorted(index.get(tmpl_id, ()))
+    # db.where: an index by template, kept while product.product does not change
     return sorted(
         v["id"] for v in env.db.where("product.product", product_tmpl_id=tmpl_id)
         if not active_only or v.get("active", True)
