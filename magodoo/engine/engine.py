@@ -10,6 +10,7 @@ cursors and the job queue.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import os
@@ -405,9 +406,10 @@ class SyncEngine:
             tracker = CursorTracker(stored, now)
             async with contextlib.aclosing(
                 self._ahead(handler.fetch(ctx, window.since))
-            ) as pages:
-                async for page in pages:
-                    page_plans = await self._page(handler, ctx, page, jobs, planned)
+            ) as pages, contextlib.aclosing(
+                self._pages(handler, ctx, pages, jobs, planned)
+            ) as done:
+                async for page_plans in done:
                     tracker.commit(p.stamp for p in page_plans)
                     await outcomes.add(_outcomes(page_plans))
             if window.since is None and handler.supports_delete:
@@ -461,6 +463,36 @@ class SyncEngine:
             closing = getattr(it, "aclose", None)
             if closing is not None:
                 await closing()
+
+    async def _pages(
+        self,
+        handler: AnyHandler,
+        ctx: Context,
+        pages: AsyncIterable[Sequence[Any]],
+        jobs: dict[str, Job] | None,
+        planned: list[PlannedWrite],
+    ) -> AsyncGenerator[list[AnyPlan], None]:
+        """The plans of each page, in the pages' order; up to ``handler.pages_in_flight``
+        pages worked on at once (one in a dry run). If one fails, those started after it
+        are cancelled and waited for."""
+        width = 1 if ctx.dry_run else max(1, handler.pages_in_flight)
+        if width == 1:
+            async for page in pages:
+                yield await self._page(handler, ctx, page, jobs, planned)
+            return
+        running: collections.deque[asyncio.Task[list[AnyPlan]]] = collections.deque()
+        try:
+            async for page in pages:
+                running.append(asyncio.create_task(
+                    self._page(handler, ctx, page, jobs, planned)))
+                if len(running) >= width:
+                    yield await running.popleft()
+            while running:
+                yield await running.popleft()
+        finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
 
     async def _page(
         self,

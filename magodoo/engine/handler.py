@@ -27,6 +27,7 @@ record.
 from __future__ import annotations
 
 import abc
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -149,10 +150,19 @@ class Context:
     dependencies: list[SyncResult] = attrs.field(factory=list)
     force: bool = False
     """Write even the records whose mapped payload is unchanged since the last write."""
+    _serial: dict[str, asyncio.Lock] = attrs.field(factory=dict, repr=False, init=False)
 
     @property
     def backend(self) -> str:
         return self.settings.backend
+
+    def serial(self, name: str) -> asyncio.Lock:
+        """The lock ``name`` shared by the pages of this run: what a handler with
+        :attr:`Handler.pages_in_flight` above 1 does under it, one page at a time does."""
+        lock = self._serial.get(name)
+        if lock is None:
+            lock = self._serial[name] = asyncio.Lock()
+        return lock
 
 
 class Handler(abc.ABC, Generic[S, M]):
@@ -166,6 +176,12 @@ class Handler(abc.ABC, Generic[S, M]):
     Odoo -> Magento handler without one gets no realtime webhooks."""
     realtime_only: ClassVar[bool] = False
     """Synced by key only (realtime jobs, ``sync(keys=...)``); ``sync_all`` leaves it out."""
+    pages_in_flight: ClassVar[int] = 1
+    """Pages of a paged sync (``sync``/``sync_all``, not by key) the engine works on at once,
+    in order (outcomes and the cursor still follow the pages' order). Above 1 the handler
+    keeps what must not overlap between pages (e.g. finding or creating shared
+    dependencies) under :meth:`Context.serial`. Every page keeps its records' locks, and
+    the pages hold different records."""
 
     # ---- 1. fetch ------------------------------------------------------------------------
 

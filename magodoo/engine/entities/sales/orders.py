@@ -20,6 +20,10 @@ Per page of orders (the engine adds one bindings query):
   (confirm, lock, cancel), never back;
 * check: the amounts Odoo computed are read back and compared with Magento's; a difference
   is logged as a warning with both totals.
+
+Two pages are worked on at once (:attr:`OrderImporter.pages_in_flight`): while one page is
+confirmed, dated and read back, the next one's partners are looked up and its orders
+created. The lookups, the partners and the create call stay one page at a time.
 """
 
 from __future__ import annotations
@@ -99,9 +103,9 @@ def _retrieve(task: asyncio.Task[Any]) -> None:
         task.exception()
 
 
-def _discard(ahead: tuple[frozenset[str], asyncio.Task[Any]] | None) -> None:
-    if ahead is not None and not ahead[1].done():
-        ahead[1].cancel()
+def _discard(task: asyncio.Task[Any]) -> None:
+    if not task.done():
+        task.cancel()
 
 
 def _email(order: Order) -> str | None:
@@ -117,10 +121,19 @@ class OrderImporter(Handler[Order, OrderValues]):
     entity: ClassVar[str] = "orders"
     direction: ClassVar[Direction] = Direction.MAGENTO_TO_ODOO
     odoo_model: ClassVar[str] = SALE_ORDER
+    pages_in_flight: ClassVar[int] = 2
+    """A page's partners and create run while the page before is confirmed, dated and
+    read back. :meth:`prepare` (the lookups and partners shared between pages) and the
+    ``sale.order.create`` call stay one page at a time (``ctx.serial``): the creates are one
+    stream, as Odoo's own create time, and concurrent creates of orders for the same
+    partners would only make the server retry on serialization failures."""
+
+    AHEAD_KEPT: ClassVar[int] = 4
+    """Early reference searches kept for pages not at :meth:`find_by_key` yet."""
 
     def __init__(self) -> None:
         self.lookups = Lookups()
-        self._refs_ahead: tuple[frozenset[str], asyncio.Task[dict[str, int]]] | None = None
+        self._refs_ahead: dict[frozenset[str], asyncio.Task[dict[str, int]]] = {}
 
     # ---- fetch ------------------------------------------------------------------------------
 
@@ -140,6 +153,10 @@ class OrderImporter(Handler[Order, OrderValues]):
     # ---- dependencies -----------------------------------------------------------------------
 
     async def prepare(self, ctx: Context, records: list[Order]) -> OrderContext:
+        async with ctx.serial("prepare"):
+            return await self._prepare(ctx, records)
+
+    async def _prepare(self, ctx: Context, records: list[Order]) -> OrderContext:
         await self._search_refs_ahead(ctx, records)
         errors: dict[int, MappingError] = {}
         lk = self.lookups
@@ -187,10 +204,11 @@ class OrderImporter(Handler[Order, OrderValues]):
         """Start the page's order-reference search (:meth:`find_by_key`) now, for the orders
         not bound yet, so it runs while the partners are looked up. The engine holds the
         records' locks from before :meth:`prepare` until after the create, so nothing else
-        creates these orders meanwhile. Used once, by the next :meth:`find_by_key` if it asks
-        for no other reference; any later search (e.g. to recover a create) is made afresh."""
-        _discard(self._refs_ahead)
-        self._refs_ahead = None
+        creates these orders meanwhile. Used once, by the :meth:`find_by_key` that asks for
+        no other reference (the page's); any later search (e.g. to recover a create) is made
+        afresh. The last :attr:`AHEAD_KEPT` are kept (pages in flight)."""
+        while len(self._refs_ahead) >= self.AHEAD_KEPT:
+            _discard(self._refs_ahead.pop(next(iter(self._refs_ahead))))
         ids = [str(o.entity_id) for o in records if o.entity_id]
         bound = await ctx.stores.bindings.get_many_by_magento(ctx.backend, self.entity, ids)
         refs = frozenset(ref for o in records if str(o.entity_id) not in bound
@@ -198,7 +216,7 @@ class OrderImporter(Handler[Order, OrderValues]):
         if refs:
             task = asyncio.create_task(self._search_refs(ctx, sorted(refs)))
             task.add_done_callback(_retrieve)
-            self._refs_ahead = (refs, task)
+            self._refs_ahead[refs] = task
 
     async def _customers(
         self, ctx: Context, records: list[Order], errors: dict[int, MappingError]
@@ -350,12 +368,11 @@ class OrderImporter(Handler[Order, OrderValues]):
     # ---- find -------------------------------------------------------------------------------
 
     async def find_by_key(self, ctx: Context, plans: list[OrderPlan]) -> dict[str, str]:
-        ahead, self._refs_ahead = self._refs_ahead, None
         refs = sorted({p.value.increment_id for p in plans})
-        if ahead is not None and refs and ahead[0].issuperset(refs):
-            found = await ahead[1]
+        ahead = next((k for k in self._refs_ahead if refs and k.issuperset(refs)), None)
+        if ahead is not None:
+            found = await self._refs_ahead.pop(ahead)
         else:
-            _discard(ahead)
             found = await self._search_refs(ctx, refs) if refs else {}
         return {p.source_id: str(found[p.value.increment_id]) for p in plans
                 if p.value.increment_id in found}
@@ -381,8 +398,10 @@ class OrderImporter(Handler[Order, OrderValues]):
         self, ctx: Context, plans: list[OrderPlan]
     ) -> Mapping[str, Written | BaseException]:
         try:
-            ids = await ctx.odoo.create(SALE_ORDER, [p.value.create_values() for p in plans],
-                                        context=WRITE_CONTEXT)
+            async with ctx.serial("create"):
+                ids = await ctx.odoo.create(SALE_ORDER,
+                                            [p.value.create_values() for p in plans],
+                                            context=WRITE_CONTEXT)
         except ValidationError:
             if len(plans) == 1:
                 raise
