@@ -25,6 +25,7 @@ from magodoo.engine import connect
 from magodoo.engine.entities.sales.shipments import comment_of, match_shipment
 from magodoo.magento.models_sales import Shipment
 from magodoo.mapping.invoicing import ShipmentValues
+from magodoo.settings import SalesSettings
 from magodoo.testing import serve
 from magodoo.testing._magento import sales_shipments
 from magodoo.testing.fake_magento import FakeMagento
@@ -228,6 +229,43 @@ async def test_a_lost_or_late_sales_create_is_made_once(
         await no_job_left(stores)
         assert target.duplicates(world) == []
         assert target.snapshot(world) == expected
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+async def test_a_lost_or_late_pricelist_load_makes_one_pricelist(
+    fault: str, tmp_path: Path
+) -> None:
+    """The pricelist magodoo makes for an order currency goes through ``load`` with an
+    external id: its answer lost, or its commit landing after the client gave up, the load
+    sent again updates what the first made, and the order ends in that one pricelist."""
+    from tests.engine.test_sales_currencies import EUR_ORDER, activate, in_currency
+
+    clock = Clock()
+    async with open_site("sqlite", clock, tmp_path) as (stores, _), \
+            sales_site(stores, clock) as world:
+        engine = world.engine
+        engine.settings = attrs.evolve(engine.settings,
+                                       sales=SalesSettings(missing_pricelist="create"))
+        eur = activate(world, "EUR")
+        in_currency(world, EUR_ORDER, "EUR")
+        inner = engine.odoo
+        port = Armed(inner, "load", lambda a: a[:1] == ("product.pricelist",),
+                     FAULTS[fault](world.odoo), times=1)
+        engine.odoo = port
+        try:
+            await engine.sync("orders", M2O)
+        finally:
+            engine.odoo = inner
+        assert port.left == 0 and world.odoo.faults.injected[fault] == 1
+        await drain(world, "orders", M2O)
+        await no_job_left(stores)
+        (made,) = world.odoo.table("product.pricelist").values()
+        assert made["currency_id"] == eur
+        (order,) = [o for o in world.odoo.table("sale.order").values()
+                    if o.get("client_order_ref") == EUR_ORDER]
+        assert order["pricelist_id"] == made["id"]
+        assert _twice([o.get("client_order_ref")
+                       for o in world.odoo.table("sale.order").values()]) == []
 
 
 # ---- Odoo -> Magento: shipments --------------------------------------------------------------
