@@ -45,6 +45,7 @@ from magodoo.odoo.models import (
     TemplateAttributeValue,
     Warehouse,
 )
+from magodoo.odoo.paging import PageReader, keyset_pages
 from magodoo.odoo.transport import OdooCall, OdooTransport
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "OdooClient",
     "OdooRecord",
     "OdooTransport",
+    "PageReader",
     "Partner",
     "Payment",
     "PaymentMethod",
@@ -90,4 +92,5 @@ __all__ = [
     "TemplateAttributeLine",
     "TemplateAttributeValue",
     "Warehouse",
+    "keyset_pages",
 ]

@@ -17,16 +17,16 @@ and the caller looks the record up before trying again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar, overload
 
 import aiohttp
 import attrs
 
-from magodoo import _ahead
 from magodoo._http import CaptureHook, HttpTransport, RetryPolicy, Timeouts
 from magodoo._redact import Redactor
 from magodoo.exceptions import ClientClosedError, ConfigurationError, NotFoundError
@@ -36,6 +36,7 @@ from magodoo.odoo.json2 import Json2Transport
 from magodoo.odoo.jsonrpc import JsonRpcTransport
 from magodoo.odoo.models._base import OdooRecord
 from magodoo.odoo.models.load import LoadResult
+from magodoo.odoo.paging import keyset_pages, walk
 from magodoo.odoo.transport import OdooCall, OdooTransport
 
 __all__ = ["OdooClient", "ProtocolName"]
@@ -413,10 +414,10 @@ class OdooClient:
             )
         if paging not in ("id", "offset"):
             raise ConfigurationError(f"paging must be 'id' or 'offset', not {paging!r}")
-        return self._pages(model, dom.normalize(domain), fields, batch_size, order, paging,
-                           limit, context)
+        return self._records(model, dom.normalize(domain), fields, batch_size, order, paging,
+                             limit, context)
 
-    async def _pages(
+    async def _records(
         self,
         model: Model,
         domain: list[Any],
@@ -427,46 +428,48 @@ class OdooClient:
         limit: int | None,
         context: Mapping[str, Any] | None,
     ) -> AsyncIterator[Any]:
-        # The next page is asked as soon as this one is in (its first id or offset is known
-        # then), while the caller handles this one: one request ahead, one page held. Its
-        # error is raised when the caller gets there; a caller that stops early has it
-        # cancelled.
+        # The pages of paging.walk, one page read ahead; a caller that stops early has the
+        # page ahead cancelled (aclosing closes the pages).
         wanted = self._fields(model, fields)
         if "id" not in wanted and wanted:
             wanted = ["id", *wanted]
         if batch_size is None:
             batch_size = sizing.page_size(wanted)
-        name = _name(model)
-
-        def ask(last_id: int, offset: int, size: int) -> Awaitable[list[dict[str, Any]]]:
-            if paging == "id":
-                page_domain = dom.AND(domain, [("id", ">", last_id)]) if last_id else domain
-                return self.search_read_page(name, page_domain, wanted, limit=size,
-                                             order="id", context=context)
-            return self.search_read_page(name, domain, wanted, offset=offset, limit=size,
-                                         order=order, context=context)
-
-        size = batch_size if limit is None else min(batch_size, limit)
-        if size < 1:
-            return
-        seen = 0
-        ahead: asyncio.Future[list[dict[str, Any]]] | None = None
-        try:
-            page = await ask(0, 0, size)
-            while page:
-                seen += len(page)
-                if len(page) >= size and (limit is None or seen < limit):
-                    size = batch_size if limit is None else min(batch_size, limit - seen)
-                    ahead = await _ahead.start(ask(int(page[-1]["id"]), seen, size))
-                typed = self._typed(model, page)
-                del page
-                for row in typed:
+        pages = walk(self, model, domain, wanted, size=batch_size, limit=limit, order=order,
+                     paging=paging, context=context)
+        async with contextlib.aclosing(pages):
+            async for page in pages:
+                for row in page:
                     yield row
-                if ahead is None:
-                    return
-                page, ahead = await ahead, None
-        finally:
-            await _ahead.drop(ahead)  # the caller stopped before reaching that page
+
+    @overload
+    def search_read_pages(
+        self, model: type[R], domain: dom.DomainLike = ..., fields: Sequence[str] | None = ...,
+        *, page_size: int, context: Mapping[str, Any] | None = ..., ahead: bool = ...,
+    ) -> AsyncIterator[list[R]]: ...
+
+    @overload
+    def search_read_pages(
+        self, model: str, domain: dom.DomainLike = ..., fields: Sequence[str] | None = ...,
+        *, page_size: int, context: Mapping[str, Any] | None = ..., ahead: bool = ...,
+    ) -> AsyncIterator[list[dict[str, Any]]]: ...
+
+    def search_read_pages(
+        self,
+        model: Model,
+        domain: dom.DomainLike = (),
+        fields: Sequence[str] | None = None,
+        *,
+        page_size: int,
+        context: Mapping[str, Any] | None = None,
+        ahead: bool = True,
+    ) -> AsyncIterator[list[Any]]:
+        """Every record matching ``domain``, a page (a list) at a time, keyset by id:
+        ``page_size`` records ordered by id, then ``id > last id``, until a short page.
+        :func:`~magodoo.odoo.keyset_pages` with this client as the reader (``ahead``: the
+        next page is asked while the caller handles this one)."""
+        return keyset_pages(self, model, domain, fields, page_size=page_size, context=context,
+                            ahead=ahead)
 
     @overload
     async def read(
