@@ -40,6 +40,7 @@ from magodoo.engine.echo import EchoGuard
 from magodoo.engine.ports import MagentoPort, OdooPort
 from magodoo.engine.result import Outcome
 from magodoo.exceptions import MappingError, OutcomeUnknownError
+from magodoo.odoo.paging import keyset_pages
 from magodoo.settings import Settings
 
 if TYPE_CHECKING:
@@ -155,6 +156,24 @@ class Context:
     @property
     def backend(self) -> str:
         return self.settings.backend
+
+    def odoo_pages(
+        self,
+        model: str,
+        domain: Sequence[Any],
+        fields: Sequence[str],
+        *,
+        page_size: int | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """The Odoo records of ``domain``, a page at a time, keyset by id
+        (:func:`~magodoo.odoo.keyset_pages` over :attr:`odoo`'s ``search_read_page``):
+        ``page_size`` records (by default ``batch_size``) each, a short page the last. No
+        page is read ahead here: the engine already reads a handler's next page while it
+        writes this one."""
+        size = self.settings.batch_size if page_size is None else page_size
+        return keyset_pages(self.odoo, model, domain, fields, page_size=size, context=context,
+                            ahead=False)
 
     def serial(self, name: str) -> asyncio.Lock:
         """The lock ``name`` shared by the pages of this run: what a handler with

@@ -69,18 +69,9 @@ class CategoryExporter(Handler[PublicCategory, CategoryValues]):
     async def fetch(
         self, ctx: Context, since: datetime | None
     ) -> AsyncIterator[list[PublicCategory]]:
-        size = ctx.settings.batch_size
         base: list[Any] = [] if since is None else [("write_date", ">=", format_datetime(since))]
-        last_id = 0
-        while True:
-            domain = base + ([("id", ">", last_id)] if last_id else [])
-            rows = await ctx.odoo.search_read_page(MODEL, domain, FIELDS, limit=size,
-                                                   order="id")
-            if rows:
-                yield read_each(rows, PublicCategory.from_api)  # type: ignore[misc]
-            if len(rows) < size:
-                return
-            last_id = int(rows[-1]["id"])
+        async for rows in ctx.odoo_pages(MODEL, base, FIELDS):
+            yield read_each(rows, PublicCategory.from_api)  # type: ignore[misc]
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[PublicCategory]:
         rows = await ctx.odoo.search_read_page(MODEL, [("id", "in", [int(k) for k in keys])],

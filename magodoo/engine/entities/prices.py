@@ -129,22 +129,13 @@ class PriceExporter(Handler[Row, PriceValues]):
         self._warned.clear()  # a new run: an unknown SKU is logged once again
         self._pricelist = None
         await self._pricelist_id(ctx)  # a pricelist that does not exist stops the run here
-        size = ctx.settings.batch_size
         variants: set[int] = set()
         templates: set[int] = set()
         if since is not None:
             variants, templates = await self._items_changed(ctx, since)
         base = self.changed_domain(since, variants=sorted(variants), templates=sorted(templates))
-        last_id = 0
-        while True:
-            domain = base + ([("id", ">", last_id)] if last_id else [])
-            rows = await ctx.odoo.search_read_page(MODEL, domain, FIELDS, limit=size,
-                                                   order="id")
-            if rows:
-                yield rows
-            if len(rows) < size:
-                return
-            last_id = int(rows[-1]["id"])
+        async for rows in ctx.odoo_pages(MODEL, base, FIELDS):
+            yield rows
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[Row]:
         ids = [int(k) for k in keys if k.isdigit()]

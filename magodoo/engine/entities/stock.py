@@ -118,15 +118,26 @@ class StockExporter(Handler[Row, StockValues]):
     def source_stamp(self, record: Row) -> datetime | None:
         return stamp_of(record)
 
-    async def _read(self, ctx: Context, domain: list[Any], *, limit: int | None = None,
+    async def _read(self, ctx: Context, domain: list[Any], *,
                     stamps: Mapping[int, datetime] | None = None) -> list[Row]:
         """The variants of ``domain`` with their quantities in every mapped warehouse: one
         ``search_read`` in the first warehouse's context, one ``read`` per other warehouse."""
+        rows = await ctx.odoo.search_read_page(MODEL, domain, FIELDS, order="id",
+                                               context=await self._first_warehouse(ctx))
+        return await self._quantities(ctx, rows, stamps)
+
+    async def _first_warehouse(self, ctx: Context) -> dict[str, Any]:
+        """The context the variants are searched in: the first mapped warehouse's."""
+        warehouses = await self._warehouse_ids(ctx)
+        return {"warehouse_id": next(iter(warehouses.values()))}
+
+    async def _quantities(self, ctx: Context, rows: list[Row],
+                          stamps: Mapping[int, datetime] | None = None) -> list[Row]:
+        """``rows``, read in the first warehouse's context, with their quantities in every
+        mapped warehouse (one ``read`` per other warehouse) and, when given, the latest of
+        their own ``write_date`` and ``stamps``."""
         warehouses = await self._warehouse_ids(ctx)
         codes = list(warehouses)
-        rows = await ctx.odoo.search_read_page(
-            MODEL, domain, FIELDS, limit=limit, order="id",
-            context={"warehouse_id": warehouses[codes[0]]})
         for row in rows:
             row["_qty"] = {codes[0]: {f: row.get(f) for f in QTY_FIELDS}}
         ids = [int(r["id"]) for r in rows]
@@ -162,11 +173,8 @@ class StockExporter(Handler[Row, StockValues]):
                               ("stock.quant", [("write_date", ">=", when)]),
                               (MODEL, [("write_date", ">=", when), *self._domain()])):
             field = "id" if model == MODEL else "product_id"
-            last_id = 0
-            while True:
-                page = domain + ([("id", ">", last_id)] if last_id else [])
-                rows = await ctx.odoo.search_read_page(
-                    model, page, [field, "write_date"], limit=CHANGES_PAGE, order="id")
+            async for rows in ctx.odoo_pages(model, domain, [field, "write_date"],
+                                             page_size=CHANGES_PAGE):
                 for row in rows:
                     ref = row.get(field)
                     pid = ref[0] if isinstance(ref, list | tuple) and ref else ref
@@ -175,24 +183,16 @@ class StockExporter(Handler[Row, StockValues]):
                         if stamp is not None and (pid not in found or stamp > found[pid]):
                             found[pid] = stamp
                         found.setdefault(pid, since)
-                if len(rows) < CHANGES_PAGE:
-                    break
-                last_id = int(rows[-1]["id"])
         return found
 
     async def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[Row]]:
         self._reset()  # a new run: modules, warehouses and warned SKUs are asked again
         size = ctx.settings.batch_size
         if since is None:
-            last_id = 0
-            while True:
-                domain = self._domain() + ([("id", ">", last_id)] if last_id else [])
-                rows = await self._read(ctx, domain, limit=size)
-                if rows:
-                    yield rows
-                if len(rows) < size:
-                    return
-                last_id = int(rows[-1]["id"])
+            first = await self._first_warehouse(ctx)
+            async for rows in ctx.odoo_pages(MODEL, self._domain(), FIELDS, context=first):
+                yield await self._quantities(ctx, rows)
+            return
         changed = await self._changed(ctx, since)
         ids = sorted(changed)
         for start in range(0, len(ids), size):

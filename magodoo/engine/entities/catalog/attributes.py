@@ -118,7 +118,6 @@ class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
         self, ctx: Context, since: datetime | None
     ) -> AsyncIterator[list[AttributeRecord]]:
         self._swatches = None  # a new run: the modules are asked again
-        size = ctx.settings.batch_size
         base: list[Any] = list(MAGENTO_DOMAIN)
         extra: set[int] = set()
         if since is not None:
@@ -127,16 +126,8 @@ class AttributeExporter(Handler[AttributeRecord, AttributeValues]):
                 VALUE_MODEL, [("write_date", ">=", stamp)], ["attribute_id"])
             extra = {int(r["attribute_id"][0]) for r in changed if r.get("attribute_id")}
             base = [*base, "|", ("write_date", ">=", stamp), ("id", "in", sorted(extra))]
-        last_id = 0
-        while True:
-            domain = base + ([("id", ">", last_id)] if last_id else [])
-            rows = await ctx.odoo.search_read_page(MODEL, domain, FIELDS, limit=size,
-                                                   order="id")
-            if rows:
-                yield await self._records(ctx, rows)
-            if len(rows) < size:
-                return
-            last_id = int(rows[-1]["id"])
+        async for rows in ctx.odoo_pages(MODEL, base, FIELDS):
+            yield await self._records(ctx, rows)
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[AttributeRecord]:
         self._swatches = None

@@ -70,18 +70,9 @@ class CategoryTranslationExporter(Handler[TemplateRow, CategoryTranslationValues
     async def fetch(
         self, ctx: Context, since: datetime | None
     ) -> AsyncIterator[list[TemplateRow]]:
-        size = ctx.settings.batch_size
         base: list[Any] = [] if since is None else [("write_date", ">=", format_datetime(since))]
-        last_id = 0
-        while True:
-            domain = base + ([("id", ">", last_id)] if last_id else [])
-            rows = await ctx.odoo.search_read_page(MODEL, domain, ["id", "write_date"],
-                                                   limit=size, order="id")
-            if rows:
-                yield await self._own(ctx, stamped(rows))
-            if len(rows) < size:
-                return
-            last_id = int(rows[-1]["id"])
+        async for rows in ctx.odoo_pages(MODEL, base, ["id", "write_date"]):
+            yield await self._own(ctx, stamped(rows))
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[TemplateRow]:
         rows = await ctx.odoo.search_read_page(

@@ -101,7 +101,6 @@ class ImageExporter(Handler[ImagesRecord, MediaValues]):
     async def fetch(
         self, ctx: Context, since: datetime | None
     ) -> AsyncIterator[list[ImagesRecord]]:
-        size = ctx.settings.batch_size
         base = list(BASE)
         if since is not None:
             stamp = format_datetime(since)
@@ -110,16 +109,8 @@ class ImageExporter(Handler[ImagesRecord, MediaValues]):
             tids = sorted({int(r["product_tmpl_id"][0]) for r in changed
                            if r.get("product_tmpl_id")})
             base += ["|", ("write_date", ">=", stamp), ("id", "in", tids)]
-        last_id = 0
-        while True:
-            domain = base + ([("id", ">", last_id)] if last_id else [])
-            rows = await ctx.odoo.search_read_page(MODEL, domain, ["id", "name", "write_date"],
-                                                   limit=size, order="id")
-            if rows:
-                yield await self._records(ctx, rows)
-            if len(rows) < size:
-                return
-            last_id = int(rows[-1]["id"])
+        async for rows in ctx.odoo_pages(MODEL, base, ["id", "name", "write_date"]):
+            yield await self._records(ctx, rows)
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[ImagesRecord]:
         rows = await ctx.odoo.search_read_page(

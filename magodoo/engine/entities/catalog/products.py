@@ -195,22 +195,13 @@ class ProductExporter(Handler[TemplateData, ProductValues]):
     async def fetch(  # type: ignore[override]
         self, ctx: Context, since: datetime | None
     ) -> AsyncIterator[list[TemplateData | Unreadable]]:
-        size = ctx.settings.batch_size
         base = list(BASE_DOMAIN)
         if since is not None:
             changed = await self._changed_templates(ctx, since)
             base += ["|", ("write_date", ">=", format_datetime(since)),
                      ("id", "in", sorted(changed))]
-        last_id = 0
-        while True:
-            domain = base + ([("id", ">", last_id)] if last_id else [])
-            rows = await ctx.odoo.search_read_page(MODEL, domain, TEMPLATE_FIELDS, limit=size,
-                                                   order="id")
-            if rows:
-                yield await self._records(ctx, rows)
-            if len(rows) < size:
-                return
-            last_id = int(rows[-1]["id"])
+        async for rows in ctx.odoo_pages(MODEL, base, TEMPLATE_FIELDS):
+            yield await self._records(ctx, rows)
 
     async def fetch_keys(  # type: ignore[override]
         self, ctx: Context, keys: Sequence[str]

@@ -96,20 +96,11 @@ class TranslationExporter(Handler[TemplateRow, TranslationValues]):
         return stamped(rows)
 
     async def fetch(self, ctx: Context, since: datetime | None) -> AsyncIterator[list[TemplateRow]]:
-        size = ctx.settings.batch_size
         base = list(BASE)
         if since is not None:
             base.append(("write_date", ">=", format_datetime(since)))
-        last_id = 0
-        while True:
-            domain = base + ([("id", ">", last_id)] if last_id else [])
-            rows = await ctx.odoo.search_read_page(MODEL, domain, ["id", "write_date"],
-                                                   limit=size, order="id")
-            if rows:
-                yield self._rows(rows)
-            if len(rows) < size:
-                return
-            last_id = int(rows[-1]["id"])
+        async for rows in ctx.odoo_pages(MODEL, base, ["id", "write_date"]):
+            yield self._rows(rows)
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[TemplateRow]:
         rows = await ctx.odoo.search_read_page(

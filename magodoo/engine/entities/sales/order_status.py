@@ -107,22 +107,13 @@ class OrderStatusExporter(Handler[dict[str, Any], StatusValues]):
     async def fetch(
         self, ctx: Context, since: datetime | None
     ) -> AsyncIterator[list[dict[str, Any]]]:
-        size = ctx.settings.batch_size
-        last_id = 0
-        while True:
-            domain: list[Any] = [("state", "in", ["sale", "cancel"])]
-            if since is not None:
-                domain.append(("write_date", ">=", format_datetime(since)))
-            if last_id:
-                domain.append(("id", ">", last_id))
-            rows = await ctx.odoo.search_read_page(SALE_ORDER, domain, FIELDS, limit=size,
-                                                   order="id")
-            kept = await self._keep(ctx, rows)
+        domain: list[Any] = [("state", "in", ["sale", "cancel"])]
+        if since is not None:
+            domain.append(("write_date", ">=", format_datetime(since)))
+        async for rows in ctx.odoo_pages(SALE_ORDER, domain, FIELDS):
+            kept = await self._keep(ctx, rows)  # the keyset follows every row read, kept or not
             if kept:
                 yield kept
-            if len(rows) < size:
-                return
-            last_id = max(int(r["id"]) for r in rows)
 
     async def fetch_keys(self, ctx: Context, keys: Sequence[str]) -> list[dict[str, Any]]:
         rows = await ctx.odoo.read(SALE_ORDER, [int(k) for k in keys], FIELDS)
