@@ -18,24 +18,15 @@ from magodoo.magento.models_sales import CreditMemo, Invoice, Order, Shipment, T
 from magodoo.magento.models_store import TaxRate
 from magodoo.magento.search import SearchCriteria
 from magodoo.odoo.models.load import LoadResult
+from magodoo.odoo.paging import PageReader
 
 __all__ = ["MagentoPort", "OdooPort"]
 
 
-class OdooPort(Protocol):
-    """The ORM calls the engine makes (``execute_kw`` semantics, results as plain dicts)."""
-
-    async def search_read_page(
-        self,
-        model: str,
-        domain: Sequence[Any] = ...,
-        fields: Sequence[str] | None = ...,
-        *,
-        offset: int = ...,
-        limit: int | None = ...,
-        order: str | None = ...,
-        context: Mapping[str, Any] | None = ...,
-    ) -> list[dict[str, Any]]: ...
+class OdooPort(PageReader, Protocol):
+    """The ORM calls the engine makes (``execute_kw`` semantics, results as plain dicts):
+    ``search_read_page`` (one page; :class:`~magodoo.odoo.PageReader`, so
+    :func:`~magodoo.odoo.keyset_pages` pages over the port) and the calls below."""
 
     async def read(
         self,

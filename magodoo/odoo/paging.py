@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar, overload
+from typing import Any, Protocol
 
 from magodoo import _ahead
 from magodoo.exceptions import ConfigurationError
@@ -24,15 +24,15 @@ from magodoo.odoo.models._base import OdooRecord
 
 __all__ = ["PageReader", "keyset_pages"]
 
-R = TypeVar("R", bound=OdooRecord)
-
 
 class PageReader(Protocol):
-    """What pages are read from: one ``search_read`` call per page."""
+    """What pages are read from: one ``search_read`` call per page (the engine's Odoo port
+    is one). Pages of a record class need a reader that answers with records for one, as
+    :class:`~magodoo.odoo.OdooClient` does."""
 
     async def search_read_page(
         self,
-        model: Any,
+        model: str,
         domain: Sequence[Any] = ...,
         fields: Sequence[str] | None = ...,
         *,
@@ -40,23 +40,7 @@ class PageReader(Protocol):
         limit: int | None = ...,
         order: str | None = ...,
         context: Mapping[str, Any] | None = ...,
-    ) -> list[Any]: ...
-
-
-@overload
-def keyset_pages(
-    reader: PageReader, model: type[R], domain: dom.DomainLike = ...,
-    fields: Sequence[str] | None = ..., *, page_size: int,
-    context: Mapping[str, Any] | None = ..., ahead: bool = ...,
-) -> AsyncIterator[list[R]]: ...
-
-
-@overload
-def keyset_pages(
-    reader: PageReader, model: str, domain: dom.DomainLike = ...,
-    fields: Sequence[str] | None = ..., *, page_size: int,
-    context: Mapping[str, Any] | None = ..., ahead: bool = ...,
-) -> AsyncIterator[list[dict[str, Any]]]: ...
+    ) -> list[dict[str, Any]]: ...
 
 
 def keyset_pages(
@@ -69,7 +53,8 @@ def keyset_pages(
     context: Mapping[str, Any] | None = None,
     ahead: bool = True,
 ) -> AsyncIterator[list[Any]]:
-    """The records of ``domain`` a page at a time, keyset by id: the first page is
+    """The records of ``domain`` a page at a time, keyset by id (dicts for a model name;
+    records for a record class, from a reader that types them): the first page is
     ``domain`` ordered by id, limited to ``page_size``; each next one adds
     ``("id", ">", last id of the page before)``. A short page ends it; no empty page is
     yielded.
