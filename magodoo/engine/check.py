@@ -8,7 +8,7 @@ publishes no version over REST, so ``version`` stays ``None`` there. Odoo: ``com
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 import attrs
@@ -20,6 +20,7 @@ from magodoo.exceptions import (
     RemoteError,
     TransportError,
 )
+from magodoo.odoo.paging import PageReader
 
 __all__ = [
     "ODOO_MODULES",
@@ -40,14 +41,8 @@ class _MagentoModules(Protocol):
     async def list_modules(self) -> list[str]: ...
 
 
-class _OdooInfo(Protocol):
+class _OdooInfo(PageReader, Protocol):
     async def version(self) -> dict[str, Any]: ...
-
-    async def search_read_page(
-        self, model: str, domain: Sequence[Any] = ..., fields: Sequence[str] | None = ...,
-        *, offset: int = ..., limit: int | None = ..., order: str | None = ...,
-        context: Mapping[str, Any] | None = ...,
-    ) -> list[dict[str, Any]]: ...
 
 
 @attrs.frozen

@@ -21,6 +21,7 @@ from magodoo.magento.models_catalog import Category
 from magodoo.magento.search import Filter, SearchCriteria
 from magodoo.mapping.categories import CategoryContext, CategoryValues, category_to_magento
 from magodoo.odoo.models import PublicCategory
+from magodoo.odoo.paging import keyset_pages
 from magodoo.reconcile._customers import _check_page_size
 from magodoo.reconcile._difference import Difference, Kind, same
 from magodoo.reconcile._ports import MagentoReader, OdooReader
@@ -35,15 +36,8 @@ FIELDS = ["id", "name", "parent_id", "sequence", "parent_path", "write_date"]
 
 
 async def _odoo_pages(odoo: OdooReader, size: int) -> AsyncIterator[list[PublicCategory]]:
-    last_id = 0
-    while True:
-        domain: list[Any] = [("id", ">", last_id)] if last_id else []
-        rows = await odoo.search_read_page(MODEL, domain, FIELDS, limit=size, order="id")
-        if rows:
-            yield [PublicCategory.from_api(r) for r in rows]
-        if len(rows) < size:
-            return
-        last_id = int(rows[-1]["id"])
+    async for rows in keyset_pages(odoo, MODEL, (), FIELDS, page_size=size, ahead=False):
+        yield [PublicCategory.from_api(r) for r in rows]
 
 
 async def _magento_by_id(magento: MagentoReader, ids: list[int]) -> dict[int, Category]:

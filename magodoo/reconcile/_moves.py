@@ -37,6 +37,7 @@ import attrs
 from magodoo.backends import Direction
 from magodoo.engine.handler import Plan
 from magodoo.exceptions import MagodooError, MappingError
+from magodoo.odoo.paging import keyset_pages
 from magodoo.reconcile._difference import Difference, same
 from magodoo.reconcile._generic import _gone
 from magodoo.reconcile._paired import CENT, handler_context, money
@@ -168,16 +169,11 @@ async def _only_in_odoo(scope: Scope, rules: MoveRules,
     order bound to a Magento order (made in Odoo by hand for a Magento order): only in Odoo.
     Keyset-paged over the family's moves; per page one bindings query, one ``search_read``
     of the orders named and one bindings query of those."""
-    last = 0
-    size = scope.page_size
     bindings = scope.stores.bindings
-    while True:
-        rows = await scope.odoo.search_read_page(
-            ACCOUNT_MOVE, [("move_type", "=", rules.move_type), ("id", ">", last)],
-            ["id", "invoice_origin", "state"], limit=size, order="id")
-        if not rows:
-            return
-        last = max(int(r["id"]) for r in rows)
+    async for rows in keyset_pages(scope.odoo, ACCOUNT_MOVE,
+                                   [("move_type", "=", rules.move_type)],
+                                   ["id", "invoice_origin", "state"],
+                                   page_size=scope.page_size, ahead=False):
         bound = await bindings.get_many_by_odoo(scope.backend, rules.entity,
                                                 [int(r["id"]) for r in rows])
         loose = [r for r in rows if int(r["id"]) not in bound and int(r["id"]) not in matched
@@ -193,8 +189,6 @@ async def _only_in_odoo(scope: Scope, rules: MoveRules,
                 if r["invoice_origin"] in ours:
                     yield Difference(rules.entity, "missing_in_magento", None, int(r["id"]),
                                      "invoice_origin", None, r["invoice_origin"])
-        if len(rows) < size:
-            return
 
 
 def moves_reconciler(rules: MoveRules) -> Reconciler:
