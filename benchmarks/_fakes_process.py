@@ -12,6 +12,10 @@ before they serve; ``counters()`` gives the request totals and the fake Odoo's c
 ``injected()`` each fake's ``faults.injected`` counter (rows charged by ``row_cost``),
 ``peak_reset()`` / ``peak_mb()`` the child's resident high-water mark.
 
+The child process itself (spawning, the pipe, the ready handshake, the questions, the
+shutdown) is :class:`_child_server.ChildServer`; :class:`PeersProcess` adds ``requests()``
+for the two servers of this module and of :mod:`_lean_peers`.
+
 :class:`Costs` makes the fakes answer as slowly as the real servers did. The defaults of
 :meth:`Costs.recorded` come from the recordings in ``/work/shared/reference``:
 
@@ -29,15 +33,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
-import multiprocessing
-from collections.abc import Awaitable, Callable, Mapping
-from multiprocessing.connection import Connection
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import attrs
+from _child_server import ChildServer, Queries
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -171,8 +174,10 @@ def peak_reset() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-async def _serve(conn: Connection, customers: int, addresses: int, costs: Costs,
-                 build: Build | None = None, faults: Faults | None = None) -> None:
+@contextlib.asynccontextmanager
+async def _fakes(customers: int, addresses: int, costs: Costs, build: Build | None,
+                 faults: Faults) -> AsyncIterator[tuple[Peers, Queries]]:
+    """Both fakes, built, filled and served in the child process."""
     from magodoo.testing import serve
     from magodoo.testing.fake_magento import FakeMagento
     from magodoo.testing.fake_odoo import FakeOdoo
@@ -183,91 +188,58 @@ async def _serve(conn: Connection, customers: int, addresses: int, costs: Costs,
     else:
         magento, odoo = build()
     for name, fake in (("magento", magento), ("odoo", odoo)):
-        for field, value in (faults or {}).get(name, {}).items():
+        for field, value in faults.get(name, {}).items():
             setattr(fake.faults, field, value)
     if costs.magento_call or costs.magento_per_item:
         magento.app.middlewares.append(_magento_cost(costs))
     if costs.odoo_call or costs.odoo_per_create:
         odoo.app.middlewares.append(_odoo_cost(costs))
     async with serve(magento.app) as murl, serve(odoo.app) as ourl:
-        conn.send(Peers(murl, magento.admin_token(), ourl, odoo.database, odoo.login,
-                        odoo.api_key))
-        loop = asyncio.get_running_loop()
-        while True:
-            message = await loop.run_in_executor(None, conn.recv)
-            if message == "requests":
-                conn.send((magento.total_requests, odoo.total_requests))
-            elif message == "counters":
-                conn.send((magento.total_requests, odoo.total_requests, dict(odoo.counters)))
-            elif message == "injected":
-                conn.send((dict(magento.faults.injected), dict(odoo.faults.injected)))
-            elif message == "peak-reset":
-                peak_reset()
-                conn.send(True)
-            elif message == "peak":
-                conn.send(peak_mb())
-            else:
-                return
+        yield Peers(murl, magento.admin_token(), ourl, odoo.database, odoo.login,
+                    odoo.api_key), {
+            "requests": lambda: (magento.total_requests, odoo.total_requests),
+            "counters": lambda: (magento.total_requests, odoo.total_requests,
+                                 dict(odoo.counters)),
+            "injected": lambda: (dict(magento.faults.injected), dict(odoo.faults.injected)),
+            "peak_reset": peak_reset,
+            "peak_mb": peak_mb,
+        }
 
 
-def _child(conn: Connection, customers: int, addresses: int, costs: Costs,
-           build: Build | None = None, faults: Faults | None = None) -> None:
-    asyncio.run(_serve(conn, customers, addresses, costs, build, faults))
+class PeersProcess(ChildServer[Peers]):
+    """A Magento and an Odoo in a child process, answering ``requests``."""
+
+    def requests(self) -> tuple[int, int]:
+        """Requests answered so far by the Magento and the Odoo."""
+        magento, odoo = self.ask("requests")
+        return int(magento), int(odoo)
 
 
-class FakesProcess:
+class FakesProcess(PeersProcess):
     """Both fakes in a child process (see the module docstring)."""
 
     def __init__(self, customers: int = 0, costs: Costs | None = None, addresses: int = 2, *,
                  build: Build | None = None, faults: Faults | None = None) -> None:
         self.customers, self.addresses = customers, addresses
         self.costs = costs or Costs()
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        faults = {name: dict(fields) for name, fields in (faults or {}).items()}
-        self._process = context.Process(
-            target=_child, args=(child, customers, addresses, self.costs, build, faults),
-            daemon=True)
-
-    def __enter__(self) -> Peers:
-        self._process.start()
-        peers = self._conn.recv()
-        assert isinstance(peers, Peers)
-        return peers
-
-    def requests(self) -> tuple[int, int]:
-        """Requests answered so far by the fake Magento and the fake Odoo."""
-        self._conn.send("requests")
-        magento, odoo = self._conn.recv()
-        return int(magento), int(odoo)
+        plain = {name: dict(fields) for name, fields in (faults or {}).items()}
+        super().__init__(functools.partial(_fakes, customers, addresses, self.costs, build,
+                                           plain), "fakes")
 
     def counters(self) -> tuple[int, int, dict[str, int]]:
         """Requests answered so far by each fake, and the fake Odoo's ``counters``."""
-        self._conn.send("counters")
-        magento, odoo, counters = self._conn.recv()
+        magento, odoo, counters = self.ask("counters")
         return int(magento), int(odoo), dict(counters)
 
     def injected(self) -> tuple[dict[str, int], dict[str, int]]:
         """Each fake's ``faults.injected`` counter (the fake Odoo's ``rows`` charged...)."""
-        self._conn.send("injected")
-        magento, odoo = self._conn.recv()
+        magento, odoo = self.ask("injected")
         return dict(magento), dict(odoo)
 
     def peak_reset(self) -> None:
         """Reset the child's resident high-water mark (see :meth:`peak_mb`)."""
-        self._conn.send("peak-reset")
-        self._conn.recv()
+        self.ask("peak_reset")
 
     def peak_mb(self) -> float:
         """The child's resident high-water mark in MB since the last :meth:`peak_reset`."""
-        self._conn.send("peak")
-        return float(self._conn.recv())
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        with contextlib.suppress(OSError):
-            self._conn.send("stop")
-        self._process.join(timeout=10)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
+        return float(self.ask("peak_mb"))

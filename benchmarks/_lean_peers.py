@@ -21,16 +21,22 @@ recorded answer times (:class:`_fakes_process.Costs`) and none of the fakes' sca
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import copy
-import multiprocessing
+import functools
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from multiprocessing.connection import Connection
-from types import TracebackType
 from typing import Any
 
-from _fakes_process import Costs, Peers, _magento_cost, _odoo_cost, customer_data
+from _child_server import Queries
+from _fakes_process import (
+    Costs,
+    Peers,
+    PeersProcess,
+    _magento_cost,
+    _odoo_cost,
+    customer_data,
+)
 from aiohttp import web
 
 US, TX = 233, 57
@@ -166,52 +172,19 @@ class LeanOdoo:
         return app
 
 
-async def _serve(conn: Connection, customers: int, costs: Costs) -> None:
+@contextlib.asynccontextmanager
+async def _lean(customers: int, costs: Costs) -> AsyncIterator[tuple[Peers, Queries]]:
+    """The stand-ins, served in the child process."""
     from magodoo.testing import serve
 
     magento, odoo = LeanMagento(customers), LeanOdoo()
     async with serve(magento.app(costs)) as murl, serve(odoo.app(costs)) as ourl:
-        conn.send(Peers(murl, TOKEN, ourl, "lean", "admin", API_KEY))
-        loop = asyncio.get_running_loop()
-        while True:
-            message = await loop.run_in_executor(None, conn.recv)
-            if message == "requests":
-                conn.send((magento.requests, odoo.requests))
-            else:
-                return
+        yield Peers(murl, TOKEN, ourl, "lean", "admin", API_KEY), {
+            "requests": lambda: (magento.requests, odoo.requests)}
 
 
-def _child(conn: Connection, customers: int, costs: Costs) -> None:
-    asyncio.run(_serve(conn, customers, costs))
-
-
-class LeanProcess:
+class LeanProcess(PeersProcess):
     """The stand-ins in a child process: ``with LeanProcess(100_000) as peers``."""
 
     def __init__(self, customers: int, costs: Costs | None = None) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_child, args=(child, customers, costs or Costs()),
-                                        daemon=True)
-
-    def __enter__(self) -> Peers:
-        self._process.start()
-        peers = self._conn.recv()
-        assert isinstance(peers, Peers)
-        return peers
-
-    def requests(self) -> tuple[int, int]:
-        """Requests answered so far by the Magento and the Odoo stand-in."""
-        self._conn.send("requests")
-        magento, odoo = self._conn.recv()
-        return int(magento), int(odoo)
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        with contextlib.suppress(OSError):
-            self._conn.send("stop")
-        self._process.join(timeout=10)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
-
+        super().__init__(functools.partial(_lean, customers, costs or Costs()), "lean stand-ins")

@@ -35,16 +35,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import gc
-import multiprocessing
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
 from typing import Any
 
 import attrs
+from _child_server import ChildServer, Queries
 from aiohttp import web
 
 from magodoo.magento import BearerTokenAuth, MagentoClient
@@ -88,38 +88,15 @@ class Served:
 def served(spec: Spec) -> Iterator[Served]:
     """Serve a fresh fake from a child process (a real server is another process: the fake
     then takes neither the client's GIL nor its garbage collections)."""
-    context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    process = context.Process(target=_child, args=(child, spec), daemon=True)
-    process.start()
-    child.close()
-    try:
-        try:
-            url, token = parent.recv()
-        except EOFError:
-            raise RuntimeError(f"the fake {spec.kind} did not start") from None
-
-        def requests() -> int:
-            parent.send("requests")
-            count: int = parent.recv()
-            return count
-
-        yield Served(url, token, requests)
-    finally:
-        with contextlib.suppress(OSError):
-            parent.send("stop")
-        process.join(30)
-        if process.is_alive():
-            process.kill()
-            process.join()
-        parent.close()
+    server: ChildServer[tuple[str, str]] = ChildServer(functools.partial(_fake, spec),
+                                                       f"fake {spec.kind}")
+    with server as (url, token):
+        yield Served(url, token, lambda: int(server.ask("requests")))
 
 
-def _child(conn: Connection, spec: Spec) -> None:
-    asyncio.run(_serve(conn, spec))
-
-
-async def _serve(conn: Connection, spec: Spec) -> None:
+@contextlib.asynccontextmanager
+async def _fake(spec: Spec) -> AsyncIterator[tuple[tuple[str, str], Queries]]:
+    """The fake, filled and served in the child process."""
     fake: Any = fake_odoo() if spec.kind == "odoo" else fake_magento()
     async with serve(fake.app) as url:
         if spec.partners:
@@ -132,31 +109,8 @@ async def _serve(conn: Connection, spec: Spec) -> None:
         gc.collect()
         gc.freeze()
         gc.disable()
-        conn.send((url, fake.admin_token() if spec.kind == "magento" else ""))
-        loop = asyncio.get_running_loop()
-        while True:
-            asked: asyncio.Future[str] = loop.create_future()
-
-            def readable(asked: asyncio.Future[str] = asked) -> None:
-                if not asked.done():
-                    asked.set_result(_recv(conn))
-
-            loop.add_reader(conn.fileno(), readable)
-            try:
-                message = await asked
-            finally:
-                loop.remove_reader(conn.fileno())
-            if message != "requests":
-                return
-            conn.send(fake.total_requests)
-
-
-def _recv(conn: Connection) -> str:
-    try:
-        message: str = conn.recv()
-    except EOFError:  # the benchmark is gone
-        return "stop"
-    return message
+        yield ((url, fake.admin_token() if spec.kind == "magento" else ""),
+               {"requests": lambda: fake.total_requests})
 
 
 def _version_info(request: web.Request) -> web.StreamResponse:
