@@ -203,13 +203,13 @@ def _getter(env: Env, model: str, name: str) -> Getter:
     db = env.db
     if name == "id":
         return lambda r: r["id"]
-    if _is_plain(env, model, name):
+    if is_plain(env, model, name):
         default = empty(db.fields(model)[name]["type"])
         return lambda r: r.get(name, default)
     return lambda r: db.raw_value(env, model, r, name)
 
 
-def _is_plain(env: Env, model: str, name: str) -> bool:
+def is_plain(env: Env, model: str, name: str) -> bool:
     """A stored field the row holds itself (else ``raw_value`` computes or delegates it)."""
     spec = env.db.spec(model)
     return (
@@ -243,7 +243,7 @@ def _compile_path(env: Env, model: str, names: list[str], op: str, value: Any) -
 def _fuse(env: Env, model: str, name: str, getter: Getter, test: Callable[[Any], bool]
           ) -> Predicate:
     """``test(getter(row))``, reading plain stored fields straight off the row."""
-    if _is_plain(env, model, name):
+    if is_plain(env, model, name):
         default = empty(env.db.fields(model)[name]["type"])
         return lambda r: test(r.get(name, default))
     return lambda r: test(getter(r))

@@ -13,28 +13,37 @@ import bisect
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["candidate_ids"]
+__all__ = ["anded_leaves", "candidate_ids", "number"]
 
 _RANGE = frozenset({">", ">=", "<", "<="})
 
 
-def _number(value: Any) -> bool:
+def number(value: Any) -> bool:
+    """A number that is not a boolean (what an id condition compares)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _id_terms(domain: Sequence[Any]) -> list[tuple[str, Any]] | None:
-    """The ``(operator, value)`` of the leaves on ``id`` that every match satisfies: the
-    domain's leaves when it only ANDs them (``None`` when it has ``|`` or ``!``)."""
-    terms: list[tuple[str, Any]] = []
+def anded_leaves(domain: Sequence[Any]) -> list[tuple[str, str, Any]] | None:
+    """The ``(field, operator, value)`` leaves every match satisfies: the domain's leaves when
+    it only ANDs them (``None`` when it has ``|`` or ``!``); operators in lower case."""
+    leaves: list[tuple[str, str, Any]] = []
     for item in domain:
         if isinstance(item, str):
             if item != "&":
                 return None
             continue
-        if (isinstance(item, list | tuple) and len(item) == 3 and item[0] == "id"
+        if (isinstance(item, list | tuple) and len(item) == 3 and isinstance(item[0], str)
                 and isinstance(item[1], str)):
-            terms.append((item[1], item[2]))
-    return terms
+            leaves.append((item[0], item[1].lower(), item[2]))
+    return leaves
+
+
+def _id_terms(domain: Sequence[Any]) -> list[tuple[str, Any]] | None:
+    """The ``(operator, value)`` of the leaves on ``id`` that every match satisfies."""
+    leaves = anded_leaves(domain)
+    if leaves is None:
+        return None
+    return [(op, value) for name, op, value in leaves if name == "id"]
 
 
 def candidate_ids(domain: Sequence[Any], ids: Iterable[int]) -> list[int]:
@@ -47,7 +56,7 @@ def candidate_ids(domain: Sequence[Any], ids: Iterable[int]) -> list[int]:
     lo, hi = 0, len(ordered)
     wanted: set[int] | None = None
     for op, value in terms:
-        if op in _RANGE and _number(value):
+        if op in _RANGE and number(value):
             if op == ">":
                 lo = max(lo, bisect.bisect_right(ordered, value))
             elif op == ">=":
@@ -56,9 +65,9 @@ def candidate_ids(domain: Sequence[Any], ids: Iterable[int]) -> list[int]:
                 hi = min(hi, bisect.bisect_left(ordered, value))
             else:
                 hi = min(hi, bisect.bisect_right(ordered, value))
-        elif op == "=" and _number(value):
+        elif op == "=" and number(value):
             wanted = {value} if wanted is None else wanted & {value}
-        elif op == "in" and isinstance(value, list | tuple) and all(map(_number, value)):
+        elif op == "in" and isinstance(value, list | tuple) and all(map(number, value)):
             wanted = set(value) if wanted is None else wanted & set(value)
     if wanted is not None:
         found = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -11,8 +10,8 @@ from typing import Any
 import attrs
 
 from . import access, commands, errors
-from .domain import check_form, compile_domain, mentions
-from .keyset import candidate_ids
+from .domain import check_form, compile_domain, is_plain, mentions
+from .keyset import anded_leaves, candidate_ids, number
 from .schema import (
     DESCRIPTIONS,
     TRANSIENT,
@@ -42,6 +41,11 @@ MethodFn = Callable[["Env", list[int], list[Any], dict[str, Any]], Any]
 _OPEN: list[Savepoint] = []
 """The savepoints open now (innermost last). The fake runs one call at a time, synchronously,
 so they all belong to the database running that call."""
+
+
+UNHASHABLE: Any = object()
+"""The key of :meth:`Database.where`'s index under which it keeps the rows whose column holds
+an unhashable value (a list): no value looked up equals it."""
 
 
 class TxRow(dict[str, Any]):
@@ -389,12 +393,12 @@ class Database:
         comodel = self.fields(model)[name]["relation"]
         inverse = self.spec(model).o2m[name]
         active = "active" in self.fields(comodel) and env.context.get("active_test", True)
-        wanted = set(ids)
         grouped: dict[int, list[Row]] = {}
-        for row in self.table(comodel).values():
-            parent = row.get(inverse)
-            if parent in wanted and (not active or row.get("active", True)):
-                grouped.setdefault(parent, []).append(row)
+        for parent in dict.fromkeys(ids):  # the parents' rows from where()'s index on the column
+            rows = [r for r in self.where(comodel, **{inverse: parent})
+                    if not active or r.get("active", True)]
+            if rows:
+                grouped[parent] = rows
         return {k: [r["id"] for r in self.order(env, comodel, v, None)] for k, v in grouped.items()}
 
     # -- searching --------------------------------------------------------------------------
@@ -418,7 +422,9 @@ class Database:
         )
         keys = self.order_keys(model, order)
         table = self.table(model)
-        ids = candidate_ids(domain, table)  # an index: not every row of the table is tested
+        # indexes: not every row of the table is tested
+        narrowed = self._many2one_candidates(env, model, domain)
+        ids = candidate_ids(domain, table if narrowed is None else narrowed)
         if limit and keys in ([("id", False)], [("id", True)]):  # a keyset page: stop when full
             need = offset + int(limit)
             found: list[Row] = []
@@ -437,6 +443,31 @@ class Database:
         rows = access.visible(env, model, self.order(env, model, rows, order))
         end = None if not limit else offset + int(limit)
         return rows[offset:end]
+
+    def _many2one_candidates(self, env: Env, model: str, domain: list[Any]) -> set[int] | None:
+        """The ids of the rows that can match the domain's ANDed ``=`` / ``in`` conditions on
+        stored many2one columns with ids (``product_tmpl_id in [...]``), from :meth:`where`'s
+        index of each column (``None`` when the domain has none): a superset of the matches,
+        the domain is still applied to each. A row holding a list (unhashable) is always a
+        candidate: the condition matches an id inside it."""
+        leaves = anded_leaves(domain)
+        if not leaves:
+            return None
+        fields = self.fields(model)
+        table = self.table(model)
+        found: set[int] | None = None
+        for name, op, value in leaves:
+            if (op not in ("=", "in") or fields.get(name, {}).get("type") != "many2one"
+                    or not is_plain(env, model, name)):
+                continue
+            values = [value] if op == "=" else value
+            if not isinstance(values, list | tuple) or not all(map(number, values)):
+                continue  # False (no id), names, anything else: no narrowing
+            index = self._index(model, name)
+            hits = {r["id"] for v in (*values, UNHASHABLE) for r in index.get(v, ())
+                    if table.get(r["id"]) is r}
+            found = hits if found is None else found & hits
+        return found
 
     def order_keys(self, model: str, order: str | None) -> list[tuple[str, bool]]:
         """``(field, descending)`` of an ``order`` text (the model's own order by default),
@@ -804,8 +835,8 @@ class Database:
             key = row.get(field)
             try:
                 index.setdefault(key, []).append(row)
-            except TypeError:  # an unhashable value never equals a hashable one looked up
-                continue
+            except TypeError:  # never equals a hashable value looked up; kept for searches
+                index.setdefault(UNHASHABLE, []).append(row)
         self._indexes[(model, field)] = (gen, id(table), len(table), index)
         return index
 
@@ -819,8 +850,10 @@ class Database:
             if (g, tid, size + 1) != (gen, id(table), len(table)):
                 del self._indexes[(m, field)]
                 continue
-            with contextlib.suppress(TypeError):  # unhashable: never the value looked up
+            try:
                 index.setdefault(row.get(field), []).append(row)
+            except TypeError:  # unhashable: never the value looked up; kept for searches
+                index.setdefault(UNHASHABLE, []).append(row)
             self._indexes[(m, field)] = (g, tid, size + 1, index)
 
     def changed(self, model: str | None = None) -> None:
