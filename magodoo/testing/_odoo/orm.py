@@ -48,9 +48,20 @@ UNHASHABLE: Any = object()
 an unhashable value (a list): no value looked up equals it."""
 
 
+WRITES: dict[str, int] = {}
+"""How many times a column of some :class:`TxRow` (any model) was changed in place, by column
+name; ``"*"`` counts the changes of whole rows (``clear``, ``popitem``). An index of a column
+built from TxRows alone stays exact while its column's count and ``"*"`` stay put."""
+
+
+def _wrote(key: str) -> None:
+    WRITES[key] = WRITES.get(key, 0) + 1
+
+
 class TxRow(dict[str, Any]):
     """A table row that saves its content in the open savepoints before its first change
-    (so a savepoint costs the rows a call changes, not the whole database)."""
+    (so a savepoint costs the rows a call changes, not the whole database) and counts its
+    changes by column in :data:`WRITES`."""
 
     __slots__ = ()
 
@@ -64,36 +75,46 @@ class TxRow(dict[str, Any]):
     def __setitem__(self, key: str, value: Any) -> None:
         if _OPEN:
             self._note()
+        _wrote(key)
         super().__setitem__(key, value)
 
     def __delitem__(self, key: str) -> None:
         if _OPEN:
             self._note()
+        _wrote(key)
         super().__delitem__(key)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         if _OPEN:
             self._note()
-        super().update(*args, **kwargs)
+        other = dict(*args, **kwargs)
+        for key in other:
+            _wrote(key)
+        super().update(other)
 
     def setdefault(self, key: str, default: Any = None) -> Any:
-        if _OPEN and key not in self:
-            self._note()
+        if key not in self:
+            if _OPEN:
+                self._note()
+            _wrote(key)
         return super().setdefault(key, default)
 
     def pop(self, key: str, *default: Any) -> Any:
         if _OPEN:
             self._note()
+        _wrote(key)
         return super().pop(key, *default)
 
     def popitem(self) -> tuple[str, Any]:
         if _OPEN:
             self._note()
+        _wrote("*")
         return super().popitem()
 
     def clear(self) -> None:
         if _OPEN:
             self._note()
+        _wrote("*")
         super().clear()
 
 
@@ -200,6 +221,8 @@ class Database:
     _high: dict[str, tuple[int, int, int]] = attrs.Factory(dict)
     _gens: dict[str, int] = attrs.Factory(dict)
     _indexes: dict[tuple[str, str], tuple[int, int, int, dict[Any, list[Row]]]] = \
+        attrs.Factory(dict)
+    _text_indexes: dict[tuple[str, str], tuple[Any, dict[Any, list[int]] | None]] = \
         attrs.Factory(dict)
 
     # -- registry ---------------------------------------------------------------------------
@@ -423,7 +446,7 @@ class Database:
         keys = self.order_keys(model, order)
         table = self.table(model)
         # indexes: not every row of the table is tested
-        narrowed = self._many2one_candidates(env, model, domain)
+        narrowed = self._column_candidates(env, model, domain)
         ids = candidate_ids(domain, table if narrowed is None else narrowed)
         if limit and keys in ([("id", False)], [("id", True)]):  # a keyset page: stop when full
             need = offset + int(limit)
@@ -444,12 +467,13 @@ class Database:
         end = None if not limit else offset + int(limit)
         return rows[offset:end]
 
-    def _many2one_candidates(self, env: Env, model: str, domain: list[Any]) -> set[int] | None:
-        """The ids of the rows that can match the domain's ANDed ``=`` / ``in`` conditions on
-        stored many2one columns with ids (``product_tmpl_id in [...]``), from :meth:`where`'s
-        index of each column (``None`` when the domain has none): a superset of the matches,
-        the domain is still applied to each. A row holding a list (unhashable) is always a
-        candidate: the condition matches an id inside it."""
+    def _column_candidates(self, env: Env, model: str, domain: list[Any]) -> set[int] | None:
+        """The ids of the rows that can match the domain's ANDed conditions on stored columns
+        that an index answers (``None`` when it has none): ``=`` / ``in`` with ids on a
+        many2one (``product_tmpl_id in [...]``, from :meth:`where`'s index), ``in`` with
+        texts on a char or selection (``default_code in [...]``, from :meth:`_text_index`).
+        A superset of the matches: the domain is still applied to each. A row holding a list
+        (unhashable) is always a candidate: a many2one condition matches an id inside it."""
         leaves = anded_leaves(domain)
         if not leaves:
             return None
@@ -457,17 +481,50 @@ class Database:
         table = self.table(model)
         found: set[int] | None = None
         for name, op, value in leaves:
-            if (op not in ("=", "in") or fields.get(name, {}).get("type") != "many2one"
-                    or not is_plain(env, model, name)):
+            ftype = fields.get(name, {}).get("type")
+            if ftype not in ("many2one", "char", "selection") or not is_plain(env, model, name):
                 continue
-            values = [value] if op == "=" else value
-            if not isinstance(values, list | tuple) or not all(map(number, values)):
-                continue  # False (no id), names, anything else: no narrowing
-            index = self._index(model, name)
-            hits = {r["id"] for v in (*values, UNHASHABLE) for r in index.get(v, ())
-                    if table.get(r["id"]) is r}
+            if ftype == "many2one" and op in ("=", "in"):
+                values = [value] if op == "=" else value
+                if not isinstance(values, list | tuple) or not all(map(number, values)):
+                    continue  # False (no id), names, anything else: no narrowing
+                index = self._index(model, name)
+                hits = {r["id"] for v in (*values, UNHASHABLE) for r in index.get(v, ())
+                        if table.get(r["id"]) is r}
+            elif (ftype != "many2one" and op == "in" and isinstance(value, list | tuple)
+                  and all(isinstance(v, str) for v in value)):
+                texts = self._text_index(model, name)
+                if texts is None:
+                    continue
+                hits = {rid for v in (*value, UNHASHABLE) for rid in texts.get(v, ())}
+            else:
+                continue
             found = hits if found is None else found & hits
         return found
+
+    def _text_index(self, model: str, field: str) -> dict[Any, list[int]] | None:
+        """``value -> ids`` of a column of ``model``, kept while nothing changes it: not the
+        table (same dict, same size, no ORM change) and not the column of any row
+        (:data:`WRITES`); ``None`` when a row of the table is a plain dict, whose changes
+        nobody counts. Rows holding an unhashable value are kept under :data:`UNHASHABLE`."""
+        table = self.table(model)
+        stamp = (self._gens.get(model, 0), id(table), len(table), WRITES.get(field, 0),
+                 WRITES.get("*", 0))
+        cached = self._text_indexes.get((model, field))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        index: dict[Any, list[int]] | None = {}
+        for rid, row in table.items():
+            if type(row) is not TxRow or index is None:
+                index = None
+                break
+            key = row.get(field)
+            try:
+                index.setdefault(key, []).append(rid)
+            except TypeError:
+                index.setdefault(UNHASHABLE, []).append(rid)
+        self._text_indexes[(model, field)] = (stamp, index)
+        return index
 
     def order_keys(self, model: str, order: str | None) -> list[tuple[str, bool]]:
         """``(field, descending)`` of an ``order`` text (the model's own order by default),
@@ -860,6 +917,7 @@ class Database:
         """Drop the :meth:`where` indexes of ``model`` (of every model when ``None``)."""
         if model is None:
             self._indexes.clear()
+            self._text_indexes.clear()
             return
         self._gens[model] = self._gens.get(model, 0) + 1
 

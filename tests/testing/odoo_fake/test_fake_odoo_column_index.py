@@ -153,3 +153,98 @@ def test_one2many_of_many_parents_equals_a_whole_table_pass(
     ids = [*sorted(db.table("product.template")), 9999, 1]  # unknown and repeated parents
     assert db._inverse_index(env, "product.template", name, ids) == _children_whole_table(
         env, "product.template", name, ids)
+
+
+def _counted(db: Database, model: str) -> dict[int, Any]:
+    """The demo's rows of ``model`` as rows that count their changes (as inserted rows are):
+    only such a table is searched through a text column's index."""
+    table = db.table(model)
+    for rid, row in list(table.items()):
+        table[rid] = TxRow(row)
+    db.changed(model)
+    assert db._text_index(model, "id") is not None
+    return table
+
+
+def _text_domains(codes: list[Any]) -> list[list[Any]]:
+    return [
+        [("default_code", "in", codes)],
+        [("default_code", "in", [])],
+        [("default_code", "in", [*codes, False])],  # with "no code": not narrowed
+        [("default_code", "in", [""])],
+        [("default_code", "in", codes), ("id", ">", 5)],
+        [("default_code", "in", codes), ("product_tmpl_id", "in", [1, 2, 3, 4, 5, 6])],
+        [("default_code", "IN", codes)],
+        ["|", ("default_code", "in", codes[:1]), ("id", "=", 3)],
+        [("default_code", "not in", codes)],
+        [("default_code", "=", codes[0])],
+    ]
+
+
+@pytest.mark.parametrize("context", [{}, {"active_test": False}])
+def test_text_index_search_equals_a_whole_table_pass(context: dict[str, Any]) -> None:
+    """``default_code in [...]`` from an index of the column: the same rows as a whole-table
+    pass, also after codes are changed in place with nobody calling ``changed()`` (a
+    template's code written through to its only variant), a row is archived, codes are
+    shared, missing, empty or a list, and while a plain-dict row (whose changes nobody
+    counts) is in the table."""
+    fake = FakeOdoo(seed="demo")
+    db = fake.db
+    env = Env(db, 2, context, fake.now())
+    model = "product.product"
+    variants = _counted(db, model)
+    codes = sorted({r["default_code"] for r in variants.values() if r.get("default_code")})
+    wanted = [*codes[:6], "NOPE", codes[-1]]
+
+    def check() -> None:
+        for domain in _text_domains(wanted):
+            for order in (None, "id"):
+                got = [r["id"] for r in db.search_rows(env, model, domain, order=order)]
+                assert got == _whole_table(env, model, domain, 0, None, order), domain
+
+    check()  # the index is built
+    assert db._text_index(model, "default_code") is not None
+    rows = [r for r in variants.values() if r.get("default_code") in wanted]
+    rows[0]["default_code"] = "CHANGED"  # in place, no changed(): its old code no longer
+    next(r for r in variants.values() if r.get("default_code") not in wanted)[
+        "default_code"] = wanted[1]  # and another row takes one of the codes
+    rows[1]["active"] = False
+    del rows[2]["default_code"]
+    rows[3]["default_code"] = ""
+    check()
+    template = next(t for t in sorted(db.table("product.template"))
+                    if len(db.where(model, product_tmpl_id=t)) == 1)
+    db.write(env, "product.template", [template], {"default_code": wanted[2]})
+    check()  # the template's inverse wrote its variant's code in place
+    db.insert(model, {"id": 950, "product_tmpl_id": template, "default_code": wanted[0],
+                      "active": True})  # the same code twice
+    check()
+    variants[951] = {"id": 951, "product_tmpl_id": template, "default_code": wanted[3],
+                     "active": True}  # a plain dict: the search passes over the table
+    assert db._text_index(model, "default_code") is None
+    check()
+    variants[951]["default_code"] = wanted[4]
+    check()
+
+
+def test_selection_in_equals_a_whole_table_pass() -> None:
+    """A selection ``in`` (sale order states) stays exact when workflows change the state of
+    a row in place."""
+    fake = FakeOdoo(seed="demo")
+    db = fake.db
+    env = Env(db, 2, {}, fake.now())
+    model = "sale.order"
+    _counted(db, model)
+    domains: list[list[Any]] = [[("state", "in", ["draft", "sent"])], [("state", "in", ["sale"])],
+                                [("state", "in", ["cancel", "nope"])]]
+
+    def check() -> None:
+        for domain in domains:
+            got = [r["id"] for r in db.search_rows(env, model, domain, order="id")]
+            assert got == _whole_table(env, model, domain, 0, None, "id"), domain
+
+    check()
+    orders = list(db.table(model).values())
+    assert orders
+    orders[0]["state"] = "cancel" if orders[0].get("state") != "cancel" else "draft"
+    check()

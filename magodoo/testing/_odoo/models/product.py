@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 from .. import errors
-from ..orm import Compute, Database, Env, Row
+from ..orm import Compute, Database, Env, Row, TxRow
 
 VARIANT_OWN = frozenset({
     "default_code", "barcode", "active", "product_tmpl_id", "product_template_attribute_value_ids",
@@ -169,13 +169,13 @@ def sync_variants(env: Env, tmpl_id: int) -> None:
             existing[combo]["active"] = tmpl.get("active", True)
             continue
         rid = db.next_id("product.product")
-        db.table("product.product")[rid] = {
+        db.table("product.product")[rid] = TxRow({  # counts its changes (searches' indexes)
             "id": rid, "product_tmpl_id": tmpl_id,
             "product_template_attribute_value_ids": list(combo),
             "active": tmpl.get("active", True), "default_code": False, "barcode": False,
             "create_date": env.now, "write_date": env.now, "create_uid": env.uid,
             "write_uid": env.uid,
-        }
+        })
         if len(wanted) == 1 and not combo and tmpl.get("default_code"):
             db.table("product.product")[rid]["default_code"] = tmpl["default_code"]
     for combo, variant in existing.items():
