@@ -489,12 +489,14 @@ class Database:
                 if not isinstance(values, list | tuple) or not all(map(number, values)):
                     continue  # False (no id), names, anything else: no narrowing
                 index = self._index(model, name)
+                if _many(index, values, len(table)):
+                    continue
                 hits = {r["id"] for v in (*values, UNHASHABLE) for r in index.get(v, ())
                         if table.get(r["id"]) is r}
             elif (ftype != "many2one" and op == "in" and isinstance(value, list | tuple)
                   and all(isinstance(v, str) for v in value)):
                 texts = self._text_index(model, name)
-                if texts is None:
+                if texts is None or _many(texts, value, len(table)):
                     continue
                 hits = {rid for v in (*value, UNHASHABLE) for rid in texts.get(v, ())}
             else:
@@ -923,6 +925,13 @@ class Database:
 
     def class_name(self, model: str) -> str:
         return class_name(model)
+
+
+def _many(index: dict[Any, list[Any]], values: Any, size: int) -> bool:
+    """Whether the rows of ``values`` in a column's ``index`` are more than a tenth of the
+    table's ``size``: a condition most rows meet (``type in [...]``) narrows too little to be
+    worth a set of their ids per page (a keyset page stops when full)."""
+    return sum(len(index.get(v, ())) for v in (*values, UNHASHABLE)) > size // 10
 
 
 def _sort_key(value: Any, ftype: str | None = None) -> tuple[int, Any]:

@@ -43,6 +43,17 @@ def _children_whole_table(env: Env, model: str, name: str, ids: list[int]
     return {k: [r["id"] for r in db.order(env, comodel, v, None)] for k, v in grouped.items()}
 
 
+FILL = 400
+"""Rows added to each table searched: an index narrows a search only to the rows of at most a
+tenth of the table (a condition most rows meet is tested row by row)."""
+
+
+def _fill(db: Database, model: str, **values: Any) -> None:
+    start = max(db.table(model)) + 1000
+    for n in range(FILL):
+        db.insert(model, {"id": start + n, **values})
+
+
 @pytest.fixture(scope="module")
 def db() -> Database:
     fake = FakeOdoo(seed="demo")
@@ -50,6 +61,7 @@ def db() -> Database:
     variants = db.table("product.product")
     templates = sorted({r["product_tmpl_id"] for r in variants.values()})
     first, second = templates[0], templates[1]
+    _fill(db, "product.product", product_tmpl_id=templates[-1], active=True)
     many = max(templates, key=lambda t: len(db.where("product.product", product_tmpl_id=t)))
     db.search_rows(Env(db, 2, {}, fake.now()), "product.product",
                    [("product_tmpl_id", "in", templates)])  # the index exists before the edits
@@ -63,8 +75,9 @@ def db() -> Database:
     db.insert("product.product", {"id": 902, "default_code": "NONE", "active": True})  # empty
     db.insert("product.product", {"id": 903, "product_tmpl_id": float(many),
                                   "default_code": "FLOAT", "active": True})  # 9.0 == 9
+    _fill(db, "res.partner", name="Filler", active=True)
     partners = db.table("res.partner")
-    for rid in list(partners)[::5]:
+    for rid in list(partners)[:60:5]:
         partners[rid]["company_id"] = 2  # another company
     db.changed("res.partner")
     return db
@@ -73,7 +86,7 @@ def db() -> Database:
 def _domains(db: Database) -> list[list[Any]]:
     templates = sorted({r["product_tmpl_id"] for r in db.table("product.product").values()
                         if isinstance(r.get("product_tmpl_id"), int)})
-    some = [*templates[:4], 1, 9999]
+    some = [*templates[:4], 1, 9999]  # not the fillers' template (the last one)
     return [
         [("product_tmpl_id", "in", some)],
         [("product_tmpl_id", "in", templates)],
@@ -131,6 +144,7 @@ def test_index_keeps_rows_holding_a_list() -> None:
     db = fake.db
     model = "sale.order.line"
     env = Env(db, 2, {}, fake.now())
+    _fill(db, model, order_id=max(db.table("sale.order")), sequence=10)
     db.insert(model, {"id": 900, "order_id": [1, 2], "sequence": 10})
     assert all(r["id"] != 900 for r in db.where(model, order_id=1))
     for domain in ([("order_id", "in", [2])], [("order_id", "=", 1)], [("order_id", "in", [3])]):
@@ -193,6 +207,7 @@ def test_text_index_search_equals_a_whole_table_pass(context: dict[str, Any]) ->
     env = Env(db, 2, context, fake.now())
     model = "product.product"
     variants = _counted(db, model)
+    _fill(db, model, product_tmpl_id=max(db.table("product.template")), active=True)
     codes = sorted({r["default_code"] for r in variants.values() if r.get("default_code")})
     wanted = [*codes[:6], "NOPE", codes[-1]]
 
@@ -235,6 +250,7 @@ def test_selection_in_equals_a_whole_table_pass() -> None:
     env = Env(db, 2, {}, fake.now())
     model = "sale.order"
     _counted(db, model)
+    _fill(db, model, state="draft", partner_id=1)
     domains: list[list[Any]] = [[("state", "in", ["draft", "sent"])], [("state", "in", ["sale"])],
                                 [("state", "in", ["cancel", "nope"])]]
 
