@@ -8,24 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from whole_table import whole_table
 
-from magodoo.testing._odoo import access
-from magodoo.testing._odoo.domain import compile_domain, mentions
 from magodoo.testing._odoo.orm import Database, Env, TxRow
 from magodoo.testing.fake_odoo import FakeOdoo
-
-
-def _whole_table(env: Env, model: str, domain: list[Any], offset: int, limit: int | None,
-                 order: str | None) -> list[int]:
-    """The search as it was: every row tested, all sorted, then sliced."""
-    db = env.db
-    pred = compile_domain(env, model, domain)
-    check_active = ("active" in db.fields(model) and env.context.get("active_test", True)
-                    and not mentions(domain, "active"))
-    rows = [r for r in db.table(model).values()
-            if (not check_active or r.get("active", True)) and pred(r)]
-    rows = access.visible(env, model, db.order(env, model, rows, order))
-    return [r["id"] for r in rows[offset:None if not limit else offset + limit]]
 
 
 def _children_whole_table(env: Env, model: str, name: str, ids: list[int]
@@ -121,7 +107,7 @@ def test_many2one_index_search_equals_a_whole_table_pass(
     for domain in _domains(db):
         got = [r["id"] for r in db.search_rows(env, "product.product", domain, offset, limit,
                                                  order)]
-        assert got == _whole_table(env, "product.product", domain, offset, limit, order), \
+        assert got == whole_table(env, "product.product", domain, offset, limit, order), \
             domain
 
 
@@ -134,7 +120,7 @@ def test_other_companies_and_parents_equal_a_whole_table_pass(
         db: Database, domain: list[Any]) -> None:
     env = Env(db, 2, {}, db.table("res.users")[2]["create_date"])
     got = [r["id"] for r in db.search_rows(env, "res.partner", domain)]
-    assert got == _whole_table(env, "res.partner", domain, 0, None, None)
+    assert got == whole_table(env, "res.partner", domain, 0, None, None)
 
 
 def test_index_keeps_rows_holding_a_list() -> None:
@@ -149,14 +135,14 @@ def test_index_keeps_rows_holding_a_list() -> None:
     assert all(r["id"] != 900 for r in db.where(model, order_id=1))
     for domain in ([("order_id", "in", [2])], [("order_id", "=", 1)], [("order_id", "in", [3])]):
         got = [r["id"] for r in db.search_rows(env, model, domain, order="id")]
-        assert got == _whole_table(env, model, domain, 0, None, "id"), domain
+        assert got == whole_table(env, model, domain, 0, None, "id"), domain
     found = db.search_rows(env, model, [("order_id", "in", [2])], order="id")
     assert 900 in [r["id"] for r in found]
     db.insert(model, TxRow({"id": 901, "order_id": [3], "sequence": 10}))
     domain: list[Any] = [("order_id", "=", 3)]
     got = [r["id"] for r in db.search_rows(env, model, domain, order="id")]
     assert 901 in got  # joined the index already built
-    assert got == _whole_table(env, model, domain, 0, None, "id")
+    assert got == whole_table(env, model, domain, 0, None, "id")
 
 
 @pytest.mark.parametrize("context", [{}, {"active_test": False}])
@@ -215,7 +201,7 @@ def test_text_index_search_equals_a_whole_table_pass(context: dict[str, Any]) ->
         for domain in _text_domains(wanted):
             for order in (None, "id"):
                 got = [r["id"] for r in db.search_rows(env, model, domain, order=order)]
-                assert got == _whole_table(env, model, domain, 0, None, order), domain
+                assert got == whole_table(env, model, domain, 0, None, order), domain
 
     check()  # the index is built
     assert db._text_index(model, "default_code") is not None
@@ -257,7 +243,7 @@ def test_selection_in_equals_a_whole_table_pass() -> None:
     def check() -> None:
         for domain in domains:
             got = [r["id"] for r in db.search_rows(env, model, domain, order="id")]
-            assert got == _whole_table(env, model, domain, 0, None, "id"), domain
+            assert got == whole_table(env, model, domain, 0, None, "id"), domain
 
     check()
     orders = list(db.table(model).values())

@@ -6,25 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from whole_table import whole_table
 
-from magodoo.testing._odoo import access
-from magodoo.testing._odoo.domain import compile_domain, mentions
 from magodoo.testing._odoo.keyset import candidate_ids
 from magodoo.testing._odoo.orm import Env
 from magodoo.testing.fake_odoo import FakeOdoo
-
-
-def _whole_table(env: Env, model: str, domain: list[Any], offset: int, limit: int | None,
-                 order: str | None) -> list[int]:
-    """The search as it was: every row tested, all sorted, then sliced."""
-    db = env.db
-    pred = compile_domain(env, model, domain)
-    check_active = ("active" in db.fields(model) and env.context.get("active_test", True)
-                    and not mentions(domain, "active"))
-    rows = [r for r in db.table(model).values()
-            if (not check_active or r.get("active", True)) and pred(r)]
-    rows = access.visible(env, model, db.order(env, model, rows, order))
-    return [r["id"] for r in rows[offset:None if not limit else offset + limit]]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +55,7 @@ def test_indexed_search_equals_a_whole_table_pass(env: Env, domain: list[Any],
                                                   order: str | None, offset: int,
                                                   limit: int | None) -> None:
     got = [r["id"] for r in env.db.search_rows(env, "res.partner", domain, offset, limit, order)]
-    assert got == _whole_table(env, "res.partner", domain, offset, limit, order)
+    assert got == whole_table(env, "res.partner", domain, offset, limit, order)
 
 
 def test_candidate_ids_narrow_only_anded_id_conditions() -> None:
