@@ -129,9 +129,9 @@ class OrderContext:
     """What mapping an order needs that the order does not carry (all keyed by Magento
     values): ``partners`` by order entity id, ``products`` by SKU, ``taxes`` by Magento tax
     code, ``carriers`` by carrier_method code, ``payments`` by method code, ``pricelists`` by
-    currency code (``None``: the company currency, no pricelist needed), ``parents`` the Odoo
-    order of an edited order's original (by Magento entity id). ``errors``: what the lookups
-    found wrong with one order (raised by :func:`order_to_sale`)."""
+    currency code (``None``: the company currency, no pricelist needed). ``errors``: what the
+    lookups found wrong with one order (raised by :func:`order_to_sale`). An edited order names
+    its original in ``origin`` from Magento's own fields: no lookup needed."""
 
     partners: Mapping[int, PartnerRef] = attrs.field(factory=dict)
     products: Mapping[str, int] = attrs.field(factory=dict)
@@ -139,7 +139,6 @@ class OrderContext:
     carriers: Mapping[str, CarrierRef] = attrs.field(factory=dict)
     payments: Mapping[str, PaymentRef] = attrs.field(factory=dict)
     pricelists: Mapping[str, int | None] = attrs.field(factory=dict)
-    parents: Mapping[int, int] = attrs.field(factory=dict)
     adjustment_product: int | None = None
     rounding_tax: TaxRef | None = None
     states_to_odoo: Mapping[str, str] = attrs.field(factory=dict)

@@ -174,7 +174,6 @@ class OrderImporter(Handler[Order, OrderValues]):
         pricelists = await lk.load_currencies(ctx, records, errors)
         partners = await self._partners(ctx, [o for o in records
                                               if (o.entity_id or 0) not in errors], errors)
-        parents = await self._parents(ctx, records)
         sales = ctx.settings.sales
         taxes: dict[str, TaxRef] = dict(lk.taxes)
         if ctx.dry_run:  # the rates a dry run would create (id 0)
@@ -183,7 +182,7 @@ class OrderImporter(Handler[Order, OrderValues]):
         return OrderContext(
             partners=partners, products=dict(lk.products), taxes=taxes,
             carriers={**lk.carriers, **planned}, payments=dict(lk.payments),
-            pricelists={**lk.pricelists, **pricelists}, parents=parents,
+            pricelists={**lk.pricelists, **pricelists},
             adjustment_product=lk.adjustment_product if lk.adjustment_product is not None
             else (0 if ctx.dry_run else None),
             rounding_tax=lk.rounding_tax if lk.rounding_tax is not None
@@ -192,13 +191,6 @@ class OrderImporter(Handler[Order, OrderValues]):
             unmapped_payment=sales.unmapped_payment, origin_prefix=sales.order_ref_prefix,
             errors=errors,
         )
-
-    async def _parents(self, ctx: Context, records: list[Order]) -> dict[int, int]:
-        ids = sorted({str(o.relation_parent_id) for o in records if o.relation_parent_id})
-        if not ids:
-            return {}
-        bound = await ctx.stores.bindings.get_many_by_magento(ctx.backend, self.entity, ids)
-        return {int(k): b.odoo_id for k, b in bound.items()}
 
     async def _search_refs_ahead(self, ctx: Context, records: list[Order]) -> None:
         """Start the page's order-reference search (:meth:`find_by_key`) now, for the orders
