@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json as jsonlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -23,6 +22,7 @@ import attrs
 import backoff
 from yarl import URL
 
+from magodoo._json import loads
 from magodoo._oauth1 import encode_query
 from magodoo._redact import Redactor
 from magodoo.exceptions import ClientClosedError, OutcomeUnknownError, TransportError
@@ -219,7 +219,7 @@ class Response:
 
     def json(self) -> Any:
         """The body parsed as JSON (raises ``ValueError`` when it is not JSON)."""
-        return jsonlib.loads(self.body)
+        return loads(self.body)
 
     def data(self) -> Any:
         """The body as JSON when it parses, else as text."""
