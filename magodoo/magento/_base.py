@@ -151,6 +151,7 @@ def _may_hold_ids(type_: Any) -> bool:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_SEQUENCES = (list, tuple)
 
 
 def _alternatives(type_: Any) -> tuple[Any, ...]:
@@ -168,11 +169,11 @@ def _bad_id(obj: Any, path: str) -> tuple[str, Any] | None:
         return f"{path}.id", rid
     for name in _may_hold_lists(cls):
         value = getattr(obj, name)
-        if isinstance(value, list | tuple):
+        if value and isinstance(value, _SEQUENCES):
             for i, item in enumerate(value):
-                found = _bad_id(item, f"{path}.{name}[{i}]")
+                found = _bad_id(item, "")  # the path is written only for a bad id
                 if found is not None:
-                    return found
+                    return f"{path}.{name}[{i}]{found[0]}", found[1]
     return None
 
 
@@ -202,8 +203,9 @@ def _opt_bool(value: Any, _: Any) -> bool | None:
 
 
 def _custom_value(value: Any, _: Any) -> str | list[str]:
-    if isinstance(value, list | tuple):  # a null among the values says nothing: left out
-        return [converter.structure(v, str) for v in value if v is not None]
+    if isinstance(value, _SEQUENCES):  # a null among the values says nothing: left out
+        return [v if type(v) is str and v.isprintable() else converter.structure(v, str)
+                for v in value if v is not None]  # printable text is read as it is
     if value is None:
         return ""
     result: str = converter.structure(value, str)
