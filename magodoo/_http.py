@@ -22,7 +22,7 @@ import attrs
 import backoff
 from yarl import URL
 
-from magodoo._json import loads
+from magodoo._json import dumps, loads
 from magodoo._oauth1 import encode_query
 from magodoo._redact import Redactor
 from magodoo.exceptions import ClientClosedError, OutcomeUnknownError, TransportError
@@ -48,6 +48,7 @@ OVERLOAD_STATUSES = frozenset({503})
 #: a 500 whose body says this was refused before any work (Odoo's psycopg2 pool)
 POOL_FULL = "connection pool is full"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+JSON_TYPE = "application/json"  # what aiohttp sets for json=, now that bodies are written here
 
 
 class Outcome(enum.Enum):
@@ -368,6 +369,7 @@ class HttpTransport:
         attempt = 0
         wire_url = build_url(url, params)
         full_url = str(wire_url)
+        data = None if json is None else dumps(json)  # written once, sent on every attempt
         while True:
             attempt += 1
             response: Response | None = None
@@ -375,11 +377,13 @@ class HttpTransport:
             sent = True
             t0 = time.monotonic()
             send_headers = dict(headers or {})
+            if data is not None:
+                send_headers["Content-Type"] = JSON_TYPE
             try:
                 if self.auth is not None:
                     send_headers.update(await self.auth(method, full_url))
                 async with self._semaphore, session.request(
-                    method, wire_url, json=json, headers=send_headers, timeout=self._timeout()
+                    method, wire_url, data=data, headers=send_headers, timeout=self._timeout()
                 ) as raw:
                     body = await raw.read()
                     response = Response(method, full_url, raw.status, dict(raw.headers), body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections import Counter
 
@@ -177,3 +178,30 @@ async def test_caller_session_is_not_closed_and_closed_transport_refuses() -> No
         assert not session.closed
         with pytest.raises(ClientClosedError):
             await transport.request("GET", f"{url}/x")
+
+
+async def test_json_body_is_written_once_and_sent_as_json_on_every_attempt() -> None:
+    """Bodies are written by magodoo (orjson where it writes what json.dumps writes), with
+    aiohttp's ``Content-Type``; a retried PUT sends the same bytes again."""
+    seen: list[tuple[str, bytes]] = []
+    script = ["503", "ok"]
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        seen.append((request.headers.get("Content-Type", ""), await request.read()))
+        step = script.pop(0) if script else "ok"
+        return web.json_response({"ok": True}, status=200 if step == "ok" else int(step))
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    value = {"product": {"sku": "MH01", "name": "Café", "price": 19.99, "tags": ["a", "b"]}}
+    async with serve(app) as url:
+        transport = HttpTransport(retry=FAST)
+        try:
+            response = await transport.request("PUT", f"{url}/x", json=value)
+            empty = await transport.request("GET", f"{url}/y")
+        finally:
+            await transport.aclose()
+    assert response.status == 200 and empty.status == 200
+    assert [kind for kind, _ in seen] == ["application/json"] * 2 + [""]
+    assert seen[0][1] == seen[1][1] and json.loads(seen[0][1]) == value
+    assert seen[2][1] == b""
