@@ -3,7 +3,7 @@ else the standard library.
 
 orjson reads a page of records about twice as fast as :func:`json.loads`, and writes a
 create of 2,000 partners in a fifteenth of the time of :func:`json.dumps`. Where the two
-would differ, the standard library does the work, so every answer reads exactly as
+would differ, the standard library does the work. Every answer reads exactly as
 :func:`json.loads` reads it:
 
 - orjson refuses what :mod:`json` takes (``NaN``, ``1e400``, lone surrogates, UTF-16): the
@@ -12,8 +12,8 @@ would differ, the standard library does the work, so every answer reads exactly 
   or more (which any such integer has) is read by the standard library (a long number in a
   string costs only that slower read).
 
-and every request carries the values :func:`json.dumps` writes (orjson's form is compact
-and leaves non-ASCII text unescaped: the same JSON values):
+Every request carries the values :func:`json.dumps` writes (orjson's form is compact and
+leaves non-ASCII text unescaped: the same JSON values):
 
 - what orjson would write differently or not at all (dates, dataclasses, subclasses of
   ``str``, ``int``, ``dict``... such as enums, keys that are not text, integers past 64 bits,
@@ -26,7 +26,8 @@ One difference is left: orjson writes an enum as its value, where :func:`json.du
 an enum that is neither an ``int`` nor a ``str`` (``IntEnum`` and ``StrEnum`` are written
 alike by both).
 
-Without orjson (a Python it has no wheel for) the standard library reads everything.
+Without orjson (a Python it has no wheel for) the standard library reads and writes
+everything.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ except ImportError:  # pragma: no cover - orjson is a dependency where it has wh
 __all__ = ["dumps", "loads"]
 
 _DIGITS_OFF = bytes.maketrans(b"0123456789", b"\x00" * 10)
-_LONG_NUMBER = b"\x00" * 19  # 19 digits: below -2**63 or above 2**64 needs at least that
+_LONG_NUMBER = b"\x00" * 19  # an integer below -2**63 or above 2**64 - 1 has 19 digits or more
 
 
 def loads(body: bytes) -> Any:
