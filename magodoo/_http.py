@@ -377,8 +377,8 @@ class HttpTransport:
             sent = True
             t0 = time.monotonic()
             send_headers = dict(headers or {})
-            if data is not None:
-                send_headers["Content-Type"] = JSON_TYPE
+            if data is not None and not any(k.lower() == "content-type" for k in send_headers):
+                send_headers["Content-Type"] = JSON_TYPE  # as aiohttp's json=: a caller's wins
             try:
                 if self.auth is not None:
                     send_headers.update(await self.auth(method, full_url))

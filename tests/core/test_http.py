@@ -182,7 +182,8 @@ async def test_caller_session_is_not_closed_and_closed_transport_refuses() -> No
 
 async def test_json_body_is_written_once_and_sent_as_json_on_every_attempt() -> None:
     """Bodies are written by magodoo (orjson where it writes what json.dumps writes), with
-    aiohttp's ``Content-Type``; a retried PUT sends the same bytes again."""
+    aiohttp's ``Content-Type`` unless the caller gives one; a retried PUT sends the same bytes
+    again."""
     seen: list[tuple[str, bytes]] = []
     script = ["503", "ok"]
 
@@ -199,9 +200,11 @@ async def test_json_body_is_written_once_and_sent_as_json_on_every_attempt() -> 
         try:
             response = await transport.request("PUT", f"{url}/x", json=value)
             empty = await transport.request("GET", f"{url}/y")
+            own = await transport.request("POST", f"{url}/z", json=[1], idempotent=True,
+                                          headers={"content-type": "application/vnd+json"})
         finally:
             await transport.aclose()
-    assert response.status == 200 and empty.status == 200
-    assert [kind for kind, _ in seen] == ["application/json"] * 2 + [""]
+    assert response.status == 200 and empty.status == 200 and own.status == 200
+    assert [kind for kind, _ in seen] == ["application/json"] * 2 + ["", "application/vnd+json"]
     assert seen[0][1] == seen[1][1] and json.loads(seen[0][1]) == value
     assert seen[2][1] == b""
